@@ -1,0 +1,74 @@
+package dev.lattice.driver.capture;
+
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * Folds the capture log from a driver connection once enough has accumulated. Checking costs one indexed query, so
+ * it is done after every explicit commit and after every {@value #AUTOCOMMIT_CHECK_INTERVAL}th auto-commit statement.
+ */
+final class CaptureHooks implements ConnectionHooks {
+  static final int AUTOCOMMIT_CHECK_INTERVAL = 256;
+
+  private final SQLiteConnection c;
+  private final CaptureOptions options;
+  private SQLWarning warnings;
+  private int statementsSinceCheck;
+  private boolean folding;
+
+  CaptureHooks(SQLiteConnection c, CaptureOptions options) {
+    this.c = c;
+    this.options = options;
+  }
+
+  @Override
+  public void afterAutoCommitStatement() throws SQLException {
+    if (++statementsSinceCheck >= AUTOCOMMIT_CHECK_INTERVAL) {
+      foldIfDue();
+    }
+  }
+
+  @Override
+  public void afterCommit() throws SQLException {
+    foldIfDue();
+  }
+
+  private void foldIfDue() throws SQLException {
+    statementsSinceCheck = 0;
+    if (options.foldThreshold() == 0 || folding || !LatticeSchema.exists(c)) {
+      return;
+    }
+    if (LogFold.pending(c) >= options.foldThreshold()) {
+      folding = true;
+      try {
+        LogFold.fold(c);
+        if (!c.getAutoCommit()) {
+          c.commit(); // the fold ran in the fresh transaction that followed the caller's commit: end it too
+        }
+      } finally {
+        folding = false;
+      }
+    }
+  }
+
+  void warn(SQLWarning warning) {
+    if (warnings == null) {
+      warnings = warning;
+    } else {
+      warnings.setNextWarning(warning);
+    }
+  }
+
+  @Override
+  public SQLWarning takeWarnings() {
+    SQLWarning taken = warnings;
+    warnings = null;
+    return taken;
+  }
+
+  @Override
+  public void close() {
+    warnings = null;
+  }
+}

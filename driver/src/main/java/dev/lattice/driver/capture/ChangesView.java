@@ -1,0 +1,55 @@
+package dev.lattice.driver.capture;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Generates the {@code lattice_changes} view: one row per current cell version of every tracked table, with columns
+ * {@code table_name, pk, column_name, value, site_id, seq, hlc, cl}. The row cell ({@code column_name IS NULL}) carries
+ * the row's existence; column cells exist only for live rows and take their value from the application's table.
+ *
+ * <p>The view reads folded metadata; the driver folds before every read of change metadata it serves and
+ * {@code SELECT lattice_fold()} folds on demand (see {@link LogFold} for why capture is deferred).
+ */
+final class ChangesView {
+  private ChangesView() {}
+
+  static void rebuild(Connection c, Collection<TrackedTables.Registered> tables) throws SQLException {
+    List<String> branches = new ArrayList<>();
+    for (TrackedTables.Registered table : tables) {
+      if (table.tracked()) {
+        branches.addAll(branches(table.id(), table.shape()));
+      }
+    }
+    if (branches.isEmpty()) {
+      branches.add("SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0");
+    }
+    Sql.exec(c, "DROP VIEW IF EXISTS lattice_changes");
+    Sql.exec(c, "CREATE VIEW lattice_changes(table_name, pk, column_name, value, site_id, seq, hlc, cl) AS "
+        + String.join(" UNION ALL ", branches));
+  }
+
+  private static List<String> branches(int id, TableShape shape) {
+    String name = Sql.literal(shape.name());
+    List<String> branches = new ArrayList<>();
+    branches.add("SELECT " + name + ", r.pk, NULL, NULL, s.site_id, r.seq, r.hlc, r.cl FROM lattice_rows r"
+        + " JOIN lattice_sites s ON s.ord = r.site WHERE r.tbl = " + id);
+    String match = shape.pkColumns().size() == 1
+        ? "t." + Sql.id(shape.pkColumns().get(0)) + " = r.pk"
+        : "r.pk = " + shape.pkExpression("t");
+    for (int i = 0; i < shape.columns().size(); i++) {
+      String column = shape.columns().get(i);
+      branches.add("SELECT " + name + ", r.pk, " + Sql.literal(column) + ", t." + Sql.id(column) + ","
+          + " coalesce(so.site_id, s.site_id), coalesce(o.seq, r.seq), coalesce(o.hlc, r.hlc), r.cl"
+          + " FROM lattice_rows r JOIN " + Sql.id(shape.name()) + " t ON " + match
+          + " JOIN lattice_sites s ON s.ord = r.site"
+          + " LEFT JOIN lattice_cols o ON o.tbl = r.tbl AND o.pk = r.pk AND o.col = " + i
+          + " LEFT JOIN lattice_sites so ON so.ord = o.site"
+          + " WHERE r.tbl = " + id + " AND r.cl % 2 = 1");
+    }
+    return branches;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.lattice.driver.capture;
+
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+
+/**
+ * What the capture engine needs to hear from a driver connection, and what it hands back.
+ *
+ * <p>The JDBC wrapper calls these at the points where a transaction may have ended; the engine uses them to fold the
+ * capture log into per-row clocks once enough has accumulated (see {@code LogFold}). Every call is cheap when there is
+ * nothing to do: a counter check, no SQL.
+ */
+public interface ConnectionHooks extends AutoCloseable {
+
+  /** After a statement returned while the connection is in auto-commit mode (each such statement is a transaction). */
+  void afterAutoCommitStatement() throws SQLException;
+
+  /** After {@link java.sql.Connection#commit()} returned. */
+  void afterCommit() throws SQLException;
+
+  /**
+   * Warnings raised by Lattice SQL functions on this connection since the last call (for example "table uses
+   * AUTOINCREMENT keys"), or null. The wrapper chains them into {@link java.sql.Connection#getWarnings()}.
+   */
+  SQLWarning takeWarnings();
+
+  /** Releases what the engine holds for this connection; never throws. */
+  @Override
+  void close();
+}

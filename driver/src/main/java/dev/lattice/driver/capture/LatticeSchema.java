@@ -1,0 +1,106 @@
+package dev.lattice.driver.capture;
+
+import dev.lattice.driver.SiteId;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * The {@code lattice_*} tables Lattice keeps inside the application's database, created on first use.
+ *
+ * <p>Layout (see docs/architecture.md for the reasons):
+ *
+ * <ul>
+ *   <li>{@code lattice_meta}: key/value facts about this replica, its site id first of all.
+ *   <li>{@code lattice_sites}: site ids and the small integers that stand for them in metadata; ordinal 0 is this
+ *       replica.
+ *   <li>{@code lattice_tables}: tables Lattice tracks or has tracked; {@code lattice_columns}: their key columns in
+ *       key order and their value columns in bit order.
+ *   <li>{@code lattice_log}: the capture log. Triggers append one row per row operation; its integer key is this
+ *       replica's sequence number, so sequence numbers are contiguous and roll back with their transaction.
+ *   <li>{@code lattice_rows}: the folded clock of every row (causal length and the version of its last insert or
+ *       delete); {@code lattice_cols}: column versions newer than their row's version.
+ *   <li>{@code lattice_clock}: the highest clock received from peers, so local stamps stay ahead of it.
+ *   <li>{@code lattice_applying}: non-empty only while a merge writes application tables, so triggers skip capture.
+ *   <li>{@code lattice_vv}: the highest sequence number held from each other site.
+ * </ul>
+ */
+public final class LatticeSchema {
+  /** Version of this layout, kept in {@code lattice_meta} so later versions can migrate it. */
+  static final int VERSION = 1;
+
+  /** Ordinal of this replica's own site in {@code lattice_sites} and in metadata. */
+  static final int LOCAL_SITE = 0;
+
+  /** Log operations. */
+  static final int OP_FOLDED = 0;
+  static final int OP_INSERT = 1;
+  static final int OP_DELETE = 2;
+  static final int OP_UPDATE = 3;
+
+  private static final String[] DDL = {
+    "CREATE TABLE IF NOT EXISTS lattice_meta(key TEXT PRIMARY KEY NOT NULL, value) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS lattice_sites(ord INTEGER PRIMARY KEY, site_id BLOB NOT NULL UNIQUE)",
+    "CREATE TABLE IF NOT EXISTS lattice_tables(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+        + " tracked INTEGER NOT NULL DEFAULT 1)",
+    "CREATE TABLE IF NOT EXISTS lattice_columns(tbl INTEGER NOT NULL, role TEXT NOT NULL CHECK (role IN ('key',"
+        + " 'value')), position INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (tbl, role, position))"
+        + " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS lattice_log(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, pk NOT NULL,"
+        + " op INTEGER NOT NULL, cols INTEGER, hlc INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS lattice_rows(tbl INTEGER NOT NULL, pk NOT NULL, cl INTEGER NOT NULL,"
+        + " site INTEGER NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (tbl, pk)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS lattice_rows_by_version ON lattice_rows(site, seq)",
+    "CREATE TABLE IF NOT EXISTS lattice_cols(tbl INTEGER NOT NULL, pk NOT NULL, col INTEGER NOT NULL,"
+        + " site INTEGER NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (tbl, pk, col))"
+        + " WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS lattice_cols_by_version ON lattice_cols(site, seq)",
+    "CREATE TABLE IF NOT EXISTS lattice_clock(id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
+    "INSERT OR IGNORE INTO lattice_clock(id, hlc) VALUES (1, 0)",
+    "CREATE TABLE IF NOT EXISTS lattice_applying(x)",
+    "CREATE TABLE IF NOT EXISTS lattice_vv(site INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
+    "CREATE VIEW IF NOT EXISTS lattice_version_vector(site_id, seq) AS"
+        + " SELECT (SELECT site_id FROM lattice_sites WHERE ord = 0), max(seq) FROM lattice_log"
+        + " HAVING max(seq) IS NOT NULL"
+        + " UNION ALL SELECT s.site_id, v.seq FROM lattice_vv v JOIN lattice_sites s ON s.ord = v.site",
+  };
+
+  private LatticeSchema() {}
+
+  /** True if this database already holds Lattice's tables. */
+  static boolean exists(Connection c) throws SQLException {
+    return Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_meta'") != null;
+  }
+
+  /**
+   * Creates Lattice's tables and this replica's site id if they are missing; a no-op otherwise. Must run inside the
+   * caller's write transaction so that two connections racing to initialise a file agree on one site id.
+   */
+  static void ensure(Connection c) throws SQLException {
+    if (exists(c)) {
+      Object version = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = 'schema_version'");
+      if (version != null && ((Number) version).intValue() > VERSION) {
+        throw new SQLException(
+            "this database was written by a newer Lattice (metadata layout " + version + ", this driver knows "
+                + VERSION + "): upgrade lattice-driver before opening it");
+      }
+      return;
+    }
+    for (String ddl : DDL) {
+      Sql.exec(c, ddl);
+    }
+    Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES ('schema_version', ?)", VERSION);
+    SiteId site = SiteId.random(new SecureRandom());
+    Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES ('site_id', ?)", site.bytes());
+    Sql.update(c, "INSERT INTO lattice_sites(ord, site_id) VALUES (?, ?)", LOCAL_SITE, site.bytes());
+  }
+
+  /** This replica's site id, or null if Lattice was never enabled on this database. */
+  static SiteId siteId(Connection c) throws SQLException {
+    if (!exists(c)) {
+      return null;
+    }
+    Object bytes = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = 'site_id'");
+    return bytes == null ? null : SiteId.of((byte[]) bytes);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.lattice.driver.capture;
+
+import dev.lattice.driver.ChangeStream;
+import dev.lattice.driver.SiteId;
+import dev.lattice.driver.TrackReport;
+import dev.lattice.driver.VersionVector;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The operations behind {@link dev.lattice.driver.Replica}; not API. */
+public final class ReplicaEngine {
+  private ReplicaEngine() {}
+
+  public static SiteId siteId(Connection c) throws SQLException {
+    SiteId site = LatticeSchema.siteId(c);
+    if (site != null) {
+      return site;
+    }
+    Transactions.write(c, "lattice_init", () -> {
+      LatticeSchema.ensure(c);
+      return null;
+    });
+    return LatticeSchema.siteId(c);
+  }
+
+  public static TrackReport track(Connection c, String table) throws SQLException {
+    return Tracker.track(c, table);
+  }
+
+  public static boolean untrack(Connection c, String table) throws SQLException {
+    return Tracker.untrack(c, table);
+  }
+
+  public static List<String> trackedTables(Connection c) throws SQLException {
+    return TrackedTables.all(c).values().stream()
+        .filter(TrackedTables.Registered::tracked)
+        .map(t -> t.shape().name())
+        .toList();
+  }
+
+  public static VersionVector versionVector(Connection c) throws SQLException {
+    if (!LatticeSchema.exists(c)) {
+      return VersionVector.empty();
+    }
+    Map<SiteId, Long> entries = new HashMap<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT site_id, seq FROM lattice_version_vector");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        entries.put(SiteId.of(r.getBytes(1)), r.getLong(2));
+      }
+    }
+    return VersionVector.of(entries);
+  }
+
+  public static ChangeStream changesSince(Connection c, VersionVector peer) throws SQLException {
+    if (!LatticeSchema.exists(c)) {
+      return new ChangeStream() {
+        @Override
+        public dev.lattice.driver.Change next() {
+          return null;
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+    LogFold.fold(c);
+    return new ChangeReader(c, peer);
+  }
+
+  public static long fold(Connection c) throws SQLException {
+    return LogFold.fold(c);
+  }
+}

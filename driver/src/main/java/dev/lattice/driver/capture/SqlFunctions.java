@@ -1,0 +1,79 @@
+package dev.lattice.driver.capture;
+
+import dev.lattice.driver.SiteId;
+import dev.lattice.driver.TrackReport;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.util.function.Consumer;
+import org.sqlite.Function;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * The {@code lattice_*} SQL functions of driver connections. Conveniences only: capture never depends on them (see
+ * {@link TriggerSql}), and the same operations exist in the Java API.
+ *
+ * <ul>
+ *   <li>{@code lattice_track(table)}: start capture; returns a report, warnings included.
+ *   <li>{@code lattice_untrack(table)}: stop capture; returns 1 if the table was tracked.
+ *   <li>{@code lattice_site_id()}: this replica's 16-byte site id (created on first use).
+ *   <li>{@code lattice_fold()}: fold the capture log now; returns the number of log rows folded.
+ * </ul>
+ */
+final class SqlFunctions {
+  private SqlFunctions() {}
+
+  static void register(SQLiteConnection c, Consumer<SQLWarning> warnings) throws SQLException {
+    Function.create(c, "lattice_track", new Function() {
+      @Override
+      protected void xFunc() throws SQLException {
+        requireArgs("lattice_track(table)", 1);
+        TrackReport report = Tracker.track(c, requireText(0, "lattice_track(table)"));
+        report.warnings().forEach(w -> warnings.accept(new SQLWarning(w, "01000")));
+        result(report.toString());
+      }
+    }, 1, 0);
+    Function.create(c, "lattice_untrack", new Function() {
+      @Override
+      protected void xFunc() throws SQLException {
+        requireArgs("lattice_untrack(table)", 1);
+        result(Tracker.untrack(c, requireText(0, "lattice_untrack(table)")) ? 1 : 0);
+      }
+    }, 1, 0);
+    Function.create(c, "lattice_site_id", new Function() {
+      @Override
+      protected void xFunc() throws SQLException {
+        SiteId site = LatticeSchema.siteId(c);
+        if (site == null) {
+          Transactions.write(c, "lattice_init", () -> {
+            LatticeSchema.ensure(c);
+            return null;
+          });
+          site = LatticeSchema.siteId(c);
+        }
+        result(site.bytes());
+      }
+    }, 0, 0);
+    Function.create(c, "lattice_fold", new Function() {
+      @Override
+      protected void xFunc() throws SQLException {
+        result(LogFold.fold(c));
+      }
+    }, 0, 0);
+  }
+
+  private abstract static class Function extends org.sqlite.Function {
+    void requireArgs(String signature, int count) throws SQLException {
+      if (args() != count) {
+        throw new SQLException(signature + " takes " + count + " argument(s), got " + args());
+      }
+    }
+
+    String requireText(int arg, String signature) throws SQLException {
+      String text = value_text(arg);
+      if (text == null) {
+        throw new SQLException(signature + ": the table name is NULL");
+      }
+      return text;
+    }
+  }
+}

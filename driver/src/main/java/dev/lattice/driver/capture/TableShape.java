@@ -1,0 +1,40 @@
+package dev.lattice.driver.capture;
+
+import java.util.List;
+
+/**
+ * What capture needs to know about a tracked table.
+ *
+ * @param name the table's name as declared
+ * @param pkColumns primary-key columns in key order
+ * @param columns the other columns Lattice versions, in bit order: bit {@code i} of a log row's column mask is
+ *     {@code columns.get(i)}
+ */
+record TableShape(String name, List<String> pkColumns, List<String> columns) {
+
+  /** Column masks are SQLite integers; bit 63 is the sign, so 63 value columns is the most a mask can carry. */
+  static final int MAX_COLUMNS = 63;
+
+  TableShape {
+    pkColumns = List.copyOf(pkColumns);
+    columns = List.copyOf(columns);
+  }
+
+  /** The row's key as Lattice stores it, computed from the columns of {@code alias} (a table alias, NEW or OLD). */
+  String pkExpression(String alias) {
+    if (pkColumns.size() == 1) {
+      return alias + "." + Sql.id(pkColumns.get(0));
+    }
+    StringBuilder sql = new StringBuilder();
+    for (String column : pkColumns) {
+      sql.append(sql.length() == 0 ? "" : " || ',' || ").append("quote(").append(alias).append('.')
+          .append(Sql.id(column)).append(')');
+    }
+    return sql.toString();
+  }
+
+  /** A mask with one bit set for every value column. */
+  long allColumnsMask() {
+    return columns.isEmpty() ? 0 : (columns.size() == 63 ? Long.MAX_VALUE : (1L << columns.size()) - 1);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.lattice.driver.capture;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The registry of tracked tables in {@code lattice_tables} and {@code lattice_columns}. */
+final class TrackedTables {
+  private TrackedTables() {}
+
+  /** A registered table: its id in metadata, its shape, and whether capture is on. */
+  record Registered(int id, TableShape shape, boolean tracked) {}
+
+  /** Every table Lattice has registered, tracked or not, by id. */
+  static Map<Integer, Registered> all(Connection c) throws SQLException {
+    Map<Integer, Registered> tables = new LinkedHashMap<>();
+    if (!LatticeSchema.exists(c)) {
+      return tables;
+    }
+    Map<Integer, List<String>> keys = columns(c, "key");
+    Map<Integer, List<String>> values = columns(c, "value");
+    try (PreparedStatement p = c.prepareStatement("SELECT id, name, tracked FROM lattice_tables ORDER BY id");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        int id = r.getInt(1);
+        TableShape shape = new TableShape(r.getString(2), keys.getOrDefault(id, List.of()),
+            values.getOrDefault(id, List.of()));
+        tables.put(id, new Registered(id, shape, r.getInt(3) == 1));
+      }
+    }
+    return tables;
+  }
+
+  static Registered byName(Connection c, String table) throws SQLException {
+    for (Registered t : all(c).values()) {
+      if (t.shape().name().equals(table)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** Registers a table seen for the first time; returns its id. */
+  static int register(Connection c, TableShape shape) throws SQLException {
+    Sql.update(c, "INSERT INTO lattice_tables(name, tracked) VALUES (?, 1)", shape.name());
+    int id = (int) Sql.oneLong(c, "SELECT id FROM lattice_tables WHERE name = ?", shape.name());
+    insertColumns(c, id, "key", shape.pkColumns());
+    insertColumns(c, id, "value", shape.columns());
+    return id;
+  }
+
+  static void setTracked(Connection c, int id, boolean tracked) throws SQLException {
+    Sql.update(c, "UPDATE lattice_tables SET tracked = ? WHERE id = ?", tracked ? 1 : 0, id);
+  }
+
+  private static void insertColumns(Connection c, int id, String role, List<String> names) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "INSERT INTO lattice_columns(tbl, role, position, name) VALUES (?, ?, ?, ?)")) {
+      for (int i = 0; i < names.size(); i++) {
+        p.setInt(1, id);
+        p.setString(2, role);
+        p.setInt(3, i);
+        p.setString(4, names.get(i));
+        p.addBatch();
+      }
+      p.executeBatch();
+    }
+  }
+
+  private static Map<Integer, List<String>> columns(Connection c, String role) throws SQLException {
+    Map<Integer, List<String>> byTable = new LinkedHashMap<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT tbl, name FROM lattice_columns WHERE role = ? ORDER BY tbl, position")) {
+      p.setString(1, role);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          byTable.computeIfAbsent(r.getInt(1), k -> new ArrayList<>()).add(r.getString(2));
+        }
+      }
+    }
+    return byTable;
+  }
+}

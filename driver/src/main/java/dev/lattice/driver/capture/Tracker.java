@@ -1,0 +1,83 @@
+package dev.lattice.driver.capture;
+
+import dev.lattice.driver.TrackReport;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Starts and stops capture on a table.
+ *
+ * <p>Tracking reconciles the table with its metadata, so the first track and a re-track after {@code untrack} are one
+ * code path: rows without a live clock are logged as inserts (every row, the first time), live clocks without a row as
+ * deletes, and rows present in both as updates of every column, because capture was off and any of them may have
+ * changed. Untracking drops the triggers and keeps the metadata, so peers keep a consistent picture and a later
+ * re-track can tell what happened meanwhile.
+ */
+public final class Tracker {
+  private Tracker() {}
+
+  public static TrackReport track(Connection c, String table) throws SQLException {
+    TrackReport report = Transactions.write(c, "lattice_track", () -> {
+      LatticeSchema.ensure(c);
+      TableInspector.Inspection inspection = TableInspector.inspect(c, table);
+      TableShape shape = inspection.shape();
+      TrackedTables.Registered known = TrackedTables.byName(c, table);
+      if (known != null && known.tracked()) {
+        return new TrackReport(table, false, 0, inspection.warnings());
+      }
+      int id;
+      if (known == null) {
+        id = TrackedTables.register(c, shape);
+      } else {
+        if (!known.shape().equals(shape)) {
+          throw new UntrackableTableException(table, "its columns changed while it was untracked (was "
+              + known.shape().pkColumns() + " + " + known.shape().columns() + ", now " + shape.pkColumns() + " + "
+              + shape.columns() + ")", "restore the columns, or migrate the table through Lattice's schema tools");
+        }
+        id = known.id();
+        TrackedTables.setTracked(c, id, true);
+      }
+      long captured = reconcile(c, id, shape);
+      for (String ddl : TriggerSql.create(id, shape)) {
+        Sql.exec(c, ddl);
+      }
+      ChangesView.rebuild(c, TrackedTables.all(c).values());
+      return new TrackReport(table, true, captured, inspection.warnings());
+    });
+    LogFold.fold(c);
+    return report;
+  }
+
+  /** Stops capture on {@code table}; returns false if it was not tracked. */
+  public static boolean untrack(Connection c, String table) throws SQLException {
+    return Transactions.write(c, "lattice_untrack", () -> {
+      TrackedTables.Registered known = TrackedTables.byName(c, table);
+      if (known == null || !known.tracked()) {
+        return false;
+      }
+      for (String ddl : TriggerSql.drop(known.id())) {
+        Sql.exec(c, ddl);
+      }
+      TrackedTables.setTracked(c, known.id(), false);
+      ChangesView.rebuild(c, TrackedTables.all(c).values());
+      return true;
+    });
+  }
+
+  private static long reconcile(Connection c, int id, TableShape shape) throws SQLException {
+    String table = Sql.id(shape.name());
+    String key = shape.pkExpression("t");
+    String live = "SELECT pk FROM lattice_rows WHERE tbl = " + id + " AND cl % 2 = 1";
+    String rows = "SELECT " + key + " FROM " + table + " t";
+    String append = "INSERT INTO lattice_log(tbl, pk, op, cols, hlc) ";
+    long captured = Sql.update(c, append + "SELECT " + id + ", " + key + ", " + LatticeSchema.OP_INSERT + ", NULL, "
+        + TriggerSql.NEW_HLC + " FROM " + table + " t WHERE " + key + " NOT IN (" + live + ")");
+    captured += Sql.update(c, append + "SELECT " + id + ", pk, " + LatticeSchema.OP_DELETE + ", NULL, "
+        + TriggerSql.NEW_HLC + " FROM (" + live + ") WHERE pk NOT IN (" + rows + ")");
+    if (!shape.columns().isEmpty()) {
+      captured += Sql.update(c, append + "SELECT " + id + ", pk, " + LatticeSchema.OP_UPDATE + ", "
+          + shape.allColumnsMask() + ", " + TriggerSql.NEW_HLC + " FROM (" + live + ") WHERE pk IN (" + rows + ")");
+    }
+    return captured;
+  }
+}

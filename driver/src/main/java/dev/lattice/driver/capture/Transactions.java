@@ -1,0 +1,38 @@
+package dev.lattice.driver.capture;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/** Runs Lattice's own writes atomically, inside the caller's transaction if there is one. */
+final class Transactions {
+  private Transactions() {}
+
+  /** Work that writes through a connection. */
+  interface Work<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} atomically. Outside a transaction it takes the write lock up front ({@code BEGIN IMMEDIATE}):
+   * a deferred transaction that reads and then writes fails with SQLITE_BUSY_SNAPSHOT in WAL mode if another
+   * connection committed in between, and no busy timeout can cure that. Inside the caller's transaction it uses a
+   * savepoint, so a failure undoes Lattice's writes and leaves the caller's own.
+   */
+  static <T> T write(Connection c, String name, Work<T> work) throws SQLException {
+    boolean own = c.getAutoCommit();
+    Sql.exec(c, own ? "BEGIN IMMEDIATE" : "SAVEPOINT " + name);
+    T result;
+    try {
+      result = work.run();
+    } catch (SQLException | RuntimeException e) {
+      try {
+        Sql.exec(c, own ? "ROLLBACK" : "ROLLBACK TO " + name + "; RELEASE " + name);
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    }
+    Sql.exec(c, own ? "COMMIT" : "RELEASE " + name);
+    return result;
+  }
+}

@@ -1,0 +1,102 @@
+package dev.lattice.driver;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A real database file in a test's temporary directory, opened with plain sqlite-jdbc. */
+public final class TestDatabase implements AutoCloseable {
+  private final Path file;
+  private final Connection connection;
+
+  private TestDatabase(Path file) throws SQLException {
+    this.file = file;
+    this.connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+    exec("PRAGMA journal_mode=WAL");
+  }
+
+  public static TestDatabase create(Path dir, String name, String... ddl) throws SQLException {
+    TestDatabase db = new TestDatabase(dir.resolve(name));
+    for (String sql : ddl) {
+      db.exec(sql);
+    }
+    return db;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public Replica replica() {
+    return Replica.of(connection);
+  }
+
+  public void exec(String... sql) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      for (String each : sql) {
+        s.execute(each);
+      }
+    }
+  }
+
+  public List<List<Object>> query(String sql, Object... args) throws SQLException {
+    try (PreparedStatement p = connection.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        p.setObject(i + 1, args[i]);
+      }
+      try (ResultSet r = p.executeQuery()) {
+        List<List<Object>> rows = new ArrayList<>();
+        int n = r.getMetaData().getColumnCount();
+        while (r.next()) {
+          List<Object> row = new ArrayList<>();
+          for (int i = 1; i <= n; i++) {
+            Object v = r.getObject(i);
+            row.add(v instanceof Integer x ? Long.valueOf(x) : v);
+          }
+          rows.add(row);
+        }
+        return rows;
+      }
+    }
+  }
+
+  /** Every current cell version, keyed "table/pk/column" ("-" for the row cell). */
+  public Map<String, Change> cells() throws SQLException {
+    return cellsSince(VersionVector.empty());
+  }
+
+  public Map<String, Change> cellsSince(VersionVector peer) throws SQLException {
+    Map<String, Change> cells = new TreeMap<>();
+    try (ChangeStream changes = replica().changesSince(peer)) {
+      for (Change c; (c = changes.next()) != null; ) {
+        Change previous = cells.put(key(c), c);
+        if (previous != null) {
+          throw new AssertionError("cell streamed twice: " + previous + " and " + c);
+        }
+      }
+    }
+    return cells;
+  }
+
+  public static String key(Change c) {
+    return c.table() + "/" + (c.pk() instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : c.pk()) + "/"
+        + (c.column() == null ? "-" : c.column());
+  }
+
+  @Override
+  public void close() throws SQLException {
+    connection.close();
+  }
+}
