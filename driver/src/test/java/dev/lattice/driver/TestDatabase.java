@@ -91,8 +91,16 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public static String key(Change c) {
-    return c.table() + "/" + (c.pk() instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : c.pk()) + "/"
-        + (c.column() == null ? "-" : c.column());
+    return c.table() + "/" + showKey(c.pk()) + "/" + (c.column() == null ? "-" : c.column());
+  }
+
+  /** Text keys as they are; other types marked, so the INTEGER key 42 and the TEXT key '42' stay apart. */
+  public static String showKey(Object pk) {
+    if (pk instanceof String s) {
+      return s;
+    }
+    return pk instanceof byte[] b ? "x'" + java.util.HexFormat.of().formatHex(b) + "'"
+        : "(" + pk.getClass().getSimpleName() + ")" + pk;
   }
 
   @Override
