@@ -3,6 +3,8 @@ package dev.lattice.driver;
 import dev.lattice.driver.capture.ReplicaEngine;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,15 +29,38 @@ import java.util.Objects;
  * the database will do, a plain {@code jdbc:sqlite:} one included: capture is done by triggers in the database.
  */
 public final class Replica {
-  private final Connection connection;
+  /** How far ahead of this replica's clock an incoming change may be stamped, by default. */
+  public static final Duration DEFAULT_MAX_CLOCK_DRIFT = Duration.ofMinutes(5);
 
-  private Replica(Connection connection) {
+  /** Cells per transaction when syncing, by default: big enough to amortise commits, small enough to stream. */
+  public static final int DEFAULT_BATCH_CELLS = 5_000;
+
+  private final Connection connection;
+  private final Clock clock;
+  private final Duration maxClockDrift;
+
+  private Replica(Connection connection, Clock clock, Duration maxClockDrift) {
     this.connection = connection;
+    this.clock = clock;
+    this.maxClockDrift = maxClockDrift;
   }
 
   /** The replica behind {@code connection}, a connection to a SQLite database. */
   public static Replica of(Connection connection) {
-    return new Replica(Objects.requireNonNull(connection, "connection"));
+    return new Replica(Objects.requireNonNull(connection, "connection"), Clock.systemUTC(), DEFAULT_MAX_CLOCK_DRIFT);
+  }
+
+  /** This replica, judging incoming clocks against {@code clock} (tests pass a fixed one). */
+  public Replica withClock(Clock clock) {
+    return new Replica(connection, Objects.requireNonNull(clock, "clock"), maxClockDrift);
+  }
+
+  /** This replica, accepting incoming changes stamped at most {@code drift} ahead of its clock. */
+  public Replica withMaxClockDrift(Duration drift) {
+    if (drift.isNegative()) {
+      throw new IllegalArgumentException("the allowed clock drift must be >= 0, was " + drift);
+    }
+    return new Replica(connection, clock, drift);
   }
 
   /** This replica's site id, created and stored in the database on first use. */
@@ -81,6 +106,54 @@ public final class Replica {
    */
   public long fold() throws SQLException {
     return ReplicaEngine.fold(connection);
+  }
+
+  /**
+   * Applies a peer's changes in one transaction: all of it or, on any error, none of it. Each cell keeps the winning
+   * version (higher causal length, then clock, then site id), so batches may arrive in any order, any number of times.
+   * Applied changes are not captured again as local writes. Throws {@link SQLException} naming the problem, with the
+   * database unchanged, for a table or column not tracked here, a malformed change, or a change stamped further ahead
+   * of this replica's clock than {@link #withMaxClockDrift allowed}.
+   */
+  public MergeResult apply(ChangeBatch batch) throws SQLException {
+    return ReplicaEngine.apply(connection, Objects.requireNonNull(batch, "batch"), clock.millis(),
+        maxClockDrift.toMillis());
+  }
+
+  /**
+   * Exchanges with {@code other} exactly the changes each lacks according to their version vectors, both ways, in
+   * batches of {@value #DEFAULT_BATCH_CELLS} cells; returns what was applied on both sides together.
+   */
+  public MergeResult syncWith(Replica other) throws SQLException {
+    return syncWith(other, DEFAULT_BATCH_CELLS);
+  }
+
+  /** As {@link #syncWith(Replica)}, in batches of about {@code batchCells} cells (a row is never split). */
+  public MergeResult syncWith(Replica other, int batchCells) throws SQLException {
+    if (batchCells < 1) {
+      throw new IllegalArgumentException("batchCells must be >= 1, was " + batchCells);
+    }
+    MergeResult pulled = ReplicaEngine.pull(other.connection, connection, batchCells, this::apply);
+    return pulled.plus(ReplicaEngine.pull(connection, other.connection, batchCells, other::apply));
+  }
+
+  /** The concurrent edits recorded on this replica, oldest first. */
+  public List<Conflict> conflicts() throws SQLException {
+    return ReplicaEngine.conflicts(connection);
+  }
+
+  /**
+   * Resolves a conflict: {@code takeLoser} writes the losing value into the table as an ordinary change that syncs;
+   * otherwise the winner stays. To settle on a third value, write it with SQL and resolve keeping the winner. Returns
+   * false if there is no such conflict.
+   */
+  public boolean resolve(long conflictId, boolean takeLoser) throws SQLException {
+    return ReplicaEngine.resolve(connection, conflictId, takeLoser);
+  }
+
+  /** Forgets every recorded conflict; returns how many there were. */
+  public long clearConflicts() throws SQLException {
+    return ReplicaEngine.clearConflicts(connection);
   }
 
   @Override

@@ -44,6 +44,11 @@ public final class VersionVector {
     return entries.getOrDefault(site, 0L);
   }
 
+  /** True if this vector holds {@code seq} of {@code site} (or something newer from that site). */
+  public boolean covers(SiteId site, long seq) {
+    return get(site) >= seq;
+  }
+
   /** This vector with {@code site} raised to at least {@code seq}. */
   public VersionVector with(SiteId site, long seq) {
     if (seq <= get(site)) {

@@ -11,24 +11,27 @@ import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Streams the cell versions a peer lacks: for every site, the current versions whose sequence number is above the
- * peer's entry for that site. Superseded versions are gone from metadata, so a peer may see gaps in a site's sequence;
- * the versions that replaced them are sent under their own site.
+ * Streams the cell versions a peer lacks: for every site, in site-id order (a "pass"), the current versions whose
+ * sequence number is above the peer's entry for that site, in sequence order. Superseded versions are gone from
+ * metadata, so a peer may see gaps in a site's sequence; the versions that replaced them come in their own site's pass.
+ *
+ * <p>The unit of the stream is an <em>entry</em>: one row version (the row cell and every column of a live row, each
+ * column with its own version, so that a row starting a new life always arrives whole) or one column version newer than
+ * its row. A column version whose row version the peer also lacks already travelled with the row and is skipped.
  *
  * <p>Walks {@code lattice_rows} and {@code lattice_cols} through their (site, seq) indexes and reads each row's values
  * from the application's table by key: memory stays bounded by one row.
  */
 final class ChangeReader implements ChangeStream {
-  private static final String VERSIONS = "SELECT tbl, pk, -1, seq, hlc, cl FROM lattice_rows WHERE site = ?1 AND"
-      + " seq > ?2 UNION ALL SELECT o.tbl, o.pk, o.col, o.seq, o.hlc, r.cl FROM lattice_cols o JOIN lattice_rows r"
-      + " ON r.tbl = o.tbl AND r.pk = o.pk WHERE o.site = ?1 AND o.seq > ?2 AND r.cl % 2 = 1 ORDER BY 4, 1, 2, 3";
+  private static final String VERSIONS = "SELECT tbl, pk, -1, seq, hlc, cl, site, seq FROM lattice_rows WHERE"
+      + " site = ?1 AND seq > ?2 UNION ALL SELECT o.tbl, o.pk, o.col, o.seq, o.hlc, r.cl, r.site, r.seq"
+      + " FROM lattice_cols o JOIN lattice_rows r ON r.tbl = o.tbl AND r.pk = o.pk"
+      + " WHERE o.site = ?1 AND o.seq > ?2 AND r.cl % 2 = 1 ORDER BY 4, 1, 2, 3";
 
   private final Connection c;
   private final boolean ownTransaction;
@@ -36,20 +39,19 @@ final class ChangeReader implements ChangeStream {
   private final Map<Integer, PreparedStatement> rowLookups = new HashMap<>();
   private final PreparedStatement overriddenLookup;
   private final ArrayDeque<Map.Entry<Integer, SiteId>> sites = new ArrayDeque<>();
+  private final Map<Integer, SiteId> siteByOrdinal = new HashMap<>();
   private final VersionVector peer;
   private final ArrayDeque<Change> ready = new ArrayDeque<>();
   private PreparedStatement versions;
   private ResultSet cursor;
   private SiteId site;
+  private long passSeq;
   private boolean closed;
 
   ChangeReader(Connection c, VersionVector peer) throws SQLException {
     this.c = c;
     this.peer = peer;
-    this.ownTransaction = c.getAutoCommit();
-    if (ownTransaction) {
-      Sql.exec(c, "BEGIN"); // one snapshot for the whole stream
-    }
+    this.ownTransaction = Transactions.beginRead(c); // one snapshot for the whole stream
     try {
       this.tables = TrackedTables.all(c);
       TreeMap<SiteId, Integer> bySite = new TreeMap<>();
@@ -59,8 +61,12 @@ final class ChangeReader implements ChangeStream {
           bySite.put(SiteId.of(r.getBytes(2)), r.getInt(1));
         }
       }
-      bySite.forEach((id, ord) -> sites.add(Map.entry(ord, id)));
-      this.overriddenLookup = c.prepareStatement("SELECT col FROM lattice_cols WHERE tbl = ? AND pk = ?");
+      bySite.forEach((id, ord) -> {
+        sites.add(Map.entry(ord, id));
+        siteByOrdinal.put(ord, id);
+      });
+      this.overriddenLookup = c.prepareStatement("SELECT col, site, seq, hlc FROM lattice_cols WHERE tbl = ? AND"
+          + " pk = ?");
     } catch (SQLException | RuntimeException e) {
       close();
       throw e;
@@ -70,19 +76,48 @@ final class ChangeReader implements ChangeStream {
   @Override
   public Change next() throws SQLException {
     while (ready.isEmpty()) {
-      if (closed) {
+      if (!readEntry()) {
         return null;
       }
-      if (cursor == null || !cursor.next()) {
-        if (!openNextSite()) {
-          return null;
-        }
-        continue;
-      }
-      expand(cursor.getInt(1), Sql.normalize(cursor.getObject(2)), cursor.getInt(3), cursor.getLong(4),
-          cursor.getLong(5), cursor.getLong(6));
     }
     return ready.poll();
+  }
+
+  /** The cells of the next entry, or null at the end; never splits an entry. Do not mix with {@link #next()}. */
+  List<Change> nextEntry() throws SQLException {
+    while (ready.isEmpty()) {
+      if (!readEntry()) {
+        return null;
+      }
+    }
+    List<Change> entry = new ArrayList<>(ready);
+    ready.clear();
+    return entry;
+  }
+
+  /** The site whose pass the last entry belongs to; every site ordered before it has been streamed completely. */
+  SiteId passSite() {
+    return site;
+  }
+
+  /** The sequence number of the last entry: the current pass is complete up to it. */
+  long passSeq() {
+    return passSeq;
+  }
+
+  private boolean readEntry() throws SQLException {
+    if (closed) {
+      return false;
+    }
+    while (cursor == null || !cursor.next()) {
+      if (!openNextSite()) {
+        return false;
+      }
+    }
+    passSeq = cursor.getLong(4);
+    expand(cursor.getInt(1), Sql.normalize(cursor.getObject(2)), cursor.getInt(3), cursor.getLong(4),
+        cursor.getLong(5), cursor.getLong(6), cursor.getInt(7), cursor.getLong(8));
+    return true;
   }
 
   private boolean openNextSite() throws SQLException {
@@ -100,28 +135,42 @@ final class ChangeReader implements ChangeStream {
   }
 
   /** Turns one metadata entry into the cells it versions. */
-  private void expand(int tbl, Object pk, int col, long seq, long hlc, long cl) throws SQLException {
+  private void expand(int tbl, Object pk, int col, long seq, long hlc, long cl, int rowSite, long rowSeq)
+      throws SQLException {
     TableShape shape = tables.get(tbl).shape();
-    if (col < 0) {
-      ready.add(new Change(shape.name(), pk, null, null, site, seq, hlc, cl));
-      if ((cl & 1) == 0 || shape.columns().isEmpty()) {
-        return;
+    if (col >= 0) {
+      if (peer.get(siteByOrdinal.get(rowSite)) < rowSeq) {
+        return; // the peer lacks this row's version too: this column travelled with the row
       }
-      Object[] values = rowValues(tbl, shape, pk);
-      if (values == null) {
-        return; // the row is gone without a delete being captured: only its existence cell is known
-      }
-      Set<Integer> overridden = overriddenColumns(tbl, pk);
-      for (int i = 0; i < values.length; i++) {
-        if (!overridden.contains(i)) {
-          ready.add(new Change(shape.name(), pk, shape.columns().get(i), values[i], site, seq, hlc, cl));
-        }
-      }
-    } else {
       Object[] values = rowValues(tbl, shape, pk);
       if (values != null) {
         ready.add(new Change(shape.name(), pk, shape.columns().get(col), values[col], site, seq, hlc, cl));
       }
+      return;
+    }
+    ready.add(new Change(shape.name(), pk, null, null, site, seq, hlc, cl));
+    if ((cl & 1) == 0 || shape.columns().isEmpty()) {
+      return;
+    }
+    Object[] values = rowValues(tbl, shape, pk);
+    if (values == null) {
+      return; // the row is gone without a delete being captured: only its existence cell is known
+    }
+    Change[] columns = new Change[values.length];
+    overriddenLookup.setInt(1, tbl);
+    overriddenLookup.setObject(2, pk);
+    try (ResultSet r = overriddenLookup.executeQuery()) {
+      while (r.next()) {
+        int i = r.getInt(1);
+        if (i < columns.length) {
+          columns[i] = new Change(shape.name(), pk, shape.columns().get(i), values[i],
+              siteByOrdinal.get(r.getInt(2)), r.getLong(3), r.getLong(4), cl);
+        }
+      }
+    }
+    for (int i = 0; i < values.length; i++) {
+      ready.add(columns[i] != null ? columns[i]
+          : new Change(shape.name(), pk, shape.columns().get(i), values[i], site, seq, hlc, cl));
     }
   }
 
@@ -145,18 +194,6 @@ final class ChangeReader implements ChangeStream {
       }
       return values;
     }
-  }
-
-  private Set<Integer> overriddenColumns(int tbl, Object pk) throws SQLException {
-    overriddenLookup.setInt(1, tbl);
-    overriddenLookup.setObject(2, pk);
-    Set<Integer> columns = new HashSet<>();
-    try (ResultSet r = overriddenLookup.executeQuery()) {
-      while (r.next()) {
-        columns.add(r.getInt(1));
-      }
-    }
-    return columns;
   }
 
   static String rowLookupSql(TableShape shape) {

@@ -23,6 +23,7 @@ import java.sql.SQLException;
  *   <li>{@code lattice_clock}: the highest clock received from peers, so local stamps stay ahead of it.
  *   <li>{@code lattice_applying}: non-empty only while a merge writes application tables, so triggers skip capture.
  *   <li>{@code lattice_vv}: the highest sequence number held from each other site.
+ *   <li>{@code lattice_conflict_log} (view {@code lattice_conflicts}): losing versions of concurrent edits.
  * </ul>
  */
 public final class LatticeSchema {
@@ -59,6 +60,17 @@ public final class LatticeSchema {
     "INSERT OR IGNORE INTO lattice_clock(id, hlc) VALUES (1, 0)",
     "CREATE TABLE IF NOT EXISTS lattice_applying(x)",
     "CREATE TABLE IF NOT EXISTS lattice_vv(site INTEGER PRIMARY KEY, seq INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS lattice_conflict_log(id INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, pk NOT NULL,"
+        + " col INTEGER NOT NULL, winner_value, winner_site BLOB NOT NULL, winner_seq INTEGER NOT NULL,"
+        + " winner_hlc INTEGER NOT NULL, loser_value, loser_site BLOB NOT NULL, loser_seq INTEGER NOT NULL,"
+        + " loser_hlc INTEGER NOT NULL, cl INTEGER NOT NULL, detected_at INTEGER NOT NULL)",
+    "CREATE VIEW IF NOT EXISTS lattice_conflicts(id, table_name, pk, column_name, winning_value, winning_site_id,"
+        + " winning_seq, winning_hlc, losing_value, losing_site_id, losing_seq, losing_hlc, cl, detected_at) AS"
+        + " SELECT k.id, t.name, k.pk, c.name, k.winner_value, k.winner_site, k.winner_seq, k.winner_hlc,"
+        + " k.loser_value, k.loser_site, k.loser_seq, k.loser_hlc, k.cl,"
+        + " strftime('%Y-%m-%dT%H:%M:%fZ', k.detected_at / 1000.0, 'unixepoch')"
+        + " FROM lattice_conflict_log k JOIN lattice_tables t ON t.id = k.tbl"
+        + " JOIN lattice_columns c ON c.tbl = k.tbl AND c.role = 'value' AND c.position = k.col",
     "CREATE VIEW IF NOT EXISTS lattice_version_vector(site_id, seq) AS"
         + " SELECT (SELECT site_id FROM lattice_sites WHERE ord = 0), max(seq) FROM lattice_log"
         + " HAVING max(seq) IS NOT NULL"

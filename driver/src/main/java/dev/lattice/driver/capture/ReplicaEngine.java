@@ -1,6 +1,9 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeStream;
+import dev.lattice.driver.Conflict;
+import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.SiteId;
 import dev.lattice.driver.TrackReport;
 import dev.lattice.driver.VersionVector;
@@ -75,5 +78,28 @@ public final class ReplicaEngine {
 
   public static long fold(Connection c) throws SQLException {
     return LogFold.fold(c);
+  }
+
+  public static MergeResult apply(Connection c, ChangeBatch batch, long nowMillis, long maxDriftMillis)
+      throws SQLException {
+    return Merger.apply(c, batch, nowMillis, maxDriftMillis);
+  }
+
+  /** Pulls what {@code to} lacks from {@code from}; returns what was applied to {@code to}. */
+  public static MergeResult pull(Connection from, Connection to, int batchCells, PeerSync.Applier apply)
+      throws SQLException {
+    return PeerSync.pull(from, to, batchCells, apply).result();
+  }
+
+  public static List<Conflict> conflicts(Connection c) throws SQLException {
+    return Conflicts.list(c);
+  }
+
+  public static boolean resolve(Connection c, long id, boolean takeLoser) throws SQLException {
+    return Conflicts.resolve(c, id, takeLoser);
+  }
+
+  public static long clearConflicts(Connection c) throws SQLException {
+    return Conflicts.clear(c);
   }
 }

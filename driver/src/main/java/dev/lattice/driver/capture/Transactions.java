@@ -16,11 +16,15 @@ final class Transactions {
    * Runs {@code work} atomically. Outside a transaction it takes the write lock up front ({@code BEGIN IMMEDIATE}):
    * a deferred transaction that reads and then writes fails with SQLITE_BUSY_SNAPSHOT in WAL mode if another
    * connection committed in between, and no busy timeout can cure that. Inside the caller's transaction it uses a
-   * savepoint, so a failure undoes Lattice's writes and leaves the caller's own.
+   * savepoint, so a failure undoes Lattice's writes and leaves the caller's own. sqlite-jdbc does not expose
+   * {@code sqlite3_get_autocommit}, and its auto-commit flag does not see a transaction begun in SQL (as Lattice's own
+   * nested calls do), so SQLite's refusal to nest {@code BEGIN} is what tells.
    */
   static <T> T write(Connection c, String name, Work<T> work) throws SQLException {
-    boolean own = c.getAutoCommit();
-    Sql.exec(c, own ? "BEGIN IMMEDIATE" : "SAVEPOINT " + name);
+    boolean own = c.getAutoCommit() && begin(c);
+    if (!own) {
+      Sql.exec(c, "SAVEPOINT " + name);
+    }
     T result;
     try {
       result = work.run();
@@ -34,5 +38,29 @@ final class Transactions {
     }
     Sql.exec(c, own ? "COMMIT" : "RELEASE " + name);
     return result;
+  }
+
+  /**
+   * Starts a read transaction for a consistent snapshot, unless one is open; returns whether it started one (and so
+   * must end it).
+   */
+  static boolean beginRead(Connection c) throws SQLException {
+    return c.getAutoCommit() && begin(c, "BEGIN");
+  }
+
+  private static boolean begin(Connection c) throws SQLException {
+    return begin(c, "BEGIN IMMEDIATE");
+  }
+
+  private static boolean begin(Connection c, String begin) throws SQLException {
+    try {
+      Sql.exec(c, begin);
+      return true;
+    } catch (SQLException e) {
+      if (e.getMessage() != null && e.getMessage().contains("within a transaction")) {
+        return false;
+      }
+      throw e;
+    }
   }
 }

@@ -1,0 +1,474 @@
+package dev.lattice.driver.capture;
+
+import dev.lattice.driver.Change;
+import dev.lattice.driver.ChangeBatch;
+import dev.lattice.driver.Hlc;
+import dev.lattice.driver.MergeResult;
+import dev.lattice.driver.SiteId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Applies a peer's changes: the CRDT merge.
+ *
+ * <h2>Model</h2>
+ *
+ * Every cell keeps only its winning version under {@link Version#ORDER}. A row's life is its causal length {@code cl}:
+ * odd alive, even deleted, each insert or delete moving it up by one. A version with a higher {@code cl} beats every
+ * version of an older life, so a delete beats the writes it saw, a re-insert beats the delete, and a late column write
+ * from an older life can never bring a deleted row back. Within one life each column is last-writer-wins by clock, then
+ * site id. Taking the maximum under a total order is idempotent, commutative and associative, which is what makes
+ * replicas converge whatever order and however often batches arrive.
+ *
+ * <h2>Per row</h2>
+ *
+ * The batch's changes are grouped by row. For each row the folded local state (row clock, column overrides) is read,
+ * the incoming row cell and column cells are decided against it, and the result is written back canonically: the row
+ * version, and a {@code lattice_cols} entry for exactly the columns whose version differs from it. The application's
+ * row is then deleted, inserted whole (a new life: every column of that life is in the batch) or updated in the
+ * columns that changed. {@code lattice_applying} holds a row meanwhile, so capture triggers stay silent.
+ *
+ * <h2>Conflicts</h2>
+ *
+ * When an incoming version and the local version of a cell are different writes in the same life, and the sender had
+ * not seen the local version ({@link ChangeBatch#senderVector()} does not cover it), neither writer saw the other:
+ * the loser is recorded in {@code lattice_conflict_log}, unless both hold the same value, where nothing was lost. A conflict is thus recorded by the replica where the two
+ * versions first meet; a replica that receives the winner from a peer that had already seen both does not record it
+ * again.
+ *
+ * <h2>Clocks</h2>
+ *
+ * A change stamped more than the allowed drift ahead of this replica's wall clock rejects the whole batch: a device
+ * with a broken clock must not drag every replica's clock forward. Otherwise {@code lattice_clock} rises to the highest
+ * stamp received, and local stamps stay above it.
+ */
+final class Merger {
+  private final Connection c;
+  private final ChangeBatch batch;
+  private final Map<String, TrackedTables.Registered> tables = new HashMap<>();
+  private final Map<SiteId, Integer> ordinals = new HashMap<>();
+  private final Map<Integer, SiteId> sites = new HashMap<>();
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private long applied;
+  private long ignored;
+  private long conflicts;
+
+  private Merger(Connection c, ChangeBatch batch) {
+    this.c = c;
+    this.batch = batch;
+  }
+
+  /**
+   * Applies {@code batch} atomically: all of it or, on any error, none of it.
+   *
+   * @param nowMillis this replica's wall clock
+   * @param maxDriftMillis how far ahead of {@code nowMillis} an incoming stamp may be
+   */
+  static MergeResult apply(Connection c, ChangeBatch batch, long nowMillis, long maxDriftMillis) throws SQLException {
+    Merger merger = new Merger(c, batch);
+    merger.validate(nowMillis, maxDriftMillis);
+    boolean ownTransaction = c.getAutoCommit();
+    // Merging never fails on foreign keys: a child may arrive before its parent, and a parent deleted on one device
+    // while a child was added on another leaves an orphan on every replica alike (PRAGMA foreign_key_check lists it).
+    // Enforcement would also fire ON DELETE actions that capture cannot see. The pragma is a no-op inside a
+    // transaction, where deferring the checks to the caller's commit is the most we can do.
+    boolean restoreForeignKeys = ownTransaction && Sql.oneLong(c, "PRAGMA foreign_keys") == 1;
+    if (restoreForeignKeys) {
+      Sql.exec(c, "PRAGMA foreign_keys = OFF");
+    } else if (!ownTransaction) {
+      Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
+    }
+    try {
+      return Transactions.write(c, "lattice_merge", merger::run);
+    } finally {
+      merger.closeStatements();
+      if (restoreForeignKeys) {
+        Sql.exec(c, "PRAGMA foreign_keys = ON");
+      }
+    }
+  }
+
+  private void validate(long nowMillis, long maxDriftMillis) throws SQLException {
+    if (!LatticeSchema.exists(c)) {
+      throw new SQLException("cannot apply changes: this database tracks no tables yet. Track the same tables as the"
+          + " sending replica first (Replica.track or SELECT lattice_track('name'))", "55000");
+    }
+    for (TrackedTables.Registered t : TrackedTables.all(c).values()) {
+      if (t.tracked()) {
+        tables.put(t.shape().name(), t);
+      }
+    }
+    for (Change change : batch.changes()) {
+      TrackedTables.Registered table = tables.get(change.table());
+      if (table == null) {
+        throw new SQLException("cannot apply changes: table " + change.table() + " is not tracked on this replica"
+            + " (schema mismatch with site " + change.site() + "). Track it here, or stop tracking it there; nothing"
+            + " from this batch was applied", "42000");
+      }
+      if (change.column() != null && !table.shape().columns().contains(change.column())) {
+        throw new SQLException("cannot apply changes: table " + change.table() + " has no tracked column "
+            + change.column() + " here (schema mismatch with site " + change.site() + "); migrate this replica to the"
+            + " same schema first. Nothing from this batch was applied", "42000");
+      }
+      if (change.cl() < 1 || change.seq() < 1 || (change.column() != null && !change.rowAlive())) {
+        throw new SQLException("cannot apply changes: malformed change " + change + " (causal length and sequence"
+            + " start at 1; a column value belongs to a live row, whose causal length is odd). Nothing from this"
+            + " batch was applied", "22000");
+      }
+      long ahead = Hlc.millis(change.hlc()) - nowMillis;
+      if (ahead > maxDriftMillis) {
+        throw new SQLException("rejected changes from site " + change.site() + ": stamped " + Hlc.toString(change.hlc())
+            + ", " + ahead + " ms ahead of this replica's clock, beyond the " + maxDriftMillis + " ms allowed. That"
+            + " device's clock is wrong: correct it and sync again. Nothing from this batch was applied", "22000");
+      }
+    }
+  }
+
+  private MergeResult run() throws SQLException {
+    LogFold.fold(c); // local writes must be in lattice_rows/lattice_cols to be compared
+    loadSites();
+    Sql.exec(c, "INSERT INTO lattice_applying(x) VALUES (1)");
+    Map<String, List<Change>> rows = new LinkedHashMap<>();
+    for (Change change : batch.changes()) {
+      rows.computeIfAbsent(change.table() + '\u0000' + keyString(change.pk()), k -> new ArrayList<>()).add(change);
+    }
+    long highestStamp = 0;
+    for (List<Change> row : rows.values()) {
+      mergeRow(tables.get(row.get(0).table()), row.get(0).pk(), row);
+      for (Change change : row) {
+        highestStamp = Math.max(highestStamp, change.hlc());
+      }
+    }
+    for (Map.Entry<SiteId, Long> covered : batch.covers().entries().entrySet()) {
+      int ord = ordinal(covered.getKey());
+      if (ord != LatticeSchema.LOCAL_SITE) {
+        Sql.update(c, "INSERT INTO lattice_vv(site, seq) VALUES (?, ?) ON CONFLICT(site) DO UPDATE SET"
+            + " seq = max(seq, excluded.seq)", ord, covered.getValue());
+      }
+    }
+    Sql.update(c, "UPDATE lattice_clock SET hlc = max(hlc, ?) WHERE id = 1", highestStamp);
+    Sql.exec(c, "DELETE FROM lattice_applying");
+    return new MergeResult(applied, ignored, conflicts);
+  }
+
+  /** Keys are compared as text here only to group a batch; byte[] keys need a content-based form. */
+  private static String keyString(Object pk) {
+    return pk instanceof byte[] b ? "x" + java.util.HexFormat.of().formatHex(b) : pk.getClass().getName() + pk;
+  }
+
+  private void mergeRow(TrackedTables.Registered table, Object pk, List<Change> incoming) throws SQLException {
+    TableShape shape = table.shape();
+    int columns = shape.columns().size();
+    RowState local = RowState.load(this, table.id(), pk, columns);
+
+    Change bestRow = null;
+    for (Change change : incoming) {
+      if (change.isRowCell() && (bestRow == null || version(change).compareTo(version(bestRow)) > 0)) {
+        bestRow = change;
+      }
+    }
+    long cl = local.cl;
+    Version rowVersion = local.rowVersion;
+    boolean newLife = false;
+    if (bestRow != null && (rowVersion == null || version(bestRow).compareTo(rowVersion) > 0)) {
+      newLife = bestRow.cl() > local.cl;
+      cl = bestRow.cl();
+      rowVersion = version(bestRow);
+    }
+    for (Change change : incoming) {
+      if (change.isRowCell()) {
+        if (change == bestRow && rowVersion.sameWrite(version(change))) {
+          applied++;
+        } else {
+          ignored++;
+        }
+      }
+    }
+
+    Version[] columnVersions = new Version[columns];
+    Object[] values = new Object[columns];
+    boolean[] changed = new boolean[columns];
+    if ((cl & 1) == 1) {
+      for (int i = 0; i < columns; i++) {
+        columnVersions[i] = newLife ? null : local.columnVersion(i);
+      }
+      Object[] localValues = null;
+      for (Change change : incoming) {
+        if (change.isRowCell()) {
+          continue;
+        }
+        if (change.cl() > cl) {
+          throw new SQLException("cannot apply changes: " + change + " belongs to a life of the row that the batch"
+              + " does not carry; send the row cell with its columns. Nothing from this batch was applied", "22000");
+        }
+        int i = shape.columns().indexOf(change.column());
+        Version theirs = version(change);
+        Version ours = columnVersions[i];
+        if (change.cl() < cl || theirs.sameWrite(ours)) {
+          ignored++;
+          continue;
+        }
+        boolean wins = ours == null || theirs.compareTo(ours) > 0;
+        if (ours != null && !newLife && !local.isChangedInBatch(i) && !batch.senderVector().covers(ours.site(),
+            ours.seq())) {
+          if (localValues == null) {
+            localValues = local.values(this, shape, pk);
+          }
+          Object oursValue = localValues == null ? null : localValues[i];
+          if (!sameValue(oursValue, change.value())) { // equal values lose nothing: not a conflict worth keeping
+            recordConflict(table.id(), pk, i, wins ? change.value() : oursValue, wins ? theirs : ours,
+                wins ? oursValue : change.value(), wins ? ours : theirs, cl);
+          }
+        }
+        if (wins) {
+          columnVersions[i] = theirs;
+          values[i] = change.value();
+          changed[i] = true;
+          local.markChangedInBatch(i);
+          applied++;
+        } else {
+          ignored++;
+        }
+      }
+      if (newLife) {
+        for (int i = 0; i < columns; i++) {
+          if (columnVersions[i] == null) {
+            throw new SQLException("cannot apply changes: the batch starts a new life of " + shape.name() + " row "
+                + pk + " without a value for column " + shape.columns().get(i) + "; a new life must carry every"
+                + " column. Nothing from this batch was applied", "22000");
+          }
+        }
+      }
+    }
+
+    boolean rowChanged = !rowVersion.sameWrite(local.rowVersion) || cl != local.cl;
+    boolean anyColumnChanged = false;
+    for (boolean b : changed) {
+      anyColumnChanged |= b;
+    }
+    if (!rowChanged && !anyColumnChanged) {
+      return;
+    }
+    writeClocks(table.id(), pk, cl, rowVersion, columnVersions);
+    writeRow(shape, pk, cl, local.cl, newLife, values, changed);
+  }
+
+  private void writeClocks(int tbl, Object pk, long cl, Version row, Version[] columns) throws SQLException {
+    PreparedStatement upsert = statement("INSERT INTO lattice_rows(tbl, pk, cl, site, seq, hlc) VALUES (?, ?, ?, ?, ?,"
+        + " ?) ON CONFLICT(tbl, pk) DO UPDATE SET cl = excluded.cl, site = excluded.site, seq = excluded.seq,"
+        + " hlc = excluded.hlc");
+    upsert.setInt(1, tbl);
+    upsert.setObject(2, pk);
+    upsert.setLong(3, cl);
+    upsert.setInt(4, ordinal(row.site()));
+    upsert.setLong(5, row.seq());
+    upsert.setLong(6, row.hlc());
+    upsert.executeUpdate();
+    PreparedStatement clear = statement("DELETE FROM lattice_cols WHERE tbl = ? AND pk = ?");
+    clear.setInt(1, tbl);
+    clear.setObject(2, pk);
+    clear.executeUpdate();
+    if ((cl & 1) == 0) {
+      return;
+    }
+    PreparedStatement insert = statement("INSERT INTO lattice_cols(tbl, pk, col, site, seq, hlc) VALUES (?, ?, ?, ?, ?,"
+        + " ?)");
+    for (int i = 0; i < columns.length; i++) {
+      Version v = columns[i];
+      if (v != null && !v.sameWrite(row)) {
+        insert.setInt(1, tbl);
+        insert.setObject(2, pk);
+        insert.setInt(3, i);
+        insert.setInt(4, ordinal(v.site()));
+        insert.setLong(5, v.seq());
+        insert.setLong(6, v.hlc());
+        insert.executeUpdate();
+      }
+    }
+  }
+
+  private void writeRow(TableShape shape, Object pk, long cl, long localCl, boolean newLife, Object[] values,
+      boolean[] changed) throws SQLException {
+    Object[] key = PrimaryKeyCodec.decode(pk, shape.pkColumns().size());
+    String where = whereKey(shape);
+    if ((cl & 1) == 0) {
+      if ((localCl & 1) == 1) {
+        PreparedStatement delete = statement("DELETE FROM " + Sql.id(shape.name()) + " WHERE " + where);
+        bind(delete, 1, key);
+        delete.executeUpdate();
+      }
+      return;
+    }
+    if (newLife) {
+      List<String> names = new ArrayList<>(shape.pkColumns());
+      names.addAll(shape.columns());
+      PreparedStatement insert = statement("INSERT OR REPLACE INTO " + Sql.id(shape.name()) + "("
+          + String.join(", ", names.stream().map(Sql::id).toList()) + ") VALUES ("
+          + String.join(", ", names.stream().map(n -> "?").toList()) + ")");
+      bind(insert, 1, key);
+      bind(insert, key.length + 1, values);
+      insert.executeUpdate();
+      return;
+    }
+    List<String> sets = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    for (int i = 0; i < changed.length; i++) {
+      if (changed[i]) {
+        sets.add(Sql.id(shape.columns().get(i)) + " = ?");
+        args.add(values[i]);
+      }
+    }
+    if (sets.isEmpty()) {
+      return;
+    }
+    PreparedStatement update = statement("UPDATE " + Sql.id(shape.name()) + " SET " + String.join(", ", sets)
+        + " WHERE " + where);
+    bind(update, 1, args.toArray());
+    bind(update, args.size() + 1, key);
+    update.executeUpdate();
+  }
+
+  private void recordConflict(int tbl, Object pk, int col, Object winnerValue, Version winner, Object loserValue,
+      Version loser, long cl) throws SQLException {
+    PreparedStatement insert = statement("INSERT INTO lattice_conflict_log(tbl, pk, col, winner_value, winner_site,"
+        + " winner_seq, winner_hlc, loser_value, loser_site, loser_seq, loser_hlc, cl, detected_at)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    bind(insert, 1, new Object[] {tbl, pk, col, winnerValue, winner.site().bytes(), winner.seq(), winner.hlc(),
+        loserValue, loser.site().bytes(), loser.seq(), loser.hlc(), cl, System.currentTimeMillis()});
+    insert.executeUpdate();
+    conflicts++;
+  }
+
+  /** Equal as SQLite stores them: same type and same value, BLOBs by content. */
+  private static boolean sameValue(Object a, Object b) {
+    return java.util.Objects.deepEquals(a, b);
+  }
+
+  static String whereKey(TableShape shape) {
+    return String.join(" AND ", shape.pkColumns().stream().map(k -> Sql.id(k) + " = ?").toList());
+  }
+
+  private static void bind(PreparedStatement p, int first, Object[] values) throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      p.setObject(first + i, values[i]);
+    }
+  }
+
+  PreparedStatement statement(String sql) throws SQLException {
+    PreparedStatement p = statements.get(sql);
+    if (p == null) {
+      p = c.prepareStatement(sql);
+      statements.put(sql, p);
+    }
+    return p;
+  }
+
+  private void closeStatements() throws SQLException {
+    for (PreparedStatement p : statements.values()) {
+      p.close();
+    }
+    statements.clear();
+  }
+
+  private Version version(Change change) {
+    return new Version(change.cl(), change.hlc(), change.site(), change.seq());
+  }
+
+  private void loadSites() throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT ord, site_id FROM lattice_sites");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        SiteId site = SiteId.of(r.getBytes(2));
+        ordinals.put(site, r.getInt(1));
+        sites.put(r.getInt(1), site);
+      }
+    }
+  }
+
+  int ordinal(SiteId site) throws SQLException {
+    Integer ord = ordinals.get(site);
+    if (ord == null) {
+      ord = (int) Sql.oneLong(c, "INSERT INTO lattice_sites(site_id) VALUES (?) RETURNING ord", site.bytes());
+      ordinals.put(site, ord);
+      sites.put(ord, site);
+    }
+    return ord;
+  }
+
+  SiteId site(int ordinal) {
+    return sites.get(ordinal);
+  }
+
+  /** The folded local state of one row, read once per row and batch. */
+  private static final class RowState {
+    long cl;
+    Version rowVersion;
+    Version[] overrides;
+    boolean[] changedInBatch;
+
+    static RowState load(Merger m, int tbl, Object pk, int columns) throws SQLException {
+      RowState state = new RowState();
+      state.overrides = new Version[columns];
+      state.changedInBatch = new boolean[columns];
+      PreparedStatement row = m.statement("SELECT cl, site, seq, hlc FROM lattice_rows WHERE tbl = ? AND pk = ?");
+      row.setInt(1, tbl);
+      row.setObject(2, pk);
+      try (ResultSet r = row.executeQuery()) {
+        if (r.next()) {
+          state.cl = r.getLong(1);
+          state.rowVersion = new Version(state.cl, r.getLong(4), m.site(r.getInt(2)), r.getLong(3));
+        }
+      }
+      if (state.rowVersion == null || !state.rowVersion.alive()) {
+        return state;
+      }
+      PreparedStatement cols = m.statement("SELECT col, site, seq, hlc FROM lattice_cols WHERE tbl = ? AND pk = ?");
+      cols.setInt(1, tbl);
+      cols.setObject(2, pk);
+      try (ResultSet r = cols.executeQuery()) {
+        while (r.next()) {
+          int col = r.getInt(1);
+          if (col < columns) {
+            state.overrides[col] = new Version(state.cl, r.getLong(4), m.site(r.getInt(2)), r.getLong(3));
+          }
+        }
+      }
+      return state;
+    }
+
+    Version columnVersion(int i) {
+      return overrides[i] != null ? overrides[i] : rowVersion;
+    }
+
+    /** A column already replaced by an earlier change of this batch is not the local version any more. */
+    boolean isChangedInBatch(int i) {
+      return changedInBatch[i];
+    }
+
+    void markChangedInBatch(int i) {
+      changedInBatch[i] = true;
+    }
+
+    Object[] values(Merger m, TableShape shape, Object pk) throws SQLException {
+      PreparedStatement lookup = m.statement(ChangeReader.rowLookupSql(shape));
+      bind(lookup, 1, PrimaryKeyCodec.decode(pk, shape.pkColumns().size()));
+      try (ResultSet r = lookup.executeQuery()) {
+        if (!r.next()) {
+          return null;
+        }
+        Object[] values = new Object[shape.columns().size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = Sql.normalize(r.getObject(i + 1));
+        }
+        return values;
+      }
+    }
+  }
+}
