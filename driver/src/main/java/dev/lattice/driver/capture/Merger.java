@@ -56,6 +56,7 @@ final class Merger {
   private final Map<SiteId, Integer> ordinals = new HashMap<>();
   private final Map<Integer, SiteId> sites = new HashMap<>();
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final Map<String, TableSql> tableSql = new HashMap<>();
   private long applied;
   private long ignored;
   private long conflicts;
@@ -256,25 +257,30 @@ final class Merger {
     if (!rowChanged && !anyColumnChanged) {
       return;
     }
-    writeClocks(table.id(), pk, cl, rowVersion, columnVersions);
+    writeClocks(table.id(), pk, cl, rowVersion, columnVersions, local);
     writeRow(shape, pk, cl, local.cl, newLife, values, changed);
   }
 
-  private void writeClocks(int tbl, Object pk, long cl, Version row, Version[] columns) throws SQLException {
-    PreparedStatement upsert = statement("INSERT INTO lattice_rows(tbl, pk, cl, site, seq, hlc) VALUES (?, ?, ?, ?, ?,"
-        + " ?) ON CONFLICT(tbl, pk) DO UPDATE SET cl = excluded.cl, site = excluded.site, seq = excluded.seq,"
-        + " hlc = excluded.hlc");
-    upsert.setInt(1, tbl);
-    upsert.setObject(2, pk);
-    upsert.setLong(3, cl);
-    upsert.setInt(4, ordinal(row.site()));
-    upsert.setLong(5, row.seq());
-    upsert.setLong(6, row.hlc());
-    upsert.executeUpdate();
-    PreparedStatement clear = statement("DELETE FROM lattice_cols WHERE tbl = ? AND pk = ?");
-    clear.setInt(1, tbl);
-    clear.setObject(2, pk);
-    clear.executeUpdate();
+  private void writeClocks(int tbl, Object pk, long cl, Version row, Version[] columns, RowState local)
+      throws SQLException {
+    if (cl != local.cl || !row.sameWrite(local.rowVersion)) {
+      writeRowClock(tbl, pk, cl, row);
+    }
+    boolean overridesChange = false;
+    for (int i = 0; i < columns.length; i++) {
+      Version wanted = (cl & 1) == 1 && columns[i] != null && !columns[i].sameWrite(row) ? columns[i] : null;
+      Version had = local.overrides[i];
+      overridesChange |= wanted == null ? had != null : !wanted.sameWrite(had);
+    }
+    if (!overridesChange) {
+      return;
+    }
+    if (local.hasOverrides()) {
+      PreparedStatement clear = statement("DELETE FROM lattice_cols WHERE tbl = ? AND pk = ?");
+      clear.setInt(1, tbl);
+      clear.setObject(2, pk);
+      clear.executeUpdate();
+    }
     if ((cl & 1) == 0) {
       return;
     }
@@ -294,24 +300,45 @@ final class Merger {
     }
   }
 
+  private void writeRowClock(int tbl, Object pk, long cl, Version row) throws SQLException {
+    PreparedStatement upsert = statement("INSERT INTO lattice_rows(tbl, pk, cl, site, seq, hlc) VALUES (?, ?, ?, ?, ?,"
+        + " ?) ON CONFLICT(tbl, pk) DO UPDATE SET cl = excluded.cl, site = excluded.site, seq = excluded.seq,"
+        + " hlc = excluded.hlc");
+    upsert.setInt(1, tbl);
+    upsert.setObject(2, pk);
+    upsert.setLong(3, cl);
+    upsert.setInt(4, ordinal(row.site()));
+    upsert.setLong(5, row.seq());
+    upsert.setLong(6, row.hlc());
+    upsert.executeUpdate();
+  }
+
+  /** The statements that write one application table, built once per table and batch. */
+  private record TableSql(String delete, String insert, String where) {
+    static TableSql of(TableShape shape) {
+      List<String> names = new ArrayList<>(shape.pkColumns());
+      names.addAll(shape.columns());
+      String where = whereKey(shape);
+      return new TableSql("DELETE FROM " + Sql.id(shape.name()) + " WHERE " + where,
+          "INSERT OR REPLACE INTO " + Sql.id(shape.name()) + "(" + String.join(", ", names.stream().map(Sql::id)
+              .toList()) + ") VALUES (" + String.join(", ", names.stream().map(n -> "?").toList()) + ")", where);
+    }
+  }
+
   private void writeRow(TableShape shape, Object pk, long cl, long localCl, boolean newLife, Object[] values,
       boolean[] changed) throws SQLException {
     Object[] key = PrimaryKeyCodec.decode(pk, shape.pkColumns().size());
-    String where = whereKey(shape);
+    TableSql sql = tableSql.computeIfAbsent(shape.name(), name -> TableSql.of(shape));
     if ((cl & 1) == 0) {
       if ((localCl & 1) == 1) {
-        PreparedStatement delete = statement("DELETE FROM " + Sql.id(shape.name()) + " WHERE " + where);
+        PreparedStatement delete = statement(sql.delete());
         bind(delete, 1, key);
         delete.executeUpdate();
       }
       return;
     }
     if (newLife) {
-      List<String> names = new ArrayList<>(shape.pkColumns());
-      names.addAll(shape.columns());
-      PreparedStatement insert = statement("INSERT OR REPLACE INTO " + Sql.id(shape.name()) + "("
-          + String.join(", ", names.stream().map(Sql::id).toList()) + ") VALUES ("
-          + String.join(", ", names.stream().map(n -> "?").toList()) + ")");
+      PreparedStatement insert = statement(sql.insert());
       bind(insert, 1, key);
       bind(insert, key.length + 1, values);
       insert.executeUpdate();
@@ -329,7 +356,7 @@ final class Merger {
       return;
     }
     PreparedStatement update = statement("UPDATE " + Sql.id(shape.name()) + " SET " + String.join(", ", sets)
-        + " WHERE " + where);
+        + " WHERE " + sql.where());
     bind(update, 1, args.toArray());
     bind(update, args.size() + 1, key);
     update.executeUpdate();
@@ -441,6 +468,15 @@ final class Merger {
         }
       }
       return state;
+    }
+
+    boolean hasOverrides() {
+      for (Version v : overrides) {
+        if (v != null) {
+          return true;
+        }
+      }
+      return false;
     }
 
     Version columnVersion(int i) {

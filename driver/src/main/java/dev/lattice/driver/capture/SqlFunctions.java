@@ -17,6 +17,9 @@ import org.sqlite.SQLiteConnection;
  *   <li>{@code lattice_untrack(table)}: stop capture; returns 1 if the table was tracked.
  *   <li>{@code lattice_site_id()}: this replica's 16-byte site id (created on first use).
  *   <li>{@code lattice_fold()}: fold the capture log now; returns the number of log rows folded.
+ *   <li>{@code lattice_resolve(id, 'keep' | 'take')}: settle a conflict listed in {@code lattice_conflicts}, keeping
+ *       the winner or writing the losing value back as an ordinary change; returns 1 if the conflict existed.
+ *   <li>{@code lattice_clear_conflicts()}: forget every recorded conflict; returns how many there were.
  * </ul>
  */
 final class SqlFunctions {
@@ -57,6 +60,28 @@ final class SqlFunctions {
       @Override
       protected void xFunc() throws SQLException {
         result(LogFold.fold(c));
+      }
+    }, 0, 0);
+    registerConflictFunctions(c);
+  }
+
+  private static void registerConflictFunctions(SQLiteConnection c) throws SQLException {
+    Function.create(c, "lattice_resolve", new Function() {
+      @Override
+      protected void xFunc() throws SQLException {
+        requireArgs("lattice_resolve(id, 'keep' | 'take')", 2);
+        String how = value_text(1);
+        if (!"keep".equals(how) && !"take".equals(how)) {
+          throw new SQLException("lattice_resolve(id, how): how is 'keep' (the winner stays) or 'take' (write the"
+              + " losing value), was " + how);
+        }
+        result(Conflicts.resolve(c, value_long(0), "take".equals(how)) ? 1 : 0);
+      }
+    }, 2, 0);
+    Function.create(c, "lattice_clear_conflicts", new Function() {
+      @Override
+      protected void xFunc() throws SQLException {
+        result(Conflicts.clear(c));
       }
     }, 0, 0);
   }

@@ -1,0 +1,43 @@
+package dev.lattice.driver.jdbc;
+
+import dev.lattice.driver.capture.ConnectionHooks;
+import java.sql.SQLWarning;
+
+/** A stand-in capture engine that counts the calls the JDBC layer makes and hands out the warnings it is given. */
+final class RecordingHooks implements ConnectionHooks {
+  int autoCommitStatements;
+  int commits;
+  int closes;
+  private SQLWarning pending;
+
+  void raise(String warning) {
+    SQLWarning next = new SQLWarning(warning);
+    if (pending == null) {
+      pending = next;
+    } else {
+      pending.setNextWarning(next);
+    }
+  }
+
+  @Override
+  public void afterAutoCommitStatement() {
+    autoCommitStatements++;
+  }
+
+  @Override
+  public void afterCommit() {
+    commits++;
+  }
+
+  @Override
+  public SQLWarning takeWarnings() {
+    SQLWarning taken = pending;
+    pending = null;
+    return taken;
+  }
+
+  @Override
+  public void close() {
+    closes++;
+  }
+}
