@@ -74,7 +74,12 @@ public final class Replica {
    * safely; risks that do not prevent tracking come back as {@link TrackReport#warnings()}.
    */
   public TrackReport track(String table) throws SQLException {
-    return ReplicaEngine.track(connection, table);
+    return track(table, TrackOptions.DEFAULT);
+  }
+
+  /** As {@link #track(String)}, with columns that merge other than last-writer-wins (see {@link TrackOptions}). */
+  public TrackReport track(String table, TrackOptions options) throws SQLException {
+    return ReplicaEngine.track(connection, table, Objects.requireNonNull(options, "options"));
   }
 
   /** Stops capture on {@code table}, keeping its metadata; returns false if it was not tracked. */

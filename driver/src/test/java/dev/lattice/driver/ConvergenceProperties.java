@@ -18,14 +18,16 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Replicas converge whatever happens in between: 2 to 5 replicas on real files make random writes of every kind,
+ * Replicas converge whatever happens in between: 2 to 5 replicas on real files make random writes of every kind
+ * (including increments of a counter column),
  * sync in random pairs, partially (small batches, so relays carry half-finished work onward), receive stale batches
  * again, and finally sync fully. Every replica must then hold identical rows, identical cell versions and an identical
  * version vector, and no replica's writes may be missing. jqwik prints the seed of a failing case; rerun it with
  * {@code -Djqwik.seeds.whenfixed=ALLOW_RANDOM_SEEDS} and {@code @Property(seed = "...")}.
  */
 class ConvergenceProperties {
-  static final String TABLE = "CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL, a, b REAL, c BLOB)";
+  /** {@code n} merges as a counter, the other columns last-writer-wins. */
+  static final String TABLE = "CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL, a, b REAL, c BLOB, n INTEGER)";
   static final List<String> KEYS = List.of("k0", "k1", "k2", "k3", "k4");
 
   sealed interface Action {}
@@ -50,12 +52,14 @@ class ConvergenceProperties {
         .map(v -> (Object) v);
     Arbitrary<Action> write = Arbitraries.oneOf(
         Combinators.combine(replica, key, a, b, c).as((r, k, va, vb, vc) ->
-            new Write(r, "INSERT OR IGNORE INTO t VALUES (?, ?, ?, ?)", list(k, va, vb, vc))),
+            new Write(r, "INSERT OR IGNORE INTO t VALUES (?, ?, ?, ?, 1)", list(k, va, vb, vc))),
         Combinators.combine(replica, key, a, b).as((r, k, va, vb) ->
-            new Write(r, "INSERT OR REPLACE INTO t VALUES (?, ?, ?, NULL)", list(k, va, vb))),
+            new Write(r, "INSERT OR REPLACE INTO t VALUES (?, ?, ?, NULL, NULL)", list(k, va, vb))),
         Combinators.combine(replica, key, a).as((r, k, va) ->
-            new Write(r, "INSERT INTO t VALUES (?, ?, NULL, NULL) ON CONFLICT(id) DO UPDATE SET a = excluded.a",
+            new Write(r, "INSERT INTO t VALUES (?, ?, NULL, NULL, 0) ON CONFLICT(id) DO UPDATE SET a = excluded.a",
                 list(k, va))),
+        Combinators.combine(replica, key, Arbitraries.integers().between(-3, 5)).as((r, k, by) ->
+            new Write(r, "UPDATE t SET n = coalesce(n, 0) + ? WHERE id = ?", list((long) by, k))),
         Combinators.combine(replica, key, a).as((r, k, va) -> new Write(r, "UPDATE t SET a = ? WHERE id = ?",
             list(va, k))),
         Combinators.combine(replica, key, b).as((r, k, vb) -> new Write(r, "UPDATE t SET b = ? WHERE id = ?",
@@ -87,7 +91,7 @@ class ConvergenceProperties {
     try {
       for (int i = 0; i < count; i++) {
         TestDatabase db = TestDatabase.create(dir, "r" + i + ".db", TABLE);
-        db.replica().track("t");
+        db.replica().track("t", TrackOptions.counters("n"));
         replicas.add(db);
       }
       List<ChangeBatch> snapshots = new ArrayList<>();
@@ -148,7 +152,7 @@ class ConvergenceProperties {
   }
 
   static List<List<Object>> rows(TestDatabase db) throws SQLException {
-    List<List<Object>> rows = db.query("SELECT id, a, b, hex(c) FROM t ORDER BY id");
+    List<List<Object>> rows = db.query("SELECT id, a, b, hex(c), n FROM t ORDER BY id");
     for (List<Object> row : rows) {
       if (row.get(2) instanceof Double d) {
         row.set(2, Double.doubleToRawLongBits(d)); // bit-for-bit

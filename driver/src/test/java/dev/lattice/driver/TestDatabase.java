@@ -77,16 +77,27 @@ public final class TestDatabase implements AutoCloseable {
     return cellsSince(VersionVector.empty());
   }
 
+  /**
+   * Current cell versions a peer with vector {@code peer} lacks, keyed "table/pk/column"; a counter cell with
+   * contributions from several sites is keyed "table/pk/column@site" for each.
+   */
   public Map<String, Change> cellsSince(VersionVector peer) throws SQLException {
-    Map<String, Change> cells = new TreeMap<>();
+    Map<String, List<Change>> byCell = new TreeMap<>();
     try (ChangeStream changes = replica().changesSince(peer)) {
       for (Change c; (c = changes.next()) != null; ) {
-        Change previous = cells.put(key(c), c);
+        byCell.computeIfAbsent(key(c), k -> new ArrayList<>()).add(c);
+      }
+    }
+    Map<String, Change> cells = new TreeMap<>();
+    byCell.forEach((key, versions) -> {
+      boolean contributions = versions.size() > 1;
+      for (Change c : versions) {
+        Change previous = cells.put(contributions ? key + "@" + c.site() : key, c);
         if (previous != null) {
           throw new AssertionError("cell streamed twice: " + previous + " and " + c);
         }
       }
-    }
+    });
     return cells;
   }
 

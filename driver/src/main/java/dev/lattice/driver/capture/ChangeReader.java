@@ -22,22 +22,31 @@ import java.util.TreeMap;
  *
  * <p>The unit of the stream is an <em>entry</em>: one row version (the row cell and every column of a live row, each
  * column with its own version, so that a row starting a new life always arrives whole) or one column version newer than
- * its row. A column version whose row version the peer also lacks already travelled with the row and is skipped.
+ * its row, or one site's contribution to a counter cell. A column version or contribution whose row version the peer
+ * also lacks already travelled with the row and is skipped. For a counter column the stream carries one change per
+ * contributing site, whose value is that site's contribution (the cell's value is their sum).
  *
  * <p>Walks {@code lattice_rows} and {@code lattice_cols} through their (site, seq) indexes and reads each row's values
  * from the application's table by key: memory stays bounded by one row.
  */
 final class ChangeReader implements ChangeStream {
-  private static final String VERSIONS = "SELECT tbl, pk, -1, seq, hlc, cl, site, seq FROM lattice_rows WHERE"
-      + " site = ?1 AND seq > ?2 UNION ALL SELECT o.tbl, o.pk, o.col, o.seq, o.hlc, r.cl, r.site, r.seq"
+  /** Entries of one site's pass: row versions (kind 0), column versions (1), counter contributions (2). */
+  private static final String VERSIONS = "SELECT tbl, pk, -1, seq, hlc, cl, site, seq, 0, NULL FROM lattice_rows"
+      + " WHERE site = ?1 AND seq > ?2"
+      + " UNION ALL SELECT o.tbl, o.pk, o.col, o.seq, o.hlc, r.cl, r.site, r.seq, 1, NULL"
       + " FROM lattice_cols o JOIN lattice_rows r ON r.tbl = o.tbl AND r.pk = o.pk"
-      + " WHERE o.site = ?1 AND o.seq > ?2 AND r.cl % 2 = 1 ORDER BY 4, 1, 2, 3";
+      + " WHERE o.site = ?1 AND o.seq > ?2 AND r.cl % 2 = 1"
+      + " UNION ALL SELECT k.tbl, k.pk, k.col, k.seq, k.hlc, r.cl, r.site, r.seq, 2, k.total"
+      + " FROM lattice_counters k JOIN lattice_rows r ON r.tbl = k.tbl AND r.pk = k.pk"
+      + " WHERE k.site = ?1 AND k.seq > ?2 AND r.cl % 2 = 1"
+      + " ORDER BY 4, 1, 2, 9, 3";
 
   private final Connection c;
   private final boolean ownTransaction;
   private final Map<Integer, TrackedTables.Registered> tables;
   private final Map<Integer, PreparedStatement> rowLookups = new HashMap<>();
   private final PreparedStatement overriddenLookup;
+  private final PreparedStatement contributionsLookup;
   private final ArrayDeque<Map.Entry<Integer, SiteId>> sites = new ArrayDeque<>();
   private final Map<Integer, SiteId> siteByOrdinal = new HashMap<>();
   private final VersionVector peer;
@@ -67,6 +76,8 @@ final class ChangeReader implements ChangeStream {
       });
       this.overriddenLookup = c.prepareStatement("SELECT col, site, seq, hlc FROM lattice_cols WHERE tbl = ? AND"
           + " pk = ?");
+      this.contributionsLookup = c.prepareStatement("SELECT col, site, total, seq, hlc FROM lattice_counters"
+          + " WHERE tbl = ? AND pk = ? ORDER BY col, site");
     } catch (SQLException | RuntimeException e) {
       close();
       throw e;
@@ -115,8 +126,14 @@ final class ChangeReader implements ChangeStream {
       }
     }
     passSeq = cursor.getLong(4);
-    expand(cursor.getInt(1), Sql.normalize(cursor.getObject(2)), cursor.getInt(3), cursor.getLong(4),
-        cursor.getLong(5), cursor.getLong(6), cursor.getInt(7), cursor.getLong(8));
+    int kind = cursor.getInt(9);
+    if (kind == 2) {
+      expandContribution(cursor.getInt(1), Sql.normalize(cursor.getObject(2)), cursor.getInt(3), cursor.getLong(4),
+          cursor.getLong(5), cursor.getLong(6), cursor.getInt(7), cursor.getLong(8), Sql.normalize(cursor.getObject(10)));
+    } else {
+      expand(cursor.getInt(1), Sql.normalize(cursor.getObject(2)), cursor.getInt(3), cursor.getLong(4),
+          cursor.getLong(5), cursor.getLong(6), cursor.getInt(7), cursor.getLong(8));
+    }
     return true;
   }
 
@@ -169,9 +186,31 @@ final class ChangeReader implements ChangeStream {
       }
     }
     for (int i = 0; i < values.length; i++) {
-      ready.add(columns[i] != null ? columns[i]
-          : new Change(shape.name(), pk, shape.columns().get(i), values[i], site, seq, hlc, cl));
+      if (!shape.isCounter(i)) {
+        ready.add(columns[i] != null ? columns[i]
+            : new Change(shape.name(), pk, shape.columns().get(i), values[i], site, seq, hlc, cl));
+      }
     }
+    if (!shape.counters().isEmpty()) {
+      contributionsLookup.setInt(1, tbl);
+      contributionsLookup.setObject(2, pk);
+      try (ResultSet r = contributionsLookup.executeQuery()) {
+        while (r.next()) {
+          ready.add(new Change(shape.name(), pk, shape.columns().get(r.getInt(1)), Sql.normalize(r.getObject(3)),
+              siteByOrdinal.get(r.getInt(2)), r.getLong(4), r.getLong(5), cl));
+        }
+      }
+    }
+  }
+
+  /** One site's contribution to a counter cell; its value is the contribution, not the cell's value. */
+  private void expandContribution(int tbl, Object pk, int col, long seq, long hlc, long cl, int rowSite, long rowSeq,
+      Object total) {
+    if (peer.get(siteByOrdinal.get(rowSite)) < rowSeq) {
+      return; // travelled with its row
+    }
+    ready.add(new Change(tables.get(tbl).shape().name(), pk, tables.get(tbl).shape().columns().get(col), total, site,
+        seq, hlc, cl));
   }
 
   private Object[] rowValues(int tbl, TableShape shape, Object pk) throws SQLException {
@@ -230,6 +269,9 @@ final class ChangeReader implements ChangeStream {
       }
       if (overriddenLookup != null) {
         overriddenLookup.close();
+      }
+      if (contributionsLookup != null) {
+        contributionsLookup.close();
       }
     } finally {
       if (ownTransaction) {

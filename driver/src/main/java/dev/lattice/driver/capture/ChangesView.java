@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Generates the {@code lattice_changes} view: one row per current cell version of every tracked table, with columns
  * {@code table_name, pk, column_name, value, site_id, seq, hlc, cl}. The row cell ({@code column_name IS NULL}) carries
- * the row's existence; column cells exist only for live rows and take their value from the application's table.
+ * the row's existence; column cells exist only for live rows and take their value from the application's table. A
+ * counter column has one row per contributing site instead, whose value is that site's contribution.
  *
  * <p>The view reads folded metadata; the driver folds before every read of change metadata it serves and
  * {@code SELECT lattice_fold()} folds on demand (see {@link LogFold} for why capture is deferred).
@@ -42,6 +43,13 @@ final class ChangesView {
         : "r.pk = " + shape.pkExpression("t");
     for (int i = 0; i < shape.columns().size(); i++) {
       String column = shape.columns().get(i);
+      if (shape.isCounter(i)) {
+        branches.add("SELECT " + name + ", r.pk, " + Sql.literal(column) + ", k.total, s.site_id, k.seq, k.hlc, r.cl"
+            + " FROM lattice_counters k JOIN lattice_rows r ON r.tbl = k.tbl AND r.pk = k.pk"
+            + " JOIN lattice_sites s ON s.ord = k.site WHERE k.tbl = " + id + " AND k.col = " + i
+            + " AND r.cl % 2 = 1");
+        continue;
+      }
       branches.add("SELECT " + name + ", r.pk, " + Sql.literal(column) + ", t." + Sql.id(column) + ","
           + " coalesce(so.site_id, s.site_id), coalesce(o.seq, r.seq), coalesce(o.hlc, r.hlc), r.cl"
           + " FROM lattice_rows r JOIN " + Sql.id(shape.name()) + " t ON " + match

@@ -20,6 +20,8 @@ import java.sql.SQLException;
  *       replica's sequence number, so sequence numbers are contiguous and roll back with their transaction.
  *   <li>{@code lattice_rows}: the folded clock of every row (causal length and the version of its last insert or
  *       delete); {@code lattice_cols}: column versions newer than their row's version.
+ *   <li>{@code lattice_counters}: for counter columns, each site's contribution to the value in the row's current
+ *       life, versioned by that site's sequence number.
  *   <li>{@code lattice_clock}: the highest clock received from peers, so local stamps stay ahead of it.
  *   <li>{@code lattice_applying}: non-empty only while a merge writes application tables, so triggers skip capture.
  *   <li>{@code lattice_vv}: the highest sequence number held from each other site.
@@ -45,8 +47,8 @@ public final class LatticeSchema {
     "CREATE TABLE IF NOT EXISTS lattice_tables(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
         + " tracked INTEGER NOT NULL DEFAULT 1)",
     "CREATE TABLE IF NOT EXISTS lattice_columns(tbl INTEGER NOT NULL, role TEXT NOT NULL CHECK (role IN ('key',"
-        + " 'value')), position INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (tbl, role, position))"
-        + " WITHOUT ROWID",
+        + " 'value')), position INTEGER NOT NULL, name TEXT NOT NULL, counter INTEGER NOT NULL DEFAULT 0,"
+        + " PRIMARY KEY (tbl, role, position)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS lattice_log(seq INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, pk NOT NULL,"
         + " op INTEGER NOT NULL, cols INTEGER, hlc INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS lattice_rows(tbl INTEGER NOT NULL, pk NOT NULL, cl INTEGER NOT NULL,"
@@ -56,6 +58,10 @@ public final class LatticeSchema {
         + " site INTEGER NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (tbl, pk, col))"
         + " WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS lattice_cols_by_version ON lattice_cols(site, seq)",
+    "CREATE TABLE IF NOT EXISTS lattice_counters(tbl INTEGER NOT NULL, pk NOT NULL, col INTEGER NOT NULL,"
+        + " site INTEGER NOT NULL, total NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,"
+        + " PRIMARY KEY (tbl, pk, col, site)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS lattice_counters_by_version ON lattice_counters(site, seq)",
     "CREATE TABLE IF NOT EXISTS lattice_clock(id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO lattice_clock(id, hlc) VALUES (1, 0)",
     "CREATE TABLE IF NOT EXISTS lattice_applying(x)",

@@ -23,7 +23,8 @@ import java.sql.SQLException;
  *       when an insert lands on a live row, which is how {@code INSERT OR REPLACE} shows up); the row's version becomes
  *       the insert's, and that version covers every column, so older column versions are dropped;
  *   <li>delete: the causal length becomes the next even number; the row's version becomes the delete's;
- *   <li>update: each changed column's version becomes the update's, unless a later insert or delete superseded it.
+ *   <li>update: each changed column's version becomes the update's, unless a later insert or delete superseded it;
+ *   <li>for a counter column, an insert or update sets this site's contribution instead (see {@code foldCounters}).
  * </ul>
  *
  * Causal length is replayed set-wise: each insert or delete adds 1, or 2 when it has to skip a parity (an insert over
@@ -56,6 +57,9 @@ final class LogFold {
   private static final String CLEAR_OLD_LIFE_COLUMNS =
       "DELETE FROM main.lattice_cols WHERE (tbl, pk) IN (SELECT tbl, pk FROM temp.lattice_fold_life)";
 
+  private static final String CLEAR_OLD_LIFE_COUNTERS =
+      "DELETE FROM main.lattice_counters WHERE (tbl, pk) IN (SELECT tbl, pk FROM temp.lattice_fold_life)";
+
   /** Bare column {@code hlc} next to {@code max(seq)} takes the value from the row holding the maximum (SQLite rule). */
   private static final String COLUMN_VERSIONS = "WITH RECURSIVE bits(bit) AS (SELECT 0 UNION ALL SELECT bit + 1 FROM"
       + " bits WHERE bit + 1 < ?)"
@@ -64,6 +68,8 @@ final class LogFold {
       + " FROM main.lattice_log l JOIN bits b ON (l.cols >> b.bit) & 1 = 1"
       + " WHERE l.op = " + LatticeSchema.OP_UPDATE + " AND l.seq > coalesce((SELECT f.seq FROM temp.lattice_fold_life f"
       + "   WHERE f.tbl = l.tbl AND f.pk = l.pk), 0)"
+      + " AND NOT EXISTS (SELECT 1 FROM main.lattice_columns k WHERE k.tbl = l.tbl AND k.role = 'value'"
+      + "   AND k.position = b.bit AND k.counter = 1)"
       + " GROUP BY l.tbl, l.pk, b.bit"
       + " ON CONFLICT(tbl, pk, col) DO UPDATE SET site = excluded.site, seq = excluded.seq, hlc = excluded.hlc";
 
@@ -76,6 +82,45 @@ final class LogFold {
   static long pending(Connection c) throws SQLException {
     return Sql.oneLong(c, "SELECT max(seq) - min(seq) + (SELECT op <> " + LatticeSchema.OP_FOLDED
         + " FROM lattice_log ORDER BY seq LIMIT 1) FROM lattice_log");
+  }
+
+  /**
+   * Sets this replica's contribution to every counter cell its pending writes touched: the cell's current value minus
+   * the other sites' contributions, so that the value stays the sum of all contributions. A cell that is NULL with no
+   * contribution anywhere stays without one (NULL, not 0, on every replica).
+   */
+  private static void foldCounters(Connection c) throws SQLException {
+    if (Sql.one(c, "SELECT 1 FROM lattice_columns WHERE counter = 1 LIMIT 1") == null) {
+      return;
+    }
+    for (TrackedTables.Registered table : TrackedTables.all(c).values()) {
+      TableShape shape = table.shape();
+      for (int i = 0; i < shape.columns().size(); i++) {
+        if (shape.isCounter(i)) {
+          Sql.exec(c, counterSql(table.id(), shape, i));
+        }
+      }
+    }
+  }
+
+  private static String counterSql(int id, TableShape shape, int column) {
+    String value = "t." + Sql.id(shape.columns().get(column));
+    String others = "(SELECT sum(o.total) FROM main.lattice_counters o WHERE o.tbl = l.tbl AND o.pk = l.pk"
+        + " AND o.col = " + column + " AND o.site <> " + LatticeSchema.LOCAL_SITE + ")";
+    String match = shape.pkColumns().size() == 1
+        ? "t." + Sql.id(shape.pkColumns().get(0)) + " = l.pk" : "l.pk = " + shape.pkExpression("t");
+    return "INSERT INTO main.lattice_counters(tbl, pk, col, site, total, seq, hlc)"
+        + " SELECT l.tbl, l.pk, " + column + ", " + LatticeSchema.LOCAL_SITE + ", coalesce(" + value + ", 0) - coalesce("
+        + others + ", 0), max(l.seq), l.hlc"
+        + " FROM main.lattice_log l JOIN main.lattice_rows r ON r.tbl = l.tbl AND r.pk = l.pk AND r.cl % 2 = 1"
+        + " JOIN main." + Sql.id(shape.name()) + " t ON " + match
+        + " WHERE l.tbl = " + id + " AND (l.op = " + LatticeSchema.OP_INSERT + " OR (l.op = " + LatticeSchema.OP_UPDATE
+        + " AND (l.cols >> " + column + ") & 1 = 1))"
+        + " AND l.seq >= coalesce((SELECT f.seq FROM temp.lattice_fold_life f WHERE f.tbl = l.tbl AND f.pk = l.pk), 0)"
+        + " AND (" + value + " IS NOT NULL OR " + others + " IS NOT NULL)"
+        + " GROUP BY l.tbl, l.pk"
+        + " ON CONFLICT(tbl, pk, col, site) DO UPDATE SET total = excluded.total, seq = excluded.seq,"
+        + " hlc = excluded.hlc";
   }
 
   /** Folds every pending log row; returns how many there were. A no-op on a database Lattice never enabled. */
@@ -93,6 +138,8 @@ final class LogFold {
       Sql.exec(c, LIVES);
       Sql.exec(c, ROW_CLOCKS);
       Sql.exec(c, CLEAR_OLD_LIFE_COLUMNS);
+      Sql.exec(c, CLEAR_OLD_LIFE_COUNTERS);
+      foldCounters(c);
       long widest = Sql.oneLong(c, "SELECT max(position) + 1 FROM lattice_columns WHERE role = 'value'");
       if (widest > 0) {
         Sql.update(c, COLUMN_VERSIONS, widest);

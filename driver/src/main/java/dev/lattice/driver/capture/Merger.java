@@ -43,6 +43,12 @@ import java.util.Map;
  * versions first meet; a replica that receives the winner from a peer that had already seen both does not record it
  * again.
  *
+ * <h2>Counters</h2>
+ *
+ * A counter column's value is the sum of one contribution per site, each versioned by its site's sequence number (a
+ * site's contribution only ever moves with its own writes). Incoming contributions replace older ones of the same
+ * site; the cell becomes the sum. Concurrent increments therefore add up instead of one overwriting the other.
+ *
  * <h2>Clocks</h2>
  *
  * A change stamped more than the allowed drift ahead of this replica's wall clock rejects the whole batch: a device
@@ -196,9 +202,12 @@ final class Merger {
     Version[] columnVersions = new Version[columns];
     Object[] values = new Object[columns];
     boolean[] changed = new boolean[columns];
+    if (cl != local.cl && local.cl > 0 && !shape.counters().isEmpty()) {
+      clearContributions(table.id(), pk); // a new life, or a death, starts every counter afresh
+    }
     if ((cl & 1) == 1) {
       for (int i = 0; i < columns; i++) {
-        columnVersions[i] = newLife ? null : local.columnVersion(i);
+        columnVersions[i] = shape.isCounter(i) ? rowVersion : newLife ? null : local.columnVersion(i);
       }
       Object[] localValues = null;
       for (Change change : incoming) {
@@ -210,6 +219,15 @@ final class Merger {
               + " does not carry; send the row cell with its columns. Nothing from this batch was applied", "22000");
         }
         int i = shape.columns().indexOf(change.column());
+        if (shape.isCounter(i)) {
+          if (change.cl() == cl && mergeContribution(table.id(), pk, i, change)) {
+            changed[i] = true;
+            applied++;
+          } else {
+            ignored++;
+          }
+          continue;
+        }
         Version theirs = version(change);
         Version ours = columnVersions[i];
         if (change.cl() < cl || theirs.sameWrite(ours)) {
@@ -238,13 +256,14 @@ final class Merger {
           ignored++;
         }
       }
-      if (newLife) {
-        for (int i = 0; i < columns; i++) {
-          if (columnVersions[i] == null) {
-            throw new SQLException("cannot apply changes: the batch starts a new life of " + shape.name() + " row "
-                + pk + " without a value for column " + shape.columns().get(i) + "; a new life must carry every"
-                + " column. Nothing from this batch was applied", "22000");
-          }
+      for (int i = 0; i < columns; i++) {
+        if (shape.isCounter(i) && (changed[i] || newLife)) {
+          values[i] = contributionSum(table.id(), pk, i);
+          changed[i] = true;
+        } else if (newLife && columnVersions[i] == null) {
+          throw new SQLException("cannot apply changes: the batch starts a new life of " + shape.name() + " row "
+              + pk + " without a value for column " + shape.columns().get(i) + "; a new life must carry every"
+              + " column. Nothing from this batch was applied", "22000");
         }
       }
     }
@@ -298,6 +317,31 @@ final class Merger {
         insert.executeUpdate();
       }
     }
+  }
+
+  /** Keeps the newer of the incoming and the stored contribution of one site; true if the incoming one won. */
+  private boolean mergeContribution(int tbl, Object pk, int col, Change change) throws SQLException {
+    PreparedStatement upsert = statement("INSERT INTO lattice_counters(tbl, pk, col, site, total, seq, hlc)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(tbl, pk, col, site) DO UPDATE SET total = excluded.total,"
+        + " seq = excluded.seq, hlc = excluded.hlc WHERE excluded.seq > lattice_counters.seq");
+    bind(upsert, 1, new Object[] {tbl, pk, col, ordinal(change.site()), change.value() == null ? 0L : change.value(),
+        change.seq(), change.hlc()});
+    return upsert.executeUpdate() > 0;
+  }
+
+  private Object contributionSum(int tbl, Object pk, int col) throws SQLException {
+    PreparedStatement sum = statement("SELECT sum(total) FROM lattice_counters WHERE tbl = ? AND pk = ? AND col = ?");
+    bind(sum, 1, new Object[] {tbl, pk, col});
+    try (ResultSet r = sum.executeQuery()) {
+      r.next();
+      return Sql.normalize(r.getObject(1));
+    }
+  }
+
+  private void clearContributions(int tbl, Object pk) throws SQLException {
+    PreparedStatement clear = statement("DELETE FROM lattice_counters WHERE tbl = ? AND pk = ?");
+    bind(clear, 1, new Object[] {tbl, pk});
+    clear.executeUpdate();
   }
 
   private void writeRowClock(int tbl, Object pk, long cl, Version row) throws SQLException {

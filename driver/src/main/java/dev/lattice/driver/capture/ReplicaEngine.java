@@ -5,6 +5,7 @@ import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Conflict;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.SiteId;
+import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
 import dev.lattice.driver.VersionVector;
 import java.sql.Connection;
@@ -31,8 +32,8 @@ public final class ReplicaEngine {
     return LatticeSchema.siteId(c);
   }
 
-  public static TrackReport track(Connection c, String table) throws SQLException {
-    return Tracker.track(c, table);
+  public static TrackReport track(Connection c, String table, TrackOptions options) throws SQLException {
+    return Tracker.track(c, table, options);
   }
 
   public static boolean untrack(Connection c, String table) throws SQLException {

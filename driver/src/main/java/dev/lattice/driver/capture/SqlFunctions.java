@@ -1,9 +1,14 @@
 package dev.lattice.driver.capture;
 
 import dev.lattice.driver.SiteId;
+import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.sqlite.Function;
 import org.sqlite.SQLiteConnection;
@@ -13,7 +18,8 @@ import org.sqlite.SQLiteConnection;
  * {@link TriggerSql}), and the same operations exist in the Java API.
  *
  * <ul>
- *   <li>{@code lattice_track(table)}: start capture; returns a report, warnings included.
+ *   <li>{@code lattice_track(table [, options])}: start capture; returns a report, warnings included. Options are
+ *       JSON: {@code {"counters": ["views"]}} declares counter columns.
  *   <li>{@code lattice_untrack(table)}: stop capture; returns 1 if the table was tracked.
  *   <li>{@code lattice_site_id()}: this replica's 16-byte site id (created on first use).
  *   <li>{@code lattice_fold()}: fold the capture log now; returns the number of log rows folded.
@@ -29,12 +35,15 @@ final class SqlFunctions {
     Function.create(c, "lattice_track", new Function() {
       @Override
       protected void xFunc() throws SQLException {
-        requireArgs("lattice_track(table)", 1);
-        TrackReport report = Tracker.track(c, requireText(0, "lattice_track(table)"));
+        if (args() < 1 || args() > 2) {
+          throw new SQLException("lattice_track(table [, options]) takes 1 or 2 arguments, got " + args());
+        }
+        TrackOptions options = args() == 2 ? trackOptions(c, value_text(1)) : TrackOptions.DEFAULT;
+        TrackReport report = Tracker.track(c, requireText(0, "lattice_track(table)"), options);
         report.warnings().forEach(w -> warnings.accept(new SQLWarning(w, "01000")));
         result(report.toString());
       }
-    }, 1, 0);
+    }, -1, 0);
     Function.create(c, "lattice_untrack", new Function() {
       @Override
       protected void xFunc() throws SQLException {
@@ -63,6 +72,45 @@ final class SqlFunctions {
       }
     }, 0, 0);
     registerConflictFunctions(c);
+  }
+
+  /** Reads {@code {"counters": [...]}} with SQLite's own JSON functions; any other key is a mistake worth naming. */
+  static TrackOptions trackOptions(SQLiteConnection c, String json) throws SQLException {
+    if (json == null) {
+      return TrackOptions.DEFAULT;
+    }
+    Set<String> counters = new TreeSet<>();
+    try {
+      try (PreparedStatement p = c.prepareStatement("SELECT key, type FROM json_each(?)")) {
+        p.setString(1, json);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            if (!"counters".equals(r.getString(1)) || !"array".equals(r.getString(2))) {
+              throw new SQLException("lattice_track options: unknown or misused key \"" + r.getString(1) + "\" in "
+                  + json + "; the only option is {\"counters\": [\"column\", ...]}");
+            }
+          }
+        }
+      }
+      try (PreparedStatement p = c.prepareStatement("SELECT value, type FROM json_each(?, '$.counters')")) {
+        p.setString(1, json);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            if (!"text".equals(r.getString(2))) {
+              throw new SQLException("lattice_track options: counters lists column names, found " + r.getString(1));
+            }
+            counters.add(r.getString(1));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      if (e.getMessage() != null && e.getMessage().contains("malformed JSON")) {
+        throw new SQLException("lattice_track options are not valid JSON: " + json + "; expected for example"
+            + " {\"counters\": [\"views\"]}", "22000", e);
+      }
+      throw e;
+    }
+    return new TrackOptions(counters);
   }
 
   private static void registerConflictFunctions(SQLiteConnection c) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.driver.TrackOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +26,7 @@ final class TableInspector {
   /** The outcome of inspecting one table: its shape and the risks found. */
   record Inspection(TableShape shape, List<String> warnings) {}
 
-  static Inspection inspect(Connection c, String table) throws SQLException {
+  static Inspection inspect(Connection c, String table, TrackOptions options) throws SQLException {
     String type = tableType(c, table);
     if (type == null) {
       throw new UntrackableTableException(table, "there is no table of that name in the main database",
@@ -112,7 +113,13 @@ final class TableInspector {
       warnings.add("table " + table + ": REAL column(s) " + String.join(", ", realKeys) + " in a composite key are"
           + " identified to 15 significant digits; keys that differ only beyond that share one identity.");
     }
-    return new Inspection(new TableShape(table, pkColumns, columns), warnings);
+    for (String counter : options.counters()) {
+      if (!columns.contains(counter)) {
+        throw new UntrackableTableException(table, "counter column " + counter + " is not one of its non-key columns "
+            + columns, "name an existing column that is not part of the primary key");
+      }
+    }
+    return new Inspection(new TableShape(table, pkColumns, columns, options.counters()), warnings);
   }
 
   private static String tableType(Connection c, String table) throws SQLException {

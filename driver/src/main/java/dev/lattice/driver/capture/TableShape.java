@@ -1,6 +1,7 @@
 package dev.lattice.driver.capture;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * What capture needs to know about a tracked table.
@@ -9,8 +10,9 @@ import java.util.List;
  * @param pkColumns primary-key columns in key order
  * @param columns the other columns Lattice versions, in bit order: bit {@code i} of a log row's column mask is
  *     {@code columns.get(i)}
+ * @param counters the value columns that merge as counters (see {@link dev.lattice.driver.TrackOptions})
  */
-record TableShape(String name, List<String> pkColumns, List<String> columns) {
+record TableShape(String name, List<String> pkColumns, List<String> columns, Set<String> counters) {
 
   /** Column masks are SQLite integers; bit 63 is the sign, so 63 value columns is the most a mask can carry. */
   static final int MAX_COLUMNS = 63;
@@ -18,6 +20,11 @@ record TableShape(String name, List<String> pkColumns, List<String> columns) {
   TableShape {
     pkColumns = List.copyOf(pkColumns);
     columns = List.copyOf(columns);
+    counters = Set.copyOf(counters);
+  }
+
+  boolean isCounter(int column) {
+    return counters.contains(columns.get(column));
   }
 
   /** The row's key as Lattice stores it, computed from the columns of {@code alias} (a table alias, NEW or OLD). */

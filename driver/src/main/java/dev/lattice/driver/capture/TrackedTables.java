@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The registry of tracked tables in {@code lattice_tables} and {@code lattice_columns}. */
 final class TrackedTables {
@@ -22,14 +23,15 @@ final class TrackedTables {
     if (!LatticeSchema.exists(c)) {
       return tables;
     }
-    Map<Integer, List<String>> keys = columns(c, "key");
-    Map<Integer, List<String>> values = columns(c, "value");
+    Map<Integer, List<String>> keys = columns(c, "key", false);
+    Map<Integer, List<String>> values = columns(c, "value", false);
+    Map<Integer, List<String>> counters = columns(c, "value", true);
     try (PreparedStatement p = c.prepareStatement("SELECT id, name, tracked FROM lattice_tables ORDER BY id");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
         int id = r.getInt(1);
         TableShape shape = new TableShape(r.getString(2), keys.getOrDefault(id, List.of()),
-            values.getOrDefault(id, List.of()));
+            values.getOrDefault(id, List.of()), Set.copyOf(counters.getOrDefault(id, List.of())));
         tables.put(id, new Registered(id, shape, r.getInt(3) == 1));
       }
     }
@@ -49,8 +51,8 @@ final class TrackedTables {
   static int register(Connection c, TableShape shape) throws SQLException {
     Sql.update(c, "INSERT INTO lattice_tables(name, tracked) VALUES (?, 1)", shape.name());
     int id = (int) Sql.oneLong(c, "SELECT id FROM lattice_tables WHERE name = ?", shape.name());
-    insertColumns(c, id, "key", shape.pkColumns());
-    insertColumns(c, id, "value", shape.columns());
+    insertColumns(c, id, "key", shape.pkColumns(), Set.of());
+    insertColumns(c, id, "value", shape.columns(), shape.counters());
     return id;
   }
 
@@ -58,24 +60,27 @@ final class TrackedTables {
     Sql.update(c, "UPDATE lattice_tables SET tracked = ? WHERE id = ?", tracked ? 1 : 0, id);
   }
 
-  private static void insertColumns(Connection c, int id, String role, List<String> names) throws SQLException {
+  private static void insertColumns(Connection c, int id, String role, List<String> names, Set<String> counters)
+      throws SQLException {
     try (PreparedStatement p = c.prepareStatement(
-        "INSERT INTO lattice_columns(tbl, role, position, name) VALUES (?, ?, ?, ?)")) {
+        "INSERT INTO lattice_columns(tbl, role, position, name, counter) VALUES (?, ?, ?, ?, ?)")) {
       for (int i = 0; i < names.size(); i++) {
         p.setInt(1, id);
         p.setString(2, role);
         p.setInt(3, i);
         p.setString(4, names.get(i));
+        p.setInt(5, counters.contains(names.get(i)) ? 1 : 0);
         p.addBatch();
       }
       p.executeBatch();
     }
   }
 
-  private static Map<Integer, List<String>> columns(Connection c, String role) throws SQLException {
+  private static Map<Integer, List<String>> columns(Connection c, String role, boolean countersOnly)
+      throws SQLException {
     Map<Integer, List<String>> byTable = new LinkedHashMap<>();
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT tbl, name FROM lattice_columns WHERE role = ? ORDER BY tbl, position")) {
+    try (PreparedStatement p = c.prepareStatement("SELECT tbl, name FROM lattice_columns WHERE role = ?"
+        + (countersOnly ? " AND counter = 1" : "") + " ORDER BY tbl, position")) {
       p.setString(1, role);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {

@@ -1,5 +1,6 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -16,13 +17,18 @@ import java.sql.SQLException;
 public final class Tracker {
   private Tracker() {}
 
-  public static TrackReport track(Connection c, String table) throws SQLException {
+  public static TrackReport track(Connection c, String table, TrackOptions options) throws SQLException {
     TrackReport report = Transactions.write(c, "lattice_track", () -> {
       LatticeSchema.ensure(c);
-      TableInspector.Inspection inspection = TableInspector.inspect(c, table);
+      TableInspector.Inspection inspection = TableInspector.inspect(c, table, options);
       TableShape shape = inspection.shape();
       TrackedTables.Registered known = TrackedTables.byName(c, table);
       if (known != null && known.tracked()) {
+        if (!known.shape().counters().equals(shape.counters())) {
+          throw new UntrackableTableException(table, "it is already tracked with counter columns "
+              + known.shape().counters() + ", not " + shape.counters(), "untrack it first to change how columns merge"
+              + " (every replica must use the same)");
+        }
         return new TrackReport(table, false, 0, inspection.warnings());
       }
       int id;
