@@ -261,6 +261,32 @@ class MergeTest {
     }
   }
 
+  @Test
+  void merging_isAssociative() throws Exception {
+    try (TestDatabase c = replica("c.db")) {
+      a.exec("INSERT INTO notes VALUES ('n', 'a', 'a', 1)", "INSERT INTO notes VALUES ('gone', 'a', NULL, 1)");
+      b.exec("INSERT INTO notes VALUES ('n', 'b', NULL, 2)", "DELETE FROM notes");
+      c.exec("INSERT INTO notes VALUES ('n', 'c', 'c', 3)", "UPDATE notes SET title = 'c2'",
+          "INSERT INTO notes VALUES ('gone', 'c', NULL, 3)");
+      ChangeBatch fromA = batchOfEverything(a);
+      ChangeBatch fromB = batchOfEverything(b);
+      ChangeBatch fromC = batchOfEverything(c);
+      try (TestDatabase left = replica("left.db"); TestDatabase ab = replica("ab.db");
+          TestDatabase right = replica("right.db"); TestDatabase bc = replica("bc.db")) {
+        ab.replica().apply(fromA); // (a + b) + c
+        ab.replica().apply(fromB);
+        left.replica().apply(batchOfEverything(ab));
+        left.replica().apply(fromC);
+        bc.replica().apply(fromB); // a + (b + c)
+        bc.replica().apply(fromC);
+        right.replica().apply(fromA);
+        right.replica().apply(batchOfEverything(bc));
+        assertEquals(notes(left), notes(right));
+        assertEquals(left.cells(), right.cells());
+      }
+    }
+  }
+
   static ChangeBatch batchOfEverything(TestDatabase db) throws SQLException {
     List<Change> changes = new ArrayList<>(db.cells().values());
     return new ChangeBatch(db.replica().versionVector(), changes, db.replica().versionVector());
