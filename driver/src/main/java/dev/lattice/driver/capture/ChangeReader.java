@@ -216,32 +216,10 @@ final class ChangeReader implements ChangeStream {
   private Object[] rowValues(int tbl, TableShape shape, Object pk) throws SQLException {
     PreparedStatement lookup = rowLookups.get(tbl);
     if (lookup == null) {
-      lookup = c.prepareStatement(rowLookupSql(shape));
+      lookup = c.prepareStatement(RowLookup.sql(shape));
       rowLookups.put(tbl, lookup);
     }
-    Object[] key = PrimaryKeyCodec.decode(pk, shape.pkColumns().size());
-    for (int i = 0; i < key.length; i++) {
-      lookup.setObject(i + 1, key[i]);
-    }
-    try (ResultSet r = lookup.executeQuery()) {
-      if (!r.next()) {
-        return null;
-      }
-      Object[] values = new Object[shape.columns().size()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = Sql.normalize(r.getObject(i + 1));
-      }
-      return values;
-    }
-  }
-
-  static String rowLookupSql(TableShape shape) {
-    List<String> selected = new ArrayList<>();
-    shape.columns().forEach(column -> selected.add(Sql.id(column)));
-    List<String> where = new ArrayList<>();
-    shape.pkColumns().forEach(column -> where.add(Sql.id(column) + " = ?"));
-    return "SELECT " + String.join(", ", selected) + " FROM " + Sql.id(shape.name()) + " WHERE "
-        + String.join(" AND ", where);
+    return RowLookup.values(lookup, shape, pk);
   }
 
   private void closeCursor() throws SQLException {

@@ -56,7 +56,7 @@ final class Conflicts {
         args[0] = conflict.loser().value();
         System.arraycopy(key, 0, args, 1, key.length);
         Sql.update(c, "UPDATE " + Sql.id(shape.name()) + " SET " + Sql.id(conflict.column()) + " = ? WHERE "
-            + Merger.whereKey(shape), args);
+            + RowLookup.whereKey(shape), args);
       }
       Sql.update(c, "DELETE FROM lattice_conflict_log WHERE id = ?", id);
       return true;

@@ -308,12 +308,7 @@ final class Merger {
     for (int i = 0; i < columns.length; i++) {
       Version v = columns[i];
       if (v != null && !v.sameWrite(row)) {
-        insert.setInt(1, tbl);
-        insert.setObject(2, pk);
-        insert.setInt(3, i);
-        insert.setInt(4, ordinal(v.site()));
-        insert.setLong(5, v.seq());
-        insert.setLong(6, v.hlc());
+        bind(insert, 1, new Object[] {tbl, pk, i, ordinal(v.site()), v.seq(), v.hlc()});
         insert.executeUpdate();
       }
     }
@@ -348,12 +343,7 @@ final class Merger {
     PreparedStatement upsert = statement("INSERT INTO lattice_rows(tbl, pk, cl, site, seq, hlc) VALUES (?, ?, ?, ?, ?,"
         + " ?) ON CONFLICT(tbl, pk) DO UPDATE SET cl = excluded.cl, site = excluded.site, seq = excluded.seq,"
         + " hlc = excluded.hlc");
-    upsert.setInt(1, tbl);
-    upsert.setObject(2, pk);
-    upsert.setLong(3, cl);
-    upsert.setInt(4, ordinal(row.site()));
-    upsert.setLong(5, row.seq());
-    upsert.setLong(6, row.hlc());
+    bind(upsert, 1, new Object[] {tbl, pk, cl, ordinal(row.site()), row.seq(), row.hlc()});
     upsert.executeUpdate();
   }
 
@@ -362,7 +352,7 @@ final class Merger {
     static TableSql of(TableShape shape) {
       List<String> names = new ArrayList<>(shape.pkColumns());
       names.addAll(shape.columns());
-      String where = whereKey(shape);
+      String where = RowLookup.whereKey(shape);
       return new TableSql("DELETE FROM " + Sql.id(shape.name()) + " WHERE " + where,
           "INSERT OR REPLACE INTO " + Sql.id(shape.name()) + "(" + String.join(", ", names.stream().map(Sql::id)
               .toList()) + ") VALUES (" + String.join(", ", names.stream().map(n -> "?").toList()) + ")", where);
@@ -420,10 +410,6 @@ final class Merger {
   /** Equal as SQLite stores them: same type and same value, BLOBs by content. */
   private static boolean sameValue(Object a, Object b) {
     return java.util.Objects.deepEquals(a, b);
-  }
-
-  static String whereKey(TableShape shape) {
-    return String.join(" AND ", shape.pkColumns().stream().map(k -> Sql.id(k) + " = ?").toList());
   }
 
   private static void bind(PreparedStatement p, int first, Object[] values) throws SQLException {
@@ -537,18 +523,7 @@ final class Merger {
     }
 
     Object[] values(Merger m, TableShape shape, Object pk) throws SQLException {
-      PreparedStatement lookup = m.statement(ChangeReader.rowLookupSql(shape));
-      bind(lookup, 1, PrimaryKeyCodec.decode(pk, shape.pkColumns().size()));
-      try (ResultSet r = lookup.executeQuery()) {
-        if (!r.next()) {
-          return null;
-        }
-        Object[] values = new Object[shape.columns().size()];
-        for (int i = 0; i < values.length; i++) {
-          values[i] = Sql.normalize(r.getObject(i + 1));
-        }
-        return values;
-      }
+      return RowLookup.values(m.statement(RowLookup.sql(shape)), shape, pk);
     }
   }
 }
