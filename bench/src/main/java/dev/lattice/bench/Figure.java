@@ -1,0 +1,75 @@
+package dev.lattice.bench;
+
+import java.util.Locale;
+
+/** One line of the result table: a value measured on both sides in every round, their ratio, and its target. */
+final class Figure {
+  /** Whether a larger tracked/plain ratio is better (throughput) or worse (file size). */
+  enum Kind {
+    THROUGHPUT,
+    SIZE
+  }
+
+  static final String HEADER = String.format(Locale.ROOT, "%-12s %-8s %15s %15s %6s %-13s %-7s %-12s %s",
+      "figure", "keys", "plain", "tracked", "ratio", "range", "target", "verdict", "note");
+
+  private final String name;
+  private final String keys;
+  private final Kind kind;
+  private final double target;
+  private final Stats plain = new Stats();
+  private final Stats tracked = new Stats();
+  private final Stats ratio = new Stats();
+  /** Tracked time of the final {@code lattice_fold()} and of the whole phase, for write phases only. */
+  private final Stats foldMs = new Stats();
+  private final Stats trackedMs = new Stats();
+
+  Figure(String name, String keys, Kind kind, double target) {
+    this.name = name;
+    this.keys = keys;
+    this.kind = kind;
+    this.target = target;
+  }
+
+  /**
+   * Records one round: rows per second (throughput) or bytes (size) of each side. The ratio is taken per round, of
+   * two measurements made seconds apart, so that a slow minute on the shared machine hits both sides of it.
+   */
+  void add(double plainValue, double trackedValue) {
+    plain.add(plainValue);
+    tracked.add(trackedValue);
+    ratio.add(trackedValue / plainValue);
+  }
+
+  /** Records how much of one round's tracked phase time was the final fold. */
+  void addFold(double foldMillis, double trackedMillis) {
+    foldMs.add(foldMillis);
+    trackedMs.add(trackedMillis);
+  }
+
+  /** A figure with no ratio target (NaN) is printed for information and never judged. */
+  boolean ok() {
+    return Double.isNaN(target) || (kind == Kind.THROUGHPUT ? ratio.median() >= target : ratio.median() <= target);
+  }
+
+  String row() {
+    if (ratio.isEmpty()) {
+      return String.format(Locale.ROOT, "%-12s %-8s (no rounds)", name, keys);
+    }
+    String note = foldMs.isEmpty() ? ""
+        : String.format(Locale.ROOT, "of which deferred fold: %,.0f ms of %,.0f ms", foldMs.median(),
+            trackedMs.median());
+    return String.format(Locale.ROOT, "%-12s %-8s %15s %15s %6.3f %-13s %-7s %-12s %s", name, keys,
+        value(plain.median()), value(tracked.median()), ratio.median(),
+        String.format(Locale.ROOT, "%.3f-%.3f", ratio.min(), ratio.max()),
+        Double.isNaN(target) ? "-" : (kind == Kind.THROUGHPUT ? ">= " : "<= ") + String.format(Locale.ROOT, "%.2f",
+            target),
+        Double.isNaN(target) ? "-" : ok() ? "ok" : kind == Kind.THROUGHPUT ? "below target" : "over target", note)
+        .stripTrailing();
+  }
+
+  private String value(double v) {
+    return kind == Kind.THROUGHPUT ? String.format(Locale.ROOT, "%,.0f/s", v)
+        : String.format(Locale.ROOT, "%,.1f MB", v / 1e6);
+  }
+}
