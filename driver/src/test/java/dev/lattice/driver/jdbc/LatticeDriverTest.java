@@ -216,7 +216,7 @@ class LatticeDriverTest {
   void invalidFoldThreshold_failsNamingKeyValueAndAllowedValues_beforeOpeningTheFile() {
     SQLException e = assertThrows(SQLException.class,
         () -> DriverManager.getConnection(url("?lattice.foldThreshold=-1")));
-    assertEquals("Invalid value '-1' for lattice.foldThreshold: expected a non-negative integer (default 50000)",
+    assertEquals("Invalid value '-1' for lattice.foldThreshold: expected a non-negative integer (default " + CaptureOptions.DEFAULT_FOLD_THRESHOLD + ")",
         e.getMessage());
     Properties info = new Properties();
     info.setProperty("lattice.foldThreshold", "lots");
@@ -264,7 +264,7 @@ class LatticeDriverTest {
   void getPropertyInfo_listsLatticeOptionsFirst_thenSqliteJdbcsWithOurDefaults() throws SQLException {
     DriverPropertyInfo[] infos = new LatticeDriver().getPropertyInfo(url(""), new Properties());
     assertEquals("lattice.foldThreshold", infos[0].name);
-    assertEquals("50000", infos[0].value);
+    assertEquals(String.valueOf(CaptureOptions.DEFAULT_FOLD_THRESHOLD), infos[0].value);
     assertTrue(infos[0].description.contains("fold"), infos[0].description);
     DriverPropertyInfo journalMode = Arrays.stream(infos).filter(info -> info.name.equals("journal_mode"))
         .findFirst().orElseThrow();
