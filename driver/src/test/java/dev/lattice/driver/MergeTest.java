@@ -226,6 +226,27 @@ class MergeTest {
   }
 
   @Test
+  void malformedChanges_areRejectedWithTheReasonAndApplyNothing() throws Exception {
+    SiteId stranger = SiteId.random(new java.util.Random(2));
+    long now = Hlc.ofMillis(System.currentTimeMillis());
+    Change good = new Change("notes", "ok", null, null, stranger, 1, now, 1);
+    List<Change> bad = List.of(
+        new Change("notes", "k", "title", new java.math.BigDecimal("1.5"), stranger, 2, now, 1),
+        new Change("notes", "k", "nope", "x", stranger, 2, now, 1),
+        new Change("notes", "k", "title", "x", stranger, 2, now, 2),
+        new Change("notes", "k", null, null, stranger, 0, now, 1));
+    List<String> reasons = List.of("BigDecimal", "no tracked column nope", "malformed change", "malformed change");
+    for (int i = 0; i < bad.size(); i++) {
+      ChangeBatch batch = new ChangeBatch(VersionVector.empty(), List.of(good, bad.get(i)), VersionVector.empty());
+      SQLException e = assertThrows(SQLException.class, () -> b.replica().apply(batch));
+      assertTrue(e.getMessage().contains(reasons.get(i)), e.getMessage());
+      assertTrue(e.getMessage().contains("Nothing from this batch was applied"), e.getMessage());
+    }
+    assertEquals(List.of(), notes(b));
+    assertEquals(VersionVector.empty(), b.replica().versionVector());
+  }
+
+  @Test
   void aChildArrivingBeforeItsParent_doesNotFailTheMerge() throws Exception {
     String parent = "CREATE TABLE artist(id TEXT PRIMARY KEY NOT NULL, name TEXT)";
     String child = "CREATE TABLE album(id TEXT PRIMARY KEY NOT NULL, artist TEXT NOT NULL REFERENCES artist(id))";

@@ -129,6 +129,19 @@ final class Merger {
             + " start at 1; a column value belongs to a live row, whose causal length is odd). Nothing from this"
             + " batch was applied", "22000");
       }
+      try {
+        PrimaryKeyCodec.decode(change.pk(), table.shape().pkColumns().size());
+      } catch (IllegalArgumentException e) {
+        throw new SQLException("cannot apply changes: " + e.getMessage() + " in " + change + ". Nothing from this"
+            + " batch was applied", "22000", e);
+      }
+      Object value = change.value();
+      if (value != null && !(value instanceof Long || value instanceof Double || value instanceof String
+          || value instanceof byte[])) {
+        throw new SQLException("cannot apply changes: " + change + " holds a " + value.getClass().getName()
+            + "; values are NULL, Long, Double, String or byte[] (SQLite's types). Nothing from this batch was"
+            + " applied", "22000");
+      }
       long ahead = Hlc.millis(change.hlc()) - nowMillis;
       if (ahead > maxDriftMillis) {
         throw new SQLException("rejected changes from site " + change.site() + ": stamped " + Hlc.toString(change.hlc())
