@@ -83,7 +83,7 @@ class ConvergenceProperties {
     return list;
   }
 
-  @Property(tries = 1000)
+  @Property(tries = 2000)
   void replicasConverge(@ForAll @IntRange(min = 2, max = 5) int count, @ForAll("actions") List<Action> actions)
       throws Exception {
     Path dir = Files.createTempDirectory("lattice-convergence");
