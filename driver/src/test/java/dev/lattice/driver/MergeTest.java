@@ -226,6 +226,19 @@ class MergeTest {
   }
 
   @Test
+  void aKeyGivenAsIntegerOrLong_isOneRow() throws Exception {
+    try (TestDatabase x = TestDatabase.create(dir, "x.db", "CREATE TABLE items(id INTEGER PRIMARY KEY, name TEXT)")) {
+      x.replica().track("items");
+      SiteId stranger = SiteId.random(new java.util.Random(3));
+      long now = Hlc.ofMillis(System.currentTimeMillis());
+      x.replica().apply(new ChangeBatch(VersionVector.empty(), List.of(
+          new Change("items", 7, null, null, stranger, 1, now, 1),
+          new Change("items", 7L, "name", "seven", stranger, 1, now, 1)), VersionVector.empty()));
+      assertEquals(List.of(List.of(7L, "seven")), x.query("SELECT id, name FROM items"));
+    }
+  }
+
+  @Test
   void malformedChanges_areRejectedWithTheReasonAndApplyNothing() throws Exception {
     SiteId stranger = SiteId.random(new java.util.Random(2));
     long now = Hlc.ofMillis(System.currentTimeMillis());

@@ -180,7 +180,8 @@ final class Merger {
 
   /** Keys are compared as text here only to group a batch; byte[] keys need a content-based form. */
   private static String keyString(Object pk) {
-    return pk instanceof byte[] b ? "x" + java.util.HexFormat.of().formatHex(b) : pk.getClass().getName() + pk;
+    Object key = Sql.normalize(pk); // an Integer key from an application's hand-built change is the same row as a Long
+    return key instanceof byte[] b ? "x" + java.util.HexFormat.of().formatHex(b) : key.getClass().getName() + key;
   }
 
   private void mergeRow(TrackedTables.Registered table, Object pk, List<Change> incoming) throws SQLException {
