@@ -15,7 +15,8 @@ import java.util.Objects;
  *     the key value itself; for a composite key the text of each component's SQL literal, comma-separated
  * @param column the column name, or null for the row's existence
  * @param value the cell's value: null, {@link Long}, {@link Double}, {@link String} or {@code byte[]}; null for the
- *     row cell
+ *     row cell. For a counter column (see {@link TrackOptions}) there is one change per contributing site, and the
+ *     value is that site's contribution; the cell's value is their sum
  * @param site the replica that wrote this version
  * @param seq the writer's sequence number for the write (its "dot" together with {@code site})
  * @param hlc the hybrid logical clock of the write (see {@link Hlc})
