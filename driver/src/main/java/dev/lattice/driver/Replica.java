@@ -1,6 +1,7 @@
 package dev.lattice.driver;
 
 import dev.lattice.driver.capture.ReplicaEngine;
+import dev.lattice.merkle.NodeSummary;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -140,6 +141,17 @@ public final class Replica {
     }
     MergeResult pulled = ReplicaEngine.pull(other.connection, connection, batchCells, this::apply);
     return pulled.plus(ReplicaEngine.pull(connection, other.connection, batchCells, other::apply));
+  }
+
+  /**
+   * The root of this replica's reconciliation tree: how many current cell versions it holds and their digest. Two
+   * replicas holding the same state have equal roots, whatever history brought them there; see
+   * {@link dev.lattice.merkle.MerkleTree}. The tree is kept in memory per database file and brought up to date here,
+   * at a cost that follows the writes and merges since it was last brought up to date (the first call in a process
+   * builds it from metadata). Call it outside a transaction: the root describes committed state.
+   */
+  public NodeSummary merkleRoot() throws SQLException {
+    return ReplicaEngine.merkleRoot(connection);
   }
 
   /** The concurrent edits recorded on this replica, oldest first. */

@@ -21,14 +21,17 @@ import net.jqwik.api.constraints.IntRange;
  * Replicas converge whatever happens in between: 2 to 5 replicas on real files make random writes of every kind
  * (including increments of a counter column),
  * sync in random pairs, partially (small batches, so relays carry half-finished work onward), receive stale batches
- * again, and finally sync fully. Every replica must then hold identical rows, identical cell versions and an identical
- * version vector, and no replica's writes may be missing. jqwik prints the seed of a failing case; rerun it with
+ * again, and finally sync fully. Every replica must then hold identical rows, identical cell versions, an identical
+ * version vector and an identical Merkle root, and no replica's writes may be missing. Along the way, each replica's
+ * incrementally kept root must match one computed afresh from its state, and before the final sync two replicas'
+ * roots must be equal exactly when their cell versions are. jqwik prints the seed of a failing case; rerun it with
  * {@code -Djqwik.seeds.whenfixed=ALLOW_RANDOM_SEEDS} and {@code @Property(seed = "...")}.
  */
 class ConvergenceProperties {
   /** {@code n} merges as a counter, the other columns last-writer-wins. */
   static final String TABLE = "CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL, a, b REAL, c BLOB, n INTEGER)";
   static final List<String> KEYS = List.of("k0", "k1", "k2", "k3", "k4");
+  static final java.util.Set<String> COUNTERS = java.util.Set.of("n");
 
   sealed interface Action {}
 
@@ -41,6 +44,9 @@ class ConvergenceProperties {
   record Snapshot(int at) implements Action {}
 
   record Redeliver(int snapshot, int to) implements Action {}
+
+  /** Replica {@code at}'s Merkle root, brought up to date incrementally, must describe its state exactly. */
+  record CheckRoot(int at) implements Action {}
 
   @Provide
   Arbitrary<List<Action>> actions() {
@@ -74,7 +80,8 @@ class ConvergenceProperties {
         .as(Redeliver::new);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(6, write), net.jqwik.api.Tuple.of(3, sync), net.jqwik.api.Tuple.of(1, snapshot),
-        net.jqwik.api.Tuple.of(1, redeliver)).list().ofMinSize(1).ofMaxSize(40);
+        net.jqwik.api.Tuple.of(1, redeliver), net.jqwik.api.Tuple.of(1, replica.map(CheckRoot::new)))
+        .list().ofMinSize(1).ofMaxSize(40);
   }
 
   private static List<Object> list(Object... values) {
@@ -98,14 +105,21 @@ class ConvergenceProperties {
       for (Action action : actions) {
         run(action, replicas, snapshots);
       }
+      TestDatabase first = replicas.get(0);
+      for (TestDatabase other : replicas.subList(1, count)) {
+        assertEquals(first.cells().equals(other.cells()),
+            first.replica().merkleRoot().equals(other.replica().merkleRoot()),
+            () -> "equal roots must mean equal cell versions, and only that; actions: " + actions);
+      }
       fullSync(replicas);
 
-      TestDatabase first = replicas.get(0);
       for (TestDatabase other : replicas.subList(1, count)) {
         assertEquals(rows(first), rows(other), () -> "rows differ; actions: " + actions);
         assertEquals(first.cells(), other.cells(), () -> "cells differ; actions: " + actions);
         assertEquals(first.replica().versionVector(), other.replica().versionVector(), "vectors differ");
+        assertEquals(first.replica().merkleRoot(), other.replica().merkleRoot(), "Merkle roots differ");
       }
+      assertEquals(first.expectedRoot(COUNTERS), first.replica().merkleRoot(), "root does not describe the state");
       VersionVector vector = first.replica().versionVector();
       for (TestDatabase replica : replicas) {
         assertEquals(replica.replica().versionVector().get(replica.replica().siteId()),
@@ -139,6 +153,9 @@ class ConvergenceProperties {
       snapshots.add(MergeTest.batchOfEverything(replicas.get(s.at() % n)));
     } else if (action instanceof Redeliver r && !snapshots.isEmpty()) {
       replicas.get(r.to() % n).replica().apply(snapshots.get(r.snapshot() % snapshots.size()));
+    } else if (action instanceof CheckRoot check) {
+      TestDatabase db = replicas.get(check.at() % n);
+      assertEquals(db.expectedRoot(COUNTERS), db.replica().merkleRoot(), "incrementally kept root is wrong");
     }
   }
 

@@ -1,5 +1,10 @@
 package dev.lattice.driver;
 
+import dev.lattice.merkle.CellId;
+import dev.lattice.merkle.CellIdHasher;
+import dev.lattice.merkle.ItemVersion;
+import dev.lattice.merkle.MerkleTree;
+import dev.lattice.merkle.NodeSummary;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -8,8 +13,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** A real database file in a test's temporary directory, opened with plain sqlite-jdbc. */
@@ -99,6 +106,44 @@ public final class TestDatabase implements AutoCloseable {
       }
     });
     return cells;
+  }
+
+  /**
+   * The Merkle root this replica should have, computed independently of the driver's tree from what it streams to a
+   * peer with nothing: one item per cell, versioned (cl, hlc, site, seq); one item per counter cell (columns named in
+   * {@code counters}) over all its contributions. Cell ids hash table, key and column as the driver documents.
+   */
+  public NodeSummary expectedRoot(Set<String> counters) throws SQLException {
+    MerkleTree<Void> tree = new MerkleTree<>();
+    Map<CellId, List<ItemVersion.Contribution>> contributions = new HashMap<>();
+    Map<CellId, Long> counterLife = new HashMap<>();
+    CellIdHasher hasher = CellIdHasher.unkeyed();
+    try (ChangeStream changes = replica().changesSince(VersionVector.empty())) {
+      for (Change c; (c = changes.next()) != null; ) {
+        CellId cell = hasher.cell(c.table(), keyBytes(c.pk()), c.column());
+        if (c.column() != null && counters.contains(c.column())) {
+          contributions.computeIfAbsent(cell, k -> new ArrayList<>())
+              .add(new ItemVersion.Contribution(c.site().bytes(), c.seq(), c.hlc()));
+          counterLife.put(cell, c.cl());
+        } else {
+          tree.put(cell, ItemVersion.of(c.cl(), c.hlc(), c.site().bytes(), c.seq()), null);
+        }
+      }
+    }
+    contributions.forEach((cell, list) -> tree.put(cell, ItemVersion.ofContributions(counterLife.get(cell), list),
+        null));
+    return tree.root();
+  }
+
+  /** The documented key encoding: type tag 1 integer, 2 real (IEEE bits), 3 text (UTF-8), 4 blob. */
+  private static byte[] keyBytes(Object pk) {
+    if (pk instanceof Long l) {
+      return java.nio.ByteBuffer.allocate(9).put((byte) 1).putLong(l).array();
+    } else if (pk instanceof Double d) {
+      return java.nio.ByteBuffer.allocate(9).put((byte) 2).putLong(Double.doubleToRawLongBits(d)).array();
+    }
+    byte[] body = pk instanceof String s ? s.getBytes(java.nio.charset.StandardCharsets.UTF_8) : (byte[]) pk;
+    return java.nio.ByteBuffer.allocate(body.length + 1).put((byte) (pk instanceof String ? 3 : 4)).put(body).array();
   }
 
   public static String key(Change c) {

@@ -16,6 +16,34 @@ import java.util.List;
 final class PrimaryKeyCodec {
   private PrimaryKeyCodec() {}
 
+  /**
+   * The stored key as bytes that name it the same way on every replica (for cell ids): a type tag, then the value as
+   * big-endian integer, IEEE 754 bits, UTF-8 text or the blob itself.
+   */
+  static byte[] bytes(Object stored) {
+    if (stored instanceof Long || stored instanceof Integer) {
+      return java.nio.ByteBuffer.allocate(9).put((byte) 1).putLong(((Number) stored).longValue()).array();
+    }
+    if (stored instanceof Double d) {
+      return java.nio.ByteBuffer.allocate(9).put((byte) 2).putLong(Double.doubleToRawLongBits(d)).array();
+    }
+    byte[] body;
+    byte tag;
+    if (stored instanceof String text) {
+      body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      tag = 3;
+    } else if (stored instanceof byte[] blob) {
+      body = blob;
+      tag = 4;
+    } else {
+      throw new IllegalArgumentException("a stored key is an integer, real, text or blob, was " + describe(stored));
+    }
+    byte[] out = new byte[body.length + 1];
+    out[0] = tag;
+    System.arraycopy(body, 0, out, 1, body.length);
+    return out;
+  }
+
   /** The components of a stored key of {@code arity} columns. */
   static Object[] decode(Object stored, int arity) {
     if (arity == 1) {

@@ -8,6 +8,8 @@ import dev.lattice.driver.SiteId;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
 import dev.lattice.driver.VersionVector;
+import dev.lattice.merkle.CellIdHasher;
+import dev.lattice.merkle.NodeSummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -90,6 +92,14 @@ public final class ReplicaEngine {
   public static MergeResult pull(Connection from, Connection to, int batchCells, PeerSync.Applier apply)
       throws SQLException {
     return PeerSync.pull(from, to, batchCells, apply).result();
+  }
+
+  /** The root of the reconciliation tree of {@code c}'s committed state; see {@link ReplicaTree}. */
+  public static NodeSummary merkleRoot(Connection c) throws SQLException {
+    if (!LatticeSchema.exists(c)) {
+      return NodeSummary.EMPTY;
+    }
+    return ReplicaTrees.of(c, CellIdHasher.unkeyed()).root(c);
   }
 
   public static List<Conflict> conflicts(Connection c) throws SQLException {

@@ -3,6 +3,7 @@ package dev.lattice.driver.capture;
 import dev.lattice.driver.SiteId;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
+import dev.lattice.merkle.NodeSummary;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,6 +24,8 @@ import org.sqlite.SQLiteConnection;
  *   <li>{@code lattice_untrack(table)}: stop capture; returns 1 if the table was tracked.
  *   <li>{@code lattice_site_id()}: this replica's 16-byte site id (created on first use).
  *   <li>{@code lattice_fold()}: fold the capture log now; returns the number of log rows folded.
+ *   <li>{@code lattice_merkle_root()}: the reconciliation tree's root as JSON text,
+ *       {@code {"items": 1234, "digest": "<32 hex digits>"}}; call it outside a transaction.
  *   <li>{@code lattice_resolve(id, 'keep' | 'take')}: settle a conflict listed in {@code lattice_conflicts}, keeping
  *       the winner or writing the losing value back as an ordinary change; returns 1 if the conflict existed.
  *   <li>{@code lattice_clear_conflicts()}: forget every recorded conflict; returns how many there were.
@@ -69,6 +72,13 @@ final class SqlFunctions {
       @Override
       protected void xFunc() throws SQLException {
         result(LogFold.fold(c));
+      }
+    }, 0, 0);
+    Function.create(c, "lattice_merkle_root", new Function() {
+      @Override
+      protected void xFunc() throws SQLException {
+        NodeSummary root = ReplicaEngine.merkleRoot(c);
+        result("{\"items\":" + root.count() + ",\"digest\":\"" + root.digest() + "\"}");
       }
     }, 0, 0);
     registerConflictFunctions(c);
