@@ -62,6 +62,7 @@ public final class CaptureBench {
   private final Properties plainProperties;
   private final Properties trackedProperties;
   private final Map<String, Figure> figures = new LinkedHashMap<>();
+  private final Map<KeyOrder, Stats> treeBuilds = new java.util.EnumMap<>(KeyOrder.class);
   /** Sink for every value read, so that no read can be skipped as unused. */
   private long checksum;
 
@@ -120,7 +121,7 @@ public final class CaptureBench {
   }
 
   /** A timed write phase: milliseconds of each side, and of the tracked side's final fold. */
-  private record Timing(double plainMs, double trackedMs, double foldMs) {}
+  private record Timing(double plainMs, double trackedMs, double foldMs, double treeMs) {}
 
   /** Best read times of each side, in milliseconds. */
   private record Reads(double rawScanMs, double driverScanMs, double rawLookupMs, double driverLookupMs) {}
@@ -195,6 +196,9 @@ public final class CaptureBench {
     System.out.println();
     System.out.println(Figure.HEADER);
     figures.values().forEach(figure -> System.out.println(figure.row()));
+    treeBuilds.forEach((keys, ms) -> System.out.printf(Locale.ROOT,
+        "Merkle tree built from metadata, as on a process's first sync (%s keys, %,d rows = %,d cells): median %,.0f ms"
+            + " (%,.0f-%,.0f)%n", keys.label(), options.rows(), options.rows() * 5L, ms.median(), ms.min(), ms.max()));
     long missed = figures.values().stream().filter(figure -> !figure.ok()).count();
     System.out.printf(Locale.ROOT, "%n%d of %d figures on target.%n", figures.size() - missed, figures.size());
   }
@@ -247,6 +251,7 @@ public final class CaptureBench {
       exec(plain, Workload.CREATE);
       exec(tracked, Workload.CREATE);
       oneString(tracked, "SELECT lattice_track('t')");
+      oneString(tracked, "SELECT lattice_merkle_root()"); // builds the (empty) tree: later phases update it
 
       Timing insert = phase(plain, tracked, plainFirst, c -> insert(c, w));
       expect(n, oneLong(plain, "SELECT count(*) FROM t"), "plain rows after insert");
@@ -255,6 +260,7 @@ public final class CaptureBench {
       expect(n, oneLong(tracked, "SELECT count(*) FROM lattice_rows"), "row clocks after insert and fold");
       long plainBytes = checkpointedSize(plain, plainFile);
       long trackedBytes = checkpointedSize(tracked, trackedFile);
+      double buildMs = treeBuild(trackedFile);
       Reads reads = reads(trackedFile, w, plainFirst);
       Timing update = phase(plain, tracked, plainFirst, c -> update(c, w));
       Timing delete = phase(plain, tracked, plainFirst, c -> delete(c, w));
@@ -272,6 +278,10 @@ public final class CaptureBench {
       tally(line, "scan", w, perSecond(n, reads.rawScanMs()), perSecond(n, reads.driverScanMs()), counted);
       tally(line, "lookup", w, perSecond(n, reads.rawLookupMs()), perSecond(n, reads.driverLookupMs()), counted);
       tally(line, "file size", w, plainBytes, trackedBytes, counted);
+      if (counted) {
+        treeBuilds.computeIfAbsent(w.order, k -> new Stats()).add(buildMs);
+      }
+      line.append(String.format(Locale.ROOT, "  tree build %,.0f ms", buildMs));
       System.err.println(line);
     } finally {
       deleteTree(files);
@@ -281,7 +291,7 @@ public final class CaptureBench {
   private void tally(StringBuilder line, String name, Workload w, int rows, Timing t, boolean counted) {
     tally(line, name, w, perSecond(rows, t.plainMs()), perSecond(rows, t.trackedMs()), counted);
     if (counted) {
-      figures.get(figureKey(name, w.order)).addFold(t.foldMs(), t.trackedMs());
+      figures.get(figureKey(name, w.order)).addDeferred(t.foldMs(), t.trackedMs(), t.treeMs());
     }
   }
 
@@ -304,12 +314,14 @@ public final class CaptureBench {
   /**
    * Times {@code work} on both sides, in this round's order. The tracked time runs until the log is folded: the work
    * (whose commits may fold automatically) and then the final {@code lattice_fold()}, which is also timed alone.
+   * Then, outside the tracked time because a sync does it, the Merkle tree is brought up to date and timed.
    */
   private static Timing phase(Connection plain, Connection tracked, boolean plainFirst, Work work)
       throws SQLException {
     double plainMs = 0;
     double trackedMs = 0;
     double foldMs = 0;
+    double treeMs = 0;
     for (int turn = 0; turn < 2; turn++) {
       long start = System.nanoTime();
       if ((turn == 0) == plainFirst) {
@@ -321,9 +333,12 @@ public final class CaptureBench {
         oneLong(tracked, "SELECT lattice_fold()");
         foldMs = millisSince(worked);
         trackedMs = millisSince(start);
+        long folded = System.nanoTime();
+        oneString(tracked, "SELECT lattice_merkle_root()");
+        treeMs = millisSince(folded);
       }
     }
-    return new Timing(plainMs, trackedMs, foldMs);
+    return new Timing(plainMs, trackedMs, foldMs, treeMs);
   }
 
   private static void insert(Connection c, Workload w) throws SQLException {
@@ -461,6 +476,24 @@ public final class CaptureBench {
   private void consume(ResultSet rs) throws SQLException {
     checksum += rs.getString(1).length() + rs.getString(2).length() + rs.getLong(3) + (long) rs.getDouble(4)
         + rs.getString(5).length();
+  }
+
+  /**
+   * Milliseconds to build the Merkle tree of {@code tracked} from its metadata, as a process does on its first sync:
+   * the tree is kept per file, so a copy of the file (checkpointed, so the copy is complete) has none yet.
+   */
+  private double treeBuild(Path tracked) throws SQLException, IOException {
+    Path copy = tracked.resolveSibling("tree-build.db");
+    Files.copy(tracked, copy);
+    try (Connection c = open(TRACKED, copy)) {
+      long start = System.nanoTime();
+      oneString(c, "SELECT lattice_merkle_root()");
+      return millisSince(start);
+    } finally {
+      Files.deleteIfExists(copy);
+      Files.deleteIfExists(copy.resolveSibling("tree-build.db-wal"));
+      Files.deleteIfExists(copy.resolveSibling("tree-build.db-shm"));
+    }
   }
 
   /** Bytes on disk after moving the whole WAL into the main file: the main file plus whatever -wal is left. */
