@@ -55,6 +55,9 @@ public final class CellIdHasher {
    * {@code pk} is the key in the caller's canonical byte encoding, the same on every replica.
    */
   public CellId cell(String table, byte[] pk, String column) {
+    // Checked before the first update: a failure half-way would leave input in this thread's Mac for the next call.
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(pk, "pk");
     Mac m = mac.get();
     lengthPrefixed(m, table.getBytes(StandardCharsets.UTF_8));
     lengthPrefixed(m, pk);

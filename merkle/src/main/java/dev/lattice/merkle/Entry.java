@@ -4,11 +4,11 @@ package dev.lattice.merkle;
 sealed interface Entry {
   NodeAddress node();
 
-  /** "My node has this many items with this full digest." Opens a session at the root. */
-  record Summary(NodeAddress node, long count, Digest digest) implements Entry {}
-
-  /** "My node's children have these counts and fingerprints" (fingerprint ignored where the count is 0). */
-  record Children(NodeAddress node, long[] counts, long[] fingerprints) implements Entry {}
+  /**
+   * "The nodes {@code levels} below this one (16 or 256 of them, in address order) have these fingerprints"; 0 marks
+   * an empty node, so no counts travel.
+   */
+  record Descendants(NodeAddress node, int levels, long[] fingerprints) implements Entry {}
 
   /** "These are the fingerprints of all my items below the node." */
   record Items(NodeAddress node, long[] fingerprints) implements Entry {}

@@ -10,75 +10,57 @@ import java.util.List;
  * per-element framing would cost as much as the payload.
  *
  * <pre>
- * message  = version:u8 (1) | fingerprint-width:u8 (4..8) | salt:u64 | entry*
- * entry    = kind:u8 | depth:u8 | prefix:ceil(depth/2) bytes, one digit per 4 bits, high digit first
- *            kind 1 summary:  count:varint | digest:16 bytes
- *            kind 2 children: 16 x (count:varint | fingerprint if count > 0)
- *            kind 3 items:    n:varint | n x fingerprint
- *            kind 4 want:     n:varint | n x fingerprint
+ * message  = version:u8 (1) | fingerprint-width:u8 (4..8) | flags:u8 | salt:u64 | entry*
+ *            flags bit 0: the sender has more entries queued for its next message
+ * entry    = kind:u3 depth:u5 (one byte) | prefix:ceil(depth/2) bytes, one digit per 4 bits, high digit first
+ *            kind 1 children:      16 x fingerprint (0: empty node)
+ *            kind 2 grandchildren: 256 x fingerprint (0: empty node)
+ *            kind 3 items:         n:varint | n x fingerprint
+ *            kind 4 want:          n:varint | n x fingerprint
  * varint   = unsigned LEB128, at most 9 bytes (63 bits); fingerprints are big-endian
  * </pre>
  */
 final class MessageCodec {
   static final int VERSION = 1;
-  static final int HEADER_BYTES = 10;
-  private static final int SUMMARY = 1;
-  private static final int CHILDREN = 2;
+  static final int HEADER_BYTES = 11;
+  private static final int MORE = 1;
+  private static final int CHILDREN = 1;
+  private static final int GRANDCHILDREN = 2;
   private static final int ITEMS = 3;
   private static final int WANT = 4;
 
   /** A decoded message. */
-  record Message(int fingerprintBytes, long salt, List<Entry> entries) {}
+  record Message(int fingerprintBytes, long salt, boolean more, List<Entry> entries) {}
 
   private MessageCodec() {}
 
   /** Bytes {@code entry} takes in a message with fingerprints of {@code width} bytes. */
   static int size(Entry entry, int width) {
-    int n = 2 + (entry.node().depth() + 1) / 2;
-    if (entry instanceof Entry.Summary s) {
-      return n + varintSize(s.count()) + Digest.BYTES;
-    }
-    if (entry instanceof Entry.Children c) {
-      for (long count : c.counts()) {
-        n += varintSize(count) + (count > 0 ? width : 0);
-      }
-      return n;
-    }
-    long[] fps = entry instanceof Entry.Items i ? i.fingerprints() : ((Entry.Want) entry).fingerprints();
-    return n + varintSize(fps.length) + fps.length * width;
+    int n = 1 + (entry.node().depth() + 1) / 2;
+    long[] fps = fingerprints(entry);
+    return n + (entry instanceof Entry.Descendants ? 0 : varintSize(fps.length)) + fps.length * width;
   }
 
-  static byte[] encode(int width, long salt, List<Entry> entries) {
+  static byte[] encode(int width, long salt, boolean more, List<Entry> entries) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(HEADER_BYTES + 64 * entries.size());
     out.write(VERSION);
     out.write(width);
+    out.write(more ? MORE : 0);
     writeFixed(out, salt, 8);
     for (Entry e : entries) {
       NodeAddress node = e.node();
-      out.write(e instanceof Entry.Summary ? SUMMARY
-          : e instanceof Entry.Children ? CHILDREN : e instanceof Entry.Items ? ITEMS : WANT);
-      out.write(node.depth());
+      out.write(kind(e) << 5 | node.depth());
       for (int i = 0; i < node.depth(); i += 2) {
         int hiDigit = (int) (node.prefix() >>> (60 - 4 * i)) & 0xF;
         int loDigit = i + 1 < node.depth() ? (int) (node.prefix() >>> (56 - 4 * i)) & 0xF : 0;
         out.write(hiDigit << 4 | loDigit);
       }
-      if (e instanceof Entry.Summary s) {
-        writeVarint(out, s.count());
-        out.writeBytes(s.digest().bytes());
-      } else if (e instanceof Entry.Children c) {
-        for (int i = 0; i < MerkleTree.FAN_OUT; i++) {
-          writeVarint(out, c.counts()[i]);
-          if (c.counts()[i] > 0) {
-            writeFixed(out, c.fingerprints()[i], width);
-          }
-        }
-      } else {
-        long[] fps = e instanceof Entry.Items i ? i.fingerprints() : ((Entry.Want) e).fingerprints();
+      long[] fps = fingerprints(e);
+      if (!(e instanceof Entry.Descendants)) {
         writeVarint(out, fps.length);
-        for (long fp : fps) {
-          writeFixed(out, fp, width);
-        }
+      }
+      for (long fp : fps) {
+        writeFixed(out, fp, width);
       }
     }
     return out.toByteArray();
@@ -100,40 +82,53 @@ final class MessageCodec {
     if (width < 4 || width > 8) {
       throw new ReconcileException("reconciliation message has fingerprint width " + width + ", expected 4 to 8");
     }
+    int flags = r.u8("flags");
+    if ((flags & ~MORE) != 0) {
+      throw r.error("unknown flags " + flags);
+    }
     long salt = r.fixed(8, "salt");
     List<Entry> entries = new ArrayList<>();
     while (r.pos < bytes.length) {
-      int kind = r.u8("entry kind");
-      NodeAddress node = r.address();
+      int head = r.u8("entry kind");
+      int kind = head >>> 5;
+      if (kind < CHILDREN || kind > WANT) {
+        throw r.error("unknown entry kind " + kind);
+      }
+      NodeAddress node = r.address(head & 0x1F);
       switch (kind) {
-        case SUMMARY -> entries.add(new Entry.Summary(node, r.varint("count"), Digest.of(r.bytes(Digest.BYTES))));
-        case CHILDREN -> {
-          if (node.depth() == NodeAddress.MAX_DEPTH) {
-            throw r.error("children of a node at the deepest level " + NodeAddress.MAX_DEPTH);
+        case CHILDREN, GRANDCHILDREN -> {
+          int levels = kind == CHILDREN ? 1 : 2;
+          if (node.depth() + levels > NodeAddress.MAX_DEPTH) {
+            throw r.error("descendants of a node at depth " + node.depth() + " would lie below the deepest level "
+                + NodeAddress.MAX_DEPTH);
           }
-          long[] counts = new long[MerkleTree.FAN_OUT];
-          long[] fps = new long[MerkleTree.FAN_OUT];
-          for (int i = 0; i < MerkleTree.FAN_OUT; i++) {
-            counts[i] = r.varint("child count");
-            fps[i] = counts[i] > 0 ? r.fixed(width, "fingerprint") : 0;
-          }
-          entries.add(new Entry.Children(node, counts, fps));
+          entries.add(new Entry.Descendants(node, levels, r.fingerprints(1 << (4 * levels), width)));
         }
-        case ITEMS, WANT -> {
+        default -> {
           long n = r.varint("fingerprint count");
           if (n > (bytes.length - r.pos) / width) {
             throw r.error("a list of " + n + " fingerprints longer than the rest of the message");
           }
-          long[] fps = new long[(int) n];
-          for (int i = 0; i < n; i++) {
-            fps[i] = r.fixed(width, "fingerprint");
-          }
+          long[] fps = r.fingerprints((int) n, width);
           entries.add(kind == ITEMS ? new Entry.Items(node, fps) : new Entry.Want(node, fps));
         }
-        default -> throw r.error("unknown entry kind " + kind);
       }
     }
-    return new Message(width, salt, entries);
+    return new Message(width, salt, (flags & MORE) != 0, entries);
+  }
+
+  private static int kind(Entry e) {
+    if (e instanceof Entry.Descendants d) {
+      return d.levels() == 1 ? CHILDREN : GRANDCHILDREN;
+    }
+    return e instanceof Entry.Items ? ITEMS : WANT;
+  }
+
+  private static long[] fingerprints(Entry e) {
+    if (e instanceof Entry.Descendants d) {
+      return d.fingerprints();
+    }
+    return e instanceof Entry.Items i ? i.fingerprints() : ((Entry.Want) e).fingerprints();
   }
 
   static int varintSize(long v) {
@@ -182,11 +177,12 @@ final class MessageCodec {
       return b[pos++] & 0xFF;
     }
 
-    byte[] bytes(int n) {
-      need(n, "digest");
-      byte[] out = java.util.Arrays.copyOfRange(b, pos, pos + n);
-      pos += n;
-      return out;
+    long[] fingerprints(int n, int width) {
+      long[] fps = new long[n];
+      for (int i = 0; i < n; i++) {
+        fps[i] = fixed(width, "fingerprint");
+      }
+      return fps;
     }
 
     long fixed(int width, String what) {
@@ -210,8 +206,7 @@ final class MessageCodec {
       throw error(what + " is longer than 63 bits");
     }
 
-    NodeAddress address() {
-      int depth = u8("node depth");
+    NodeAddress address(int depth) {
       if (depth > NodeAddress.MAX_DEPTH) {
         throw error("node depth " + depth + " is deeper than " + NodeAddress.MAX_DEPTH);
       }

@@ -29,6 +29,9 @@ public record NodeAddress(int depth, long prefix) {
     if (depth == MAX_DEPTH) {
       throw new IllegalStateException("a node at depth " + MAX_DEPTH + " has no children");
     }
+    if (digit < 0 || digit >= MerkleTree.FAN_OUT) {
+      throw new IllegalArgumentException("a child digit is 0 to 15, was " + digit);
+    }
     return new NodeAddress(depth + 1, prefix | ((long) digit << (60 - 4 * depth)));
   }
 

@@ -14,8 +14,11 @@ package dev.lattice.merkle;
  */
 public record ReconcileLimits(
     int fingerprintBytes, int leafItems, int maxMessageBytes, int maxItemsPerMessage, int maxMessages) {
-  /** Defaults: 4-byte fingerprints, leaves of 32 items, messages up to 1 MiB and 65,536 items, 64 messages. */
-  public static final ReconcileLimits DEFAULT = new ReconcileLimits(4, 32, 1 << 20, 1 << 16, 64);
+  /**
+   * Defaults: 4-byte fingerprints, leaves of 32 items, messages up to 1 MiB and 262,144 item fingerprints (as many as
+   * 1 MiB holds), 64 messages.
+   */
+  public static final ReconcileLimits DEFAULT = new ReconcileLimits(4, 32, 1 << 20, 1 << 18, 64);
 
   /** Smallest message cap: room for a header and one full node entry. */
   static final int MIN_MESSAGE_BYTES = 512;

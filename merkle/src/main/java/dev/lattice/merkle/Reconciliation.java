@@ -19,22 +19,28 @@ import java.util.function.Consumer;
  *
  * <h2>How it descends</h2>
  *
- * The initiator opens with its root's count and full digest. Whoever receives a node summary compares it with its own
- * node; where they differ it answers, for that node, with either
+ * The initiator opens with the fingerprints of its root's 16 children. Whoever receives fingerprints of nodes compares
+ * them with its own; for each node that differs it answers with either
  *
  * <ul>
- *   <li>the counts and short fingerprints of its 16 children, when it holds more than {@link
- *       ReconcileLimits#leafItems()} items there, or
- *   <li>the fingerprints of all its items there (a leaf). The other side then knows exactly which of its own items
- *       the peer lacks (it will send them) and asks, by fingerprint, for the peer's items it lacks.
+ *   <li>the fingerprints of all its items there (a leaf), when it holds at most {@link ReconcileLimits#leafItems()}
+ *       items there. The other side then knows exactly which of its own items the peer lacks (it will send them) and
+ *       asks, by fingerprint, for the peer's items it lacks; or
+ *   <li>the fingerprints of the node's descendants: its 16 children, or, where the differences are dense (at least
+ *       three quarters of the nodes compared in that entry differed) and the node is large enough that its
+ *       grandchildren are not yet leaves, its 256 grandchildren, descending two levels in one message.
  * </ul>
  *
- * A node the peer reports empty is sent whole, with no further messages. Each message answers the previous one, so the
- * two sides take turns descending one level each: every request/response round trip descends two levels, and in a
- * tree of a million items, where a level-4 node holds about 15, one difference is located in three round trips of a
- * few hundred bytes each (see bench/README.md for measured figures). Entries wait in a queue when a message reaches
- * {@link ReconcileLimits#maxMessageBytes()} or {@link ReconcileLimits#maxItemsPerMessage()} and go in the next one;
- * a session that exceeds {@link ReconcileLimits#maxMessages()} fails rather than loop.
+ * A node the peer reports empty is sent whole, with no further messages. The sides take turns, each message descending
+ * one or two levels. In a tree of a million items one difference is located in six messages (three round trips) of
+ * under a hundred bytes each, and 10,000 random differences in five messages of under 1 MB together (bench/README.md
+ * has the measured figures). Entries wait in a queue when a message reaches {@link ReconcileLimits#maxMessageBytes()}
+ * or {@link ReconcileLimits#maxItemsPerMessage()} and go in the next one, the message saying that more follows; a
+ * session that exceeds {@link ReconcileLimits#maxMessages()} fails rather than loop.
+ *
+ * <p>The session is over when {@link #receive} returns null: that side has nothing to add and the peer had said all
+ * it had. The peer, whose message went unanswered, is then finished too; both sides' {@link #nodesToSend()} and {@link
+ * #itemsToSend()} are final.
  *
  * <p>Fingerprints are salted with a per-session value chosen by the initiator, so a fingerprint collision (which would
  * hide a difference) does not repeat in the next session. Callers compare full roots after exchanging the items found
@@ -45,6 +51,9 @@ import java.util.function.Consumer;
  * @param <T> the tree's tag type
  */
 public final class Reconciliation<T> {
+  /** Share of compared nodes that must differ for the answer to descend two levels at once. */
+  private static final double DENSE = 0.75;
+
   private final MerkleTree<T> tree;
   private final ReconcileLimits limits;
   private final boolean initiator;
@@ -58,7 +67,6 @@ public final class Reconciliation<T> {
   private int messagesReceived;
   private long bytesSent;
   private long bytesReceived;
-  private boolean lastExchangeEmpty;
 
   private Reconciliation(MerkleTree<T> tree, ReconcileLimits limits, boolean initiator, long salt) {
     this.tree = Objects.requireNonNull(tree, "tree");
@@ -79,33 +87,31 @@ public final class Reconciliation<T> {
     return new Reconciliation<>(tree, limits, true, salt);
   }
 
-  /** The side that answers; it adopts the initiator's salt and fingerprint width from the first message. */
+  /**
+   * The side that answers. It adopts the initiator's salt and fingerprint width from the first message; its own
+   * limits still bound every message it sends or accepts.
+   */
   public static <T> Reconciliation<T> respond(MerkleTree<T> tree, ReconcileLimits limits) {
     return new Reconciliation<>(tree, limits, false, 0);
   }
 
-  /** The initiator's first message: its root summary. */
+  /** The initiator's first message: the fingerprints of its root's children. */
   public byte[] firstMessage() {
     if (!initiator || messagesSent > 0) {
       throw new IllegalStateException("only the initiator sends a first message, once");
     }
-    NodeSummary root = tree.root();
-    pending.add(new Entry.Summary(NodeAddress.ROOT, root.count(), root.digest()));
+    pending.add(descendants(NodeAddress.ROOT, 1));
     return emit();
   }
 
   /**
-   * Takes the peer's message and returns the answer to send, or null when the session is over (the peer had nothing
-   * more to say and neither has this side). Throws {@link ReconcileException}, having changed nothing, for a malformed,
-   * oversized or inconsistent message, or when the session exceeds its message limit.
+   * Takes the peer's message and returns the answer to send, or null when the session is over (see the class
+   * comment). Throws {@link ReconcileException}, having changed nothing, for a malformed, oversized or foreign
+   * message, or when the session exceeds its message limit.
    */
   public byte[] receive(byte[] message) {
     MessageCodec.Message m = MessageCodec.decode(message, limits.maxMessageBytes());
-    if (!sessionKnown) {
-      width = m.fingerprintBytes();
-      salt = m.salt();
-      sessionKnown = true;
-    } else if (m.fingerprintBytes() != width || m.salt() != salt) {
+    if (sessionKnown && (m.fingerprintBytes() != width || m.salt() != salt)) {
       throw new ReconcileException("reconciliation message belongs to another session (salt or fingerprint width"
           + " differ); start a new session");
     }
@@ -114,21 +120,17 @@ public final class Reconciliation<T> {
           + bytesSent + " bytes sent, " + bytesReceived + " received); the trees changed during the session or the"
           + " peer is not progressing: start a new session");
     }
+    if (!sessionKnown) {
+      width = m.fingerprintBytes();
+      salt = m.salt();
+      sessionKnown = true;
+    }
     messagesReceived++;
     bytesReceived += message.length;
-    if (m.entries().isEmpty() && pending.isEmpty()) {
-      lastExchangeEmpty = true;
-      return null;
-    }
     for (Entry e : m.entries()) {
       process(e);
     }
-    return emit();
-  }
-
-  /** True once this side has nothing more to say and the last message either way said nothing. */
-  public boolean isDone() {
-    return pending.isEmpty() && lastExchangeEmpty;
+    return pending.isEmpty() && !m.more() ? null : emit();
   }
 
   /** Nodes the peer has nothing below: send every item of this tree below them. */
@@ -166,21 +168,8 @@ public final class Reconciliation<T> {
   }
 
   private void process(Entry e) {
-    if (e instanceof Entry.Summary s) {
-      NodeSummary mine = tree.summary(s.node());
-      if (mine.count() != s.count() || !mine.digest().equals(s.digest())) {
-        differing(s.node(), mine, s.count());
-      }
-    } else if (e instanceof Entry.Children c) {
-      for (int digit = 0; digit < MerkleTree.FAN_OUT; digit++) {
-        NodeAddress child = c.node().child(digit);
-        NodeSummary mine = tree.summary(child);
-        boolean same = mine.count() == c.counts()[digit]
-            && (mine.count() == 0 || fingerprint(mine.digest()) == c.fingerprints()[digit]);
-        if (!same) {
-          differing(child, mine, c.counts()[digit]);
-        }
-      }
+    if (e instanceof Entry.Descendants d) {
+      compareDescendants(d);
     } else if (e instanceof Entry.Items i) {
       compareLeaf(i.node(), i.fingerprints());
     } else {
@@ -193,21 +182,65 @@ public final class Reconciliation<T> {
     }
   }
 
-  private void differing(NodeAddress node, NodeSummary mine, long theirCount) {
-    if (theirCount == 0) {
-      nodesToSend.add(node);
-    } else if (mine.count() <= limits.leafItems() || node.depth() == NodeAddress.MAX_DEPTH) {
-      pending.add(new Entry.Items(node, fingerprints(tree.items(node))));
-    } else {
-      NodeSummary[] children = tree.children(node);
-      long[] counts = new long[MerkleTree.FAN_OUT];
-      long[] fps = new long[MerkleTree.FAN_OUT];
-      for (int digit = 0; digit < MerkleTree.FAN_OUT; digit++) {
-        counts[digit] = children[digit].count();
-        fps[digit] = counts[digit] == 0 ? 0 : fingerprint(children[digit].digest());
+  private void compareDescendants(Entry.Descendants d) {
+    long[] theirs = d.fingerprints();
+    boolean theyHaveNone = Arrays.stream(theirs).allMatch(fp -> fp == 0);
+    long mine = tree.summary(d.node()).count();
+    if (theyHaveNone || mine == 0) {
+      if (theyHaveNone && mine > 0) {
+        nodesToSend.add(d.node());
+      } else if (!theyHaveNone) {
+        pending.add(new Entry.Items(d.node(), new long[0]));
       }
-      pending.add(new Entry.Children(node, counts, fps));
+      return;
     }
+    List<NodeAddress> differing = new ArrayList<>();
+    List<NodeSummary> summaries = new ArrayList<>();
+    for (int i = 0; i < theirs.length; i++) {
+      NodeAddress node = descendant(d.node(), d.levels(), i);
+      NodeSummary summary = tree.summary(node);
+      if (fingerprint(summary) != theirs[i]) {
+        if (theirs[i] == 0) {
+          nodesToSend.add(node);
+        } else {
+          differing.add(node);
+          summaries.add(summary);
+        }
+      }
+    }
+    boolean dense = differing.size() >= DENSE * theirs.length;
+    for (int i = 0; i < differing.size(); i++) {
+      answer(differing.get(i), summaries.get(i).count(), dense);
+    }
+  }
+
+  /** Queues what to say about a node that differs and that both sides hold items below (or only the peer). */
+  private void answer(NodeAddress node, long count, boolean dense) {
+    if (count <= limits.leafItems() || node.depth() == NodeAddress.MAX_DEPTH) {
+      pending.add(new Entry.Items(node, fingerprints(tree.items(node))));
+    } else if (dense && node.depth() + 2 <= NodeAddress.MAX_DEPTH
+        && count >= 256L * Math.max(1, limits.leafItems() / 4)
+        && MessageCodec.HEADER_BYTES + 16 + 256 * width <= limits.maxMessageBytes()) {
+      pending.add(descendants(node, 2));
+    } else {
+      pending.add(descendants(node, 1));
+    }
+  }
+
+  private Entry.Descendants descendants(NodeAddress node, int levels) {
+    long[] fps = new long[1 << (4 * levels)];
+    for (int i = 0; i < fps.length; i++) {
+      fps[i] = fingerprint(tree.summary(descendant(node, levels, i)));
+    }
+    return new Entry.Descendants(node, levels, fps);
+  }
+
+  /** The {@code index}-th node {@code levels} below {@code node}, in address order. */
+  private static NodeAddress descendant(NodeAddress node, int levels, int index) {
+    for (int level = levels - 1; level >= 0; level--) {
+      node = node.child((index >>> (4 * level)) & 0xF);
+    }
+    return node;
   }
 
   /** The peer listed all its items below {@code node}: send ours it lacks, ask for its ones we lack. */
@@ -250,10 +283,9 @@ public final class Reconciliation<T> {
       bytes += size;
       items += count;
     }
-    byte[] message = MessageCodec.encode(width, salt, out);
+    byte[] message = MessageCodec.encode(width, salt, !pending.isEmpty(), out);
     messagesSent++;
     bytesSent += message.length;
-    lastExchangeEmpty = out.isEmpty();
     return message;
   }
 
@@ -263,6 +295,15 @@ public final class Reconciliation<T> {
       fps[i] = fingerprint(items.get(i).hash());
     }
     return fps;
+  }
+
+  /** A node's fingerprint: 0 for an empty node and never 0 for another. */
+  private long fingerprint(NodeSummary node) {
+    if (node.count() == 0) {
+      return 0;
+    }
+    long fp = fingerprint(node.digest());
+    return fp == 0 ? 1 : fp;
   }
 
   private long fingerprint(Digest d) {
