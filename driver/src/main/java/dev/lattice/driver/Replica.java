@@ -1,6 +1,8 @@
 package dev.lattice.driver;
 
 import dev.lattice.driver.capture.ReplicaEngine;
+import dev.lattice.merkle.CellId;
+import dev.lattice.merkle.CellIdHasher;
 import dev.lattice.merkle.NodeSummary;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -151,7 +153,42 @@ public final class Replica {
    * builds it from metadata). Call it outside a transaction: the root describes committed state.
    */
   public NodeSummary merkleRoot() throws SQLException {
-    return ReplicaEngine.merkleRoot(connection);
+    return merkleRoot(CellIdHasher.unkeyed());
+  }
+
+  /**
+   * As {@link #merkleRoot()}, with cell ids from {@code hasher}: an end-to-end encrypted space keys its cell ids, so
+   * that its tree means nothing to anyone without the space's key.
+   */
+  public NodeSummary merkleRoot(CellIdHasher hasher) throws SQLException {
+    return ReplicaEngine.merkleRoot(connection, Objects.requireNonNull(hasher, "hasher"));
+  }
+
+  /**
+   * A copy of the reconciliation tree under {@code hasher}, brought up to date first, for a reconciliation session
+   * that must not see the replica change under it. Costs a copy of the tree (about 40 bytes per cell); call it
+   * outside a transaction.
+   */
+  public TreeSnapshot treeSnapshot(CellIdHasher hasher) throws SQLException {
+    return ReplicaEngine.treeSnapshot(connection, Objects.requireNonNull(hasher, "hasher"));
+  }
+
+  /** The id of {@code change}'s cell under {@code hasher}: the id its item has in {@link #treeSnapshot}. */
+  public static CellId cellId(CellIdHasher hasher, Change change) {
+    return ReplicaEngine.cellId(hasher, change);
+  }
+
+  /**
+   * What a peer whose vector is {@code peer} lacks, in batches of about {@code batchCells} cells (a row starting a new
+   * life is never split) for {@link #apply} on the peer. Close it.
+   */
+  public ChangeBatches batchesSince(VersionVector peer, int batchCells) throws SQLException {
+    return ReplicaEngine.batchesSince(connection, Objects.requireNonNull(peer, "peer"), batchCells);
+  }
+
+  /** The tracked tables as peers compare them before syncing. */
+  public TrackedSchema schema() throws SQLException {
+    return ReplicaEngine.schema(connection);
   }
 
   /** The concurrent edits recorded on this replica, oldest first. */

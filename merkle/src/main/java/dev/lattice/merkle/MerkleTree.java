@@ -163,6 +163,39 @@ public final class MerkleTree<T> {
     return out;
   }
 
+  /**
+   * An independent copy holding the same items and tags (tags are shared, not copied): a reconciliation session that
+   * spans several requests works on a copy while the original keeps changing.
+   */
+  public MerkleTree<T> copy() {
+    MerkleTree<T> out = new MerkleTree<>();
+    out.bucketDepth = bucketDepth;
+    out.size = size;
+    out.digestHi = deepCopy(digestHi);
+    out.digestLo = deepCopy(digestLo);
+    out.counts = deepCopy(counts);
+    out.buckets = new Bucket[buckets.length];
+    for (int i = 0; i < buckets.length; i++) {
+      Bucket b = buckets[i];
+      if (b != null) {
+        Bucket c = new Bucket();
+        c.data = b.data.clone();
+        c.tags = b.tags.clone();
+        c.size = b.size;
+        out.buckets[i] = c;
+      }
+    }
+    return out;
+  }
+
+  private static long[][] deepCopy(long[][] rows) {
+    long[][] out = new long[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = rows[i].clone();
+    }
+    return out;
+  }
+
   /** Removes every item. */
   public void clear() {
     reset(0);

@@ -333,4 +333,19 @@ class MerkleTreeTest {
     again.forEach((cell, v) -> tree.put(cell, Fixtures.version(v), v));
     assertEquals(Fixtures.tree(again).root(), tree.root());
   }
+
+  @Test
+  void aCopyHoldsTheSameItemsAndChangesIndependently() {
+    MerkleTree<Long> original = Fixtures.tree(large);
+    MerkleTree<Long> copy = original.copy();
+    assertEquals(original.root(), copy.root());
+    assertEquals(original.items(NodeAddress.ROOT), copy.items(NodeAddress.ROOT));
+
+    CellId first = large.keySet().iterator().next();
+    copy.remove(first);
+    copy.put(Fixtures.randomCell(new Random(99)), Fixtures.version(1), 1L);
+    assertEquals(largeTree.root(), original.root(), "the original did not change with its copy");
+    original.put(first, Fixtures.version(5_000), 5_000L);
+    assertNull(copy.get(first), "nor the copy with its original");
+  }
 }

@@ -106,6 +106,32 @@ final class ChangeReader implements ChangeStream {
     return entry;
   }
 
+  /**
+   * Every cell of one row as it is now: its row cell and, while it is alive, every column and counter contribution;
+   * empty when the row is unknown. Do not mix with streaming.
+   */
+  List<Change> row(int tbl, Object pk) throws SQLException {
+    TrackedTables.Registered table = tables.get(tbl);
+    if (table == null) {
+      return List.of();
+    }
+    try (PreparedStatement p = c.prepareStatement("SELECT seq, hlc, cl, site FROM lattice_rows WHERE tbl = ? AND"
+        + " pk = ?")) {
+      p.setInt(1, tbl);
+      p.setObject(2, pk);
+      try (ResultSet r = p.executeQuery()) {
+        if (!r.next()) {
+          return List.of();
+        }
+        site = siteByOrdinal.get(r.getInt(4));
+        expand(tbl, pk, -1, r.getLong(1), r.getLong(2), r.getLong(3), r.getInt(4), r.getLong(1));
+      }
+    }
+    List<Change> cells = new ArrayList<>(ready);
+    ready.clear();
+    return cells;
+  }
+
   /** The site whose pass the last entry belongs to; every site ordered before it has been streamed completely. */
   SiteId passSite() {
     return site;

@@ -1,22 +1,34 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeBatch;
+import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Conflict;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.SiteId;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
+import dev.lattice.driver.TrackedSchema;
+import dev.lattice.driver.TreeSnapshot;
 import dev.lattice.driver.VersionVector;
+import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.CellIdHasher;
+import dev.lattice.merkle.Item;
+import dev.lattice.merkle.MerkleTree;
 import dev.lattice.merkle.NodeSummary;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** The operations behind {@link dev.lattice.driver.Replica}; not API. */
 public final class ReplicaEngine {
@@ -94,12 +106,63 @@ public final class ReplicaEngine {
     return PeerSync.pull(from, to, batchCells, apply).result();
   }
 
+  public static ChangeBatches batchesSince(Connection c, VersionVector peer, int batchCells) throws SQLException {
+    return BatchReader.open(c, peer, batchCells);
+  }
+
   /** The root of the reconciliation tree of {@code c}'s committed state; see {@link ReplicaTree}. */
-  public static NodeSummary merkleRoot(Connection c) throws SQLException {
+  public static NodeSummary merkleRoot(Connection c, CellIdHasher hasher) throws SQLException {
     if (!LatticeSchema.exists(c)) {
       return NodeSummary.EMPTY;
     }
-    return ReplicaTrees.of(c, CellIdHasher.unkeyed()).root(c);
+    return ReplicaTrees.of(c, hasher).root(c);
+  }
+
+  public static TreeSnapshot treeSnapshot(Connection c, CellIdHasher hasher) throws SQLException {
+    MerkleTree<?> copy = LatticeSchema.exists(c) ? ReplicaTrees.of(c, hasher).read(c, MerkleTree::copy)
+        : new MerkleTree<>();
+    return new TreeSnapshot() {
+      @Override
+      public MerkleTree<?> tree() {
+        return copy;
+      }
+
+      @Override
+      public List<Change> rowsOf(Collection<? extends Item<?>> items) throws SQLException {
+        Set<RowRef> rows = new LinkedHashSet<>();
+        for (Item<?> item : items) {
+          rows.add((RowRef) item.tag());
+        }
+        List<Change> out = new ArrayList<>();
+        if (rows.isEmpty()) {
+          return out;
+        }
+        LogFold.fold(c);
+        try (ChangeReader reader = new ChangeReader(c, VersionVector.empty())) {
+          for (RowRef row : rows) {
+            out.addAll(reader.row(row.tbl(), row.pk()));
+          }
+        }
+        return out;
+      }
+    };
+  }
+
+  /** The tracked tables' shapes, as peers compare them. */
+  public static TrackedSchema schema(Connection c) throws SQLException {
+    Map<String, TrackedSchema.Table> tables = new TreeMap<>();
+    for (TrackedTables.Registered r : TrackedTables.all(c).values()) {
+      if (r.tracked()) {
+        TableShape s = r.shape();
+        tables.put(s.name(), new TrackedSchema.Table(s.pkColumns(), s.columns(), List.copyOf(s.counters())));
+      }
+    }
+    return new TrackedSchema(tables);
+  }
+
+  /** The id of {@code change}'s cell under {@code hasher}, as the replica's tree names it. */
+  public static CellId cellId(CellIdHasher hasher, Change change) {
+    return hasher.cell(change.table(), PrimaryKeyCodec.bytes(change.pk()), change.column());
   }
 
   public static List<Conflict> conflicts(Connection c) throws SQLException {

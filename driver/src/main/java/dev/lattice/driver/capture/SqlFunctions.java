@@ -3,6 +3,7 @@ package dev.lattice.driver.capture;
 import dev.lattice.driver.SiteId;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
+import dev.lattice.merkle.CellIdHasher;
 import dev.lattice.merkle.NodeSummary;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,7 +78,7 @@ final class SqlFunctions {
     Function.create(c, "lattice_merkle_root", new Function() {
       @Override
       protected void xFunc() throws SQLException {
-        NodeSummary root = ReplicaEngine.merkleRoot(c);
+        NodeSummary root = ReplicaEngine.merkleRoot(c, CellIdHasher.unkeyed());
         result("{\"items\":" + root.count() + ",\"digest\":\"" + root.digest() + "\"}");
       }
     }, 0, 0);
