@@ -63,6 +63,9 @@ public final class Reconciliation<T> {
   private final ArrayDeque<Entry> pending = new ArrayDeque<>();
   private final List<NodeAddress> nodesToSend = new ArrayList<>();
   private final Map<CellId, Item<T>> itemsToSend = new LinkedHashMap<>();
+  private final List<Item<T>> itemsInOrder = new ArrayList<>();
+  private int nodesDrained;
+  private int itemsDrained;
   private int messagesSent;
   private int messagesReceived;
   private long bytesSent;
@@ -151,6 +154,19 @@ public final class Reconciliation<T> {
     itemsToSend.values().forEach(visitor);
   }
 
+  /**
+   * Visits the items to send found since the last call (all of them the first time): a session that sends what it
+   * finds as it goes calls this after every {@link #receive} and {@link #firstMessage}.
+   */
+  public void forEachNewToSend(Consumer<Item<T>> visitor) {
+    for (; nodesDrained < nodesToSend.size(); nodesDrained++) {
+      tree.forEach(nodesToSend.get(nodesDrained), visitor);
+    }
+    for (; itemsDrained < itemsInOrder.size(); itemsDrained++) {
+      visitor.accept(itemsInOrder.get(itemsDrained));
+    }
+  }
+
   public int messagesSent() {
     return messagesSent;
   }
@@ -176,7 +192,7 @@ public final class Reconciliation<T> {
       Set<Long> wanted = set(((Entry.Want) e).fingerprints());
       tree.forEach(e.node(), item -> {
         if (wanted.contains(fingerprint(item.hash()))) {
-          itemsToSend.put(item.cell(), item);
+          addItemToSend(item);
         }
       });
     }
@@ -257,13 +273,19 @@ public final class Reconciliation<T> {
       long fp = fingerprint(item.hash());
       mine.add(fp);
       if (!theirSet.contains(fp)) {
-        itemsToSend.put(item.cell(), item);
+        addItemToSend(item);
       }
     });
     long[] wanted = Arrays.stream(theirs).filter(fp -> !mine.contains(fp)).distinct().toArray();
     for (int from = 0; from < wanted.length; from += limits.leafItems()) {
       pending.add(new Entry.Want(node, Arrays.copyOfRange(wanted, from,
           Math.min(wanted.length, from + limits.leafItems()))));
+    }
+  }
+
+  private void addItemToSend(Item<T> item) {
+    if (itemsToSend.putIfAbsent(item.cell(), item) == null) {
+      itemsInOrder.add(item);
     }
   }
 

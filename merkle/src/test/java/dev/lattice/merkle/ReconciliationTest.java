@@ -174,6 +174,27 @@ class ReconciliationTest {
         .firstMessage());
   }
 
+  @Test
+  void drainingAfterEveryStepVisitsEachItemToSendOnceAndAllOfThem() {
+    Reconciliation<Long> a = Reconciliation.initiate(SOME.treeA(), DEFAULT, 3);
+    Reconciliation<Long> b = Reconciliation.respond(SOME.treeB(), DEFAULT);
+    Map<CellId, Digest> fromA = new HashMap<>();
+    Map<CellId, Digest> fromB = new HashMap<>();
+    byte[] m = a.firstMessage();
+    Reconciliation<Long> turn = b;
+    int steps = 0;
+    while (m != null) {
+      m = turn.receive(m);
+      Map<CellId, Digest> into = turn == a ? fromA : fromB;
+      turn.forEachNewToSend(item -> assertNull(into.put(item.cell(), item.hash()), "visited twice: " + item));
+      turn = turn == a ? b : a;
+      steps++;
+    }
+    assertTrue(steps >= 3);
+    Fixtures.assertSameItems(SOME.aMinusB(), fromA, "A \\ B");
+    Fixtures.assertSameItems(SOME.bMinusA(), fromB, "B \\ A");
+  }
+
   // --- limits -------------------------------------------------------------------------------------------------
 
   @Test
