@@ -144,4 +144,26 @@ class SyncSupportTest {
       assertTrue(both.stream().anyMatch(c -> c.pk().equals(1L) && c.isRowCell() && !c.rowAlive()));
     }
   }
+
+  @Test
+  void aMergeOfVersionsTheVectorAlreadyCountedStillReachesTheRoot() throws Exception {
+    try (TestDatabase a = notes("a.db"); TestDatabase b = notes("b.db")) {
+      for (int i = 0; i < 20; i++) {
+        a.exec("INSERT INTO notes(id, title) VALUES (" + i + ", 'n" + i + "')");
+      }
+      ChangeBatch all;
+      try (ChangeBatches batches = a.replica().batchesSince(VersionVector.empty(), 1_000)) {
+        all = batches.next();
+      }
+      // b is promised everything but given half: its vector is a's, its contents and root are not.
+      b.replica().apply(new ChangeBatch(all.senderVector(), all.changes().subList(0, 30), all.covers()));
+      assertNotEquals(a.replica().merkleRoot(), b.replica().merkleRoot());
+
+      // What a reconciliation delivers lies at or below b's vector, where the incremental refresh does not look.
+      b.replica().apply(new ChangeBatch(all.senderVector(), all.changes().subList(30, all.changes().size()),
+          VersionVector.empty()));
+
+      assertEquals(a.replica().merkleRoot(), b.replica().merkleRoot());
+    }
+  }
 }

@@ -63,6 +63,8 @@ final class Merger {
   private final Map<Integer, SiteId> sites = new HashMap<>();
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<String, TableSql> tableSql = new HashMap<>();
+  private final Map<SiteId, Long> heldBefore = new HashMap<>();
+  private boolean belowWatermark;
   private long applied;
   private long ignored;
   private long conflicts;
@@ -154,6 +156,7 @@ final class Merger {
   private MergeResult run() throws SQLException {
     LogFold.fold(c); // local writes must be in lattice_rows/lattice_cols to be compared
     loadSites();
+    loadVector();
     Sql.exec(c, "INSERT INTO lattice_applying(x) VALUES (1)");
     Map<String, List<Change>> rows = new LinkedHashMap<>();
     for (Change change : batch.changes()) {
@@ -174,6 +177,9 @@ final class Merger {
       }
     }
     Sql.update(c, "UPDATE lattice_clock SET hlc = max(hlc, ?) WHERE id = 1", highestStamp);
+    if (belowWatermark) {
+      ReplicaTree.invalidate(c);
+    }
     Sql.exec(c, "DELETE FROM lattice_applying");
     return new MergeResult(applied, ignored, conflicts);
   }
@@ -289,6 +295,11 @@ final class Merger {
     }
     if (!rowChanged && !anyColumnChanged) {
       return;
+    }
+    for (Change change : incoming) {
+      // A version this replica's vector already counted (a reconciliation repairing a gap that vectors cannot
+      // see): the trees find changed rows by versions above the vector, so they must be rebuilt to see this one.
+      belowWatermark |= change.seq() <= heldBefore.getOrDefault(change.site(), 0L);
     }
     writeClocks(table.id(), pk, cl, rowVersion, columnVersions, local);
     writeRow(shape, pk, cl, local.cl, newLife, values, changed);
@@ -460,6 +471,13 @@ final class Merger {
         ordinals.put(site, r.getInt(1));
         sites.put(r.getInt(1), site);
       }
+    }
+  }
+
+  /** The vector before the batch: this replica's own entry is its highest local sequence number. */
+  private void loadVector() throws SQLException {
+    for (Map.Entry<SiteId, Long> e : ReplicaEngine.versionVector(c).entries().entrySet()) {
+      heldBefore.put(e.getKey(), e.getValue());
     }
   }
 

@@ -32,7 +32,8 @@ import java.util.function.Function;
  * its cost follows the changes since the last refresh, not the size of the database.
  *
  * <p>The tree is rebuilt from metadata when first used in a process (measured in bench/README.md), when the database's
- * site id or tracked columns changed, or when its vector went backwards (a file restored from a backup).
+ * site id or tracked columns changed, when its vector went backwards (a file restored from a backup), or when a merge
+ * stored versions the vector had already counted (a reconciliation's repair: {@link #invalidate}).
  */
 final class ReplicaTree {
   private static final String DIRTY_TABLE = "CREATE TEMP TABLE IF NOT EXISTS lattice_tree_dirty(tbl INTEGER NOT NULL,"
@@ -59,6 +60,7 @@ final class ReplicaTree {
   private byte[] siteId;
   private Map<Integer, TableShape> shapes = Map.of();
   private Map<Integer, Long> watermark = Map.of();
+  private long epoch;
   private long rowsRevisited;
 
   ReplicaTree(CellIdHasher hasher) {
@@ -96,8 +98,9 @@ final class ReplicaTree {
       TrackedTables.all(c).forEach((id, t) -> nowShapes.put(id, t.shape()));
       Map<Integer, byte[]> sites = sites(c);
       Map<Integer, Long> nowMark = watermark(c);
+      long nowEpoch = epoch(c);
       boolean rebuild = !built || !java.util.Arrays.equals(site, siteId) || !nowShapes.equals(shapes)
-          || wentBack(nowMark) || mostlyChanged(c, nowMark);
+          || nowEpoch != epoch || wentBack(nowMark) || mostlyChanged(c, nowMark);
       built = false; // until this refresh completes: a failure half-way forces a rebuild next time
       if (rebuild) {
         tree.clear();
@@ -121,10 +124,25 @@ final class ReplicaTree {
       siteId = site;
       shapes = nowShapes;
       watermark = nowMark;
+      epoch = nowEpoch;
       built = true;
     } finally {
       Sql.exec(c, "COMMIT");
     }
+  }
+
+  /**
+   * Makes every process's tree of this database rebuild at its next refresh: a merge stored versions at or below the
+   * vector (see {@link Merger}), which the incremental refresh cannot find. Inside the merge's transaction.
+   */
+  static void invalidate(Connection c) throws SQLException {
+    Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES ('tree_epoch', 1) ON CONFLICT(key) DO UPDATE SET"
+        + " value = value + 1");
+  }
+
+  private static long epoch(Connection c) throws SQLException {
+    Object value = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = 'tree_epoch'");
+    return value == null ? 0 : ((Number) value).longValue();
   }
 
   private static SQLException notInTransaction() {
