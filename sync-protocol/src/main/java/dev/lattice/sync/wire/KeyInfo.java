@@ -1,0 +1,12 @@
+package dev.lattice.sync.wire;
+
+/**
+ * How a space derives its keys (Argon2id parameters, not secret) and a key check sealed under the sender's key, so
+ * that a peer with another passphrase finds out before anything is applied. Absent when encryption is off.
+ */
+public record KeyInfo(byte[] salt, int memoryKiB, int iterations, int parallelism, byte[] check) {
+  public KeyInfo {
+    Check.present(salt, "key salt");
+    Check.present(check, "key check");
+  }
+}
