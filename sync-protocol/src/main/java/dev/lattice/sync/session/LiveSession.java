@@ -1,0 +1,183 @@
+package dev.lattice.sync.session;
+
+import dev.lattice.sync.SyncException;
+import dev.lattice.sync.store.SyncStore;
+import dev.lattice.sync.transport.LiveChannel;
+import dev.lattice.sync.transport.LiveHandler;
+import dev.lattice.sync.wire.Ack;
+import dev.lattice.sync.wire.Changes;
+import dev.lattice.sync.wire.Failure;
+import dev.lattice.sync.wire.Message;
+import dev.lattice.sync.wire.Subscribe;
+import dev.lattice.sync.wire.VectorEntry;
+import dev.lattice.sync.wire.WireCodec;
+import dev.lattice.sync.wire.WireException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live phase on one side of a {@link LiveChannel}: both sides run one, after a sync has caught them up.
+ *
+ * <p>Each side opens by sending {@link Subscribe} with its vector. From then on, whenever its store commits something
+ * the peer lacks ({@link #localCommit}), it pushes the next batch as {@link Changes}; the peer stores it durably, then
+ * answers {@link Ack} with its new vector, and only then is the next batch sent, so at most one batch is in flight each
+ * way. Changes received from the peer raise this side's idea of the peer's vector, so they are never echoed back.
+ * A refused batch ends the channel with a {@link Failure}; the owner reconnects with a new hello, which resumes from the
+ * vectors.
+ */
+public final class LiveSession implements LiveHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveSession.class);
+
+  private final SyncStore store;
+  private final SyncOptions options;
+  private final WireCodec codec;
+  private final LongConsumer applied;
+  private LiveChannel channel;
+  private List<VectorEntry> peerVector;
+  private boolean inFlight;
+  private volatile String closeReason;
+
+  /**
+   * @param applied told how many cell versions each batch from the peer stored, after it is durable
+   */
+  public LiveSession(SyncStore store, SyncOptions options, LongConsumer applied) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.options = Objects.requireNonNull(options, "options");
+    this.codec = options.codec();
+    this.applied = Objects.requireNonNull(applied, "applied");
+  }
+
+  @Override
+  public synchronized void onOpen(LiveChannel channel) {
+    this.channel = channel;
+    try {
+      send(new Subscribe(store.vector()));
+    } catch (SyncException e) {
+      fail(e);
+    }
+  }
+
+  @Override
+  public void onMessage(LiveChannel channel, byte[] bytes) {
+    Message message;
+    try {
+      message = codec.decode(bytes);
+    } catch (WireException e) {
+      fail(new SyncException("malformed", e.getMessage(), e));
+      return;
+    }
+    try {
+      if (message instanceof Changes c) {
+        long stored = store.apply(c);
+        synchronized (this) {
+          peerVector = peerVector == null ? c.senderVector() : Vectors.merge(peerVector, c.senderVector());
+        }
+        send(new Ack(store.vector(), store.root(), stored));
+        if (stored > 0) {
+          applied.accept(stored);
+        }
+      } else if (message instanceof Subscribe s) {
+        synchronized (this) {
+          peerVector = peerVector == null ? s.vector() : Vectors.merge(peerVector, s.vector());
+        }
+        localCommit();
+      } else if (message instanceof Ack a) {
+        synchronized (this) {
+          peerVector = Vectors.merge(peerVector, a.vector());
+          inFlight = false;
+        }
+        localCommit();
+      } else if (message instanceof Failure f) {
+        LOG.warn("live peer refused: [{}] {}", f.code(), f.message());
+        closeWith("the peer refused: [" + f.code() + "] " + f.message());
+      } else {
+        fail(new SyncException("malformed", "a " + WireCodec.kind(message) + " message has no place on a live"
+            + " channel"));
+      }
+    } catch (SyncException e) {
+      fail(e);
+    }
+  }
+
+  /** Something was committed locally: push it if the peer lacks it and nothing is in flight. Any thread. */
+  public void localCommit() {
+    Changes batch;
+    synchronized (this) {
+      if (channel == null || !channel.isOpen() || peerVector == null || inFlight) {
+        return;
+      }
+      try {
+        batch = Batches.next(store, peerVector, options.batchCells(), options.maxMessageBytes());
+      } catch (SyncException e) {
+        fail(e);
+        return;
+      }
+      if (batch.envelopes().isEmpty()) {
+        return;
+      }
+      inFlight = true;
+    }
+    send(batch);
+  }
+
+  /** Whether both sides have subscribed and the channel is open. */
+  public synchronized boolean isLive() {
+    return channel != null && channel.isOpen() && peerVector != null;
+  }
+
+  /** Writes this side holds that the peer is not known to hold (an upper bound), or -1 before the peer subscribed. */
+  public long pendingWrites() throws SyncException {
+    List<VectorEntry> peer;
+    synchronized (this) {
+      peer = peerVector;
+    }
+    return peer == null ? -1 : Vectors.gap(store.vector(), peer);
+  }
+
+  /** Why the channel closed, or null while it is open. */
+  public String closeReason() {
+    return closeReason;
+  }
+
+  @Override
+  public void onClose(LiveChannel channel, String reason) {
+    if (closeReason == null) {
+      closeReason = reason;
+    }
+  }
+
+  private void send(Message message) {
+    LiveChannel c;
+    synchronized (this) {
+      c = channel;
+    }
+    try {
+      c.send(codec.encode(message));
+    } catch (IOException | RuntimeException e) {
+      closeWith("sending failed: " + e.getMessage());
+    }
+  }
+
+  private void fail(SyncException e) {
+    if (e.code().equals("internal")) {
+      LOG.warn("live sync failed on this side: {}", e.getMessage(), e);
+    }
+    send(new Failure(e.code(), e.getMessage(), null));
+    closeWith("[" + e.code() + "] " + e.getMessage());
+  }
+
+  private void closeWith(String reason) {
+    closeReason = reason;
+    LiveChannel c;
+    synchronized (this) {
+      c = channel;
+    }
+    if (c != null) {
+      c.close();
+    }
+  }
+}

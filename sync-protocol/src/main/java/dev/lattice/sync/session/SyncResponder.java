@@ -1,0 +1,153 @@
+package dev.lattice.sync.session;
+
+import dev.lattice.merkle.ReconcileException;
+import dev.lattice.merkle.Reconciliation;
+import dev.lattice.sync.SyncException;
+import dev.lattice.sync.store.SyncStore;
+import dev.lattice.sync.store.SyncStore.ReconcileView;
+import dev.lattice.sync.transport.RequestHandler;
+import dev.lattice.sync.wire.Ack;
+import dev.lattice.sync.wire.Changes;
+import dev.lattice.sync.wire.Envelope;
+import dev.lattice.sync.wire.Failure;
+import dev.lattice.sync.wire.Hello;
+import dev.lattice.sync.wire.Message;
+import dev.lattice.sync.wire.Pull;
+import dev.lattice.sync.wire.Reconcile;
+import dev.lattice.sync.wire.Reconciled;
+import dev.lattice.sync.wire.Welcome;
+import dev.lattice.sync.wire.WireCodec;
+import dev.lattice.sync.wire.WireException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the request/response half of the protocol from one {@link SyncStore}: hello, pull, pushed changes and
+ * reconciliation steps. Stateless between requests except for open reconciliation sessions, so any transport can
+ * carry it and a request may be retried. Every problem is answered with a {@link Failure} naming it; nothing of a
+ * refused request is applied.
+ */
+public final class SyncResponder implements RequestHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncResponder.class);
+
+  private final SyncStore store;
+  private final SyncOptions options;
+  private final WireCodec codec;
+  private final ReconcileSessions sessions;
+
+  public SyncResponder(SyncStore store, SyncOptions options) {
+    this(store, options, Clock.systemUTC());
+  }
+
+  SyncResponder(SyncStore store, SyncOptions options, Clock clock) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.options = Objects.requireNonNull(options, "options");
+    this.codec = options.codec();
+    this.sessions = new ReconcileSessions(clock);
+  }
+
+  /** Decodes a request, answers it and encodes the answer; malformed input is answered with a failure. */
+  @Override
+  public byte[] handle(byte[] request) {
+    Message message;
+    try {
+      message = codec.decode(request);
+    } catch (WireException e) {
+      return codec.encode(new Failure("malformed", e.getMessage(), null));
+    }
+    return codec.encode(respond(message));
+  }
+
+  /** The answer to one request. */
+  public Message respond(Message request) {
+    try {
+      if (request instanceof Hello h) {
+        return welcome(h);
+      } else if (request instanceof Pull p) {
+        return Batches.next(store, p.vector(), cells(p.maxCells()), bytes(p.maxBytes()));
+      } else if (request instanceof Changes c) {
+        long applied = store.apply(c);
+        return new Ack(store.vector(), store.root(), applied);
+      } else if (request instanceof Reconcile r) {
+        return reconcile(r);
+      }
+      return new Failure("malformed", "a " + WireCodec.kind(request) + " message is not a request this peer answers"
+          + " over request/response", null);
+    } catch (SyncException e) {
+      if (e.code().equals("internal")) {
+        LOG.warn("sync request failed on this side: {}", e.getMessage(), e);
+      }
+      return new Failure(e.code(), e.getMessage(), null);
+    }
+  }
+
+  private Message welcome(Hello hello) throws SyncException {
+    if (hello.protocol() != Message.PROTOCOL) {
+      return new Failure("protocol", "the asker speaks sync protocol " + hello.protocol() + " and this peer speaks "
+          + Message.PROTOCOL + ": update the older of the two", null);
+    }
+    String keyProblem = store.adoptKey(hello.key());
+    if (keyProblem != null) {
+      // The parameters are not secret: an asker that has the passphrase but not the space's salt derives from them.
+      byte[] detail = hello.key() == null && store.encrypted() ? codec.encodeValue(store.keyInfo(true)) : null;
+      return new Failure("key", keyProblem, detail);
+    }
+    if (!Arrays.equals(hello.schema(), store.schemaFingerprint())) {
+      return new Failure("schema", "the peers track different tables or columns", store.schemaDetail());
+    }
+    return new Welcome(Message.PROTOCOL, store.siteId(), store.schemaFingerprint(), store.vector(), store.root(),
+        store.keyInfo(true), Batches.next(store, hello.vector(), cells(hello.maxCells()), bytes(hello.maxBytes())));
+  }
+
+  private Message reconcile(Reconcile request) throws SyncException {
+    ReconcileSessions.Session session = sessions.get(request.session());
+    if (session != null) {
+      synchronized (session) { // a retried request may race the original: one step at a time
+        return step(request, session);
+      }
+    }
+    if (request.message() == null) {
+      return new Failure("reconcile", "no open reconciliation session with that id (it finished or expired):"
+          + " start a new one", null);
+    }
+    ReconcileView view = store.reconcileView();
+    session = new ReconcileSessions.Session(Reconciliation.respond(view.tree(), options.reconcile()),
+        new FoundRows(view));
+    sessions.put(request.session(), session);
+    synchronized (session) {
+      return step(request, session);
+    }
+  }
+
+  private Message step(Reconcile request, ReconcileSessions.Session session) throws SyncException {
+    byte[] answer = null;
+    if (request.message() != null) {
+      try {
+        answer = session.reconciliation.receive(request.message());
+      } catch (ReconcileException e) {
+        sessions.remove(request.session());
+        return new Failure("reconcile", e.getMessage(), null);
+      }
+      session.finished = answer == null;
+      session.found.collect(session.reconciliation);
+    }
+    List<Envelope> items = session.found.next(options.batchCells(), options.maxMessageBytes());
+    boolean more = !session.found.isEmpty();
+    if (session.finished && !more) {
+      sessions.remove(request.session());
+    }
+    return new Reconciled(answer, items, more, store.vector(), store.root());
+  }
+
+  private int bytes(int asked) {
+    return asked <= 0 ? options.maxMessageBytes() : Math.min(asked, options.maxMessageBytes());
+  }
+
+  private int cells(int asked) {
+    return asked <= 0 ? options.batchCells() : Math.min(asked, options.batchCells());
+  }
+}

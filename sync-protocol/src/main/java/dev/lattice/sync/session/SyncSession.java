@@ -1,0 +1,305 @@
+package dev.lattice.sync.session;
+
+import dev.lattice.merkle.ReconcileException;
+import dev.lattice.merkle.Reconciliation;
+import dev.lattice.sync.SyncException;
+import dev.lattice.sync.store.SyncStore;
+import dev.lattice.sync.store.SyncStore.ReconcileView;
+import dev.lattice.sync.transport.Transport;
+import dev.lattice.sync.wire.Ack;
+import dev.lattice.sync.wire.Changes;
+import dev.lattice.sync.wire.Envelope;
+import dev.lattice.sync.wire.Failure;
+import dev.lattice.sync.wire.Hello;
+import dev.lattice.sync.wire.KeyInfo;
+import dev.lattice.sync.wire.Message;
+import dev.lattice.sync.wire.Pull;
+import dev.lattice.sync.wire.Reconcile;
+import dev.lattice.sync.wire.Reconciled;
+import dev.lattice.sync.wire.TreeRoot;
+import dev.lattice.sync.wire.VectorEntry;
+import dev.lattice.sync.wire.Welcome;
+import dev.lattice.sync.wire.WireCodec;
+import dev.lattice.sync.wire.WireException;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The asking side of one sync: brings a local {@link SyncStore} and a peer's to the same state over a
+ * {@link Transport}.
+ *
+ * <ol>
+ *   <li><b>Hello.</b> States protocol, site, schema fingerprint, vector, root and key check; the welcome checks the
+ *       peer's key before anything is applied and already carries the first batch the asker lacks.
+ *   <li><b>Pull, then push.</b> Batches by version vector, each applied in one transaction; each batch advances the
+ *       receiver's vector, so an interrupted sync resumes where it stopped and a re-delivered batch changes nothing.
+ *   <li><b>Reconcile</b>, only if the roots still differ: descend both trees and exchange the differing rows whole,
+ *       up to {@link SyncOptions#reconcileAttempts()} times; a reconciliation that moves nothing fails the session.
+ * </ol>
+ *
+ * One use per instance; not thread-safe.
+ */
+public final class SyncSession {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final SyncStore local;
+  private final Transport transport;
+  private final SyncOptions options;
+  private final WireCodec codec;
+  private final Consumer<SyncProgress> progress;
+  private SyncProgress.Phase phase = SyncProgress.Phase.HELLO;
+  private List<VectorEntry> peerAtStart = List.of();
+  private List<VectorEntry> localAtStart = List.of();
+  private long pullTotal;
+  private long workTotal;
+  private long workDone;
+  private int roundTrips;
+  private long bytesSent;
+  private long bytesReceived;
+  private long payloadSent;
+  private long payloadReceived;
+  private long cellsSent;
+  private long cellsReceived;
+  private long cellsApplied;
+  private int reconciliations;
+
+  private SyncSession(SyncStore local, Transport transport, SyncOptions options, Consumer<SyncProgress> progress) {
+    this.local = Objects.requireNonNull(local, "local");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.options = Objects.requireNonNull(options, "options");
+    this.progress = Objects.requireNonNull(progress, "progress");
+    this.codec = options.codec();
+  }
+
+  /** Syncs {@code local} with the peer at the other end of {@code transport}; see the class comment. */
+  public static SyncReport run(SyncStore local, Transport transport, SyncOptions options) throws SyncException {
+    return run(local, transport, options, p -> {});
+  }
+
+  /** As {@link #run(SyncStore, Transport, SyncOptions)}, telling {@code progress} after every batch. */
+  public static SyncReport run(SyncStore local, Transport transport, SyncOptions options,
+      Consumer<SyncProgress> progress) throws SyncException {
+    return new SyncSession(local, transport, options, progress).run();
+  }
+
+  private SyncReport run() throws SyncException {
+    long started = System.nanoTime();
+    Welcome welcome = hello();
+    peerAtStart = welcome.vector();
+    localAtStart = local.vector();
+    pullTotal = Vectors.gap(peerAtStart, localAtStart);
+    workTotal = pullTotal + Vectors.gap(localAtStart, peerAtStart);
+    phase = SyncProgress.Phase.PULL;
+    for (Changes batch = welcome.changes(); ; ) {
+      receive(batch);
+      workDone = pullTotal - Vectors.gap(peerAtStart, local.vector());
+      report();
+      if (!batch.more()) {
+        break;
+      }
+      batch = expect(exchange(new Pull(local.vector(), options.batchCells(), options.maxMessageBytes())), Changes.class);
+    }
+    phase = SyncProgress.Phase.PUSH;
+    TreeRoot peerRoot = push(welcome.vector(), welcome.root());
+    phase = SyncProgress.Phase.RECONCILE;
+    while (!same(peerRoot, local.root())) {
+      if (reconciliations == options.reconcileAttempts()) {
+        throw new SyncException("reconcile", "the replicas still differ after " + reconciliations
+            + " reconciliations (the peer may be changing faster than it can be reconciled): sync again later");
+      }
+      long movedBefore = cellsSent + cellsReceived;
+      peerRoot = reconcile();
+      reconciliations++;
+      if (cellsSent + cellsReceived == movedBefore && !same(peerRoot, local.root())) {
+        throw new SyncException("reconcile", "a reconciliation found nothing to exchange, yet the trees still differ"
+            + " (this side " + local.root().count() + " cells, the peer " + peerRoot.count() + "): the peer's tree"
+            + " does not match its data; stopping rather than loop");
+      }
+    }
+    return new SyncReport(roundTrips, bytesSent, bytesReceived, payloadSent, payloadReceived, cellsSent,
+        cellsReceived, cellsApplied, reconciliations, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** Hello and its welcome, checked; an asker that has the passphrase but not its space's parameters adopts them. */
+  private Welcome hello() throws SyncException {
+    Message reply = exchangeRaw(helloMessage());
+    if (reply instanceof Failure f && f.code().equals("key") && f.detail() != null && local.encrypted()
+        && local.keyInfo(false) == null) {
+      KeyInfo peerKey;
+      try {
+        peerKey = codec.decodeValue(f.detail(), KeyInfo.class);
+      } catch (WireException e) {
+        throw new SyncException("malformed", "the peer's key parameters could not be read: " + e.getMessage(), e);
+      }
+      refuseKey(local.adoptKey(peerKey));
+      reply = exchangeRaw(helloMessage());
+    }
+    Welcome welcome = expect(checked(reply), Welcome.class);
+    if (welcome.protocol() != Message.PROTOCOL) {
+      throw new SyncException("protocol", "the peer speaks sync protocol " + welcome.protocol() + " and this side "
+          + Message.PROTOCOL + ": update the older of the two");
+    }
+    // The peer checked this side's key; this side checks the peer's before applying anything it sent.
+    refuseKey(local.adoptKey(welcome.key()));
+    if (!Arrays.equals(welcome.schema(), local.schemaFingerprint())) {
+      throw new SyncException("schema", "the peer tracks other tables or columns than this replica");
+    }
+    return welcome;
+  }
+
+  private Hello helloMessage() throws SyncException {
+    return new Hello(Message.PROTOCOL, local.siteId(), local.schemaFingerprint(), local.vector(), local.root(),
+        local.keyInfo(false), options.batchCells(), options.maxMessageBytes());
+  }
+
+  private static void refuseKey(String problem) throws SyncException {
+    if (problem != null) {
+      throw new SyncException("key", problem);
+    }
+  }
+
+  /** Pushes what the peer lacks by vector; returns the peer's root afterwards. */
+  private TreeRoot push(List<VectorEntry> peerVector, TreeRoot peerRoot) throws SyncException {
+    while (true) {
+      Changes batch = Batches.next(local, peerVector, options.batchCells(), options.maxMessageBytes());
+      if (batch.envelopes().isEmpty() && !batch.more()) {
+        return peerRoot;
+      }
+      Ack ack = send(batch);
+      if (Vectors.same(ack.vector(), peerVector) && !batch.envelopes().isEmpty()) {
+        throw new SyncException("rejected", "the peer acknowledged a batch without advancing its version vector;"
+            + " stopping rather than send it again");
+      }
+      peerVector = ack.vector();
+      peerRoot = ack.root();
+      workDone = pullTotal + Vectors.gap(localAtStart, peerAtStart) - Vectors.gap(localAtStart, peerVector);
+      report();
+      if (!batch.more()) {
+        return peerRoot;
+      }
+    }
+  }
+
+  /** One tree reconciliation; returns the peer's root at its end. */
+  private TreeRoot reconcile() throws SyncException {
+    ReconcileView view = local.reconcileView();
+    Reconciliation<?> session = Reconciliation.initiate(view.tree(), options.reconcile());
+    FoundRows found = new FoundRows(view);
+    byte[] id = new byte[16];
+    RANDOM.nextBytes(id);
+    try {
+      byte[] next = session.firstMessage();
+      TreeRoot peerRoot;
+      while (true) {
+        Reconciled reply = expect(exchange(new Reconcile(id, next)), Reconciled.class);
+        byte[] answer = reply.message();
+        peerRoot = receiveFound(reply);
+        while (reply.more()) {
+          reply = expect(exchange(new Reconcile(id, null)), Reconciled.class);
+          peerRoot = receiveFound(reply);
+        }
+        next = answer == null ? null : session.receive(answer);
+        found.collect(session);
+        TreeRoot afterPush = pushFound(found);
+        peerRoot = afterPush == null ? peerRoot : afterPush;
+        if (next == null) {
+          return peerRoot;
+        }
+      }
+    } catch (ReconcileException e) {
+      throw new SyncException("reconcile", e.getMessage(), e);
+    }
+  }
+
+  private TreeRoot receiveFound(Reconciled reply) throws SyncException {
+    receive(new Changes(reply.senderVector(), List.of(), reply.items(), false));
+    return reply.root();
+  }
+
+  /** Sends the rows found for the peer so far, with no vector promise; returns the peer's root after, or null. */
+  private TreeRoot pushFound(FoundRows found) throws SyncException {
+    TreeRoot root = null;
+    for (List<Envelope> rows; !(rows = found.next(options.batchCells(), options.maxMessageBytes())).isEmpty(); ) {
+      root = send(new Changes(local.vector(), List.of(), rows, false)).root();
+    }
+    return root;
+  }
+
+  private Ack send(Changes batch) throws SyncException {
+    Ack ack = expect(exchange(batch), Ack.class);
+    cellsSent += batch.envelopes().size();
+    payloadSent += payloadBytesOf(batch.envelopes());
+    return ack;
+  }
+
+  private void receive(Changes batch) throws SyncException {
+    if (!batch.envelopes().isEmpty() || !batch.covers().isEmpty()) {
+      cellsApplied += local.apply(batch);
+    }
+    cellsReceived += batch.envelopes().size();
+    payloadReceived += payloadBytesOf(batch.envelopes());
+  }
+
+  private void report() {
+    progress.accept(new SyncProgress(phase, cellsReceived, cellsSent, workDone, workTotal));
+  }
+
+  private Message exchange(Message request) throws SyncException {
+    return checked(exchangeRaw(request));
+  }
+
+  private Message exchangeRaw(Message request) throws SyncException {
+    byte[] out = codec.encode(request);
+    byte[] in;
+    try {
+      in = transport.exchange(out);
+    } catch (IOException e) {
+      throw new SyncException("unavailable", "the peer could not be reached or broke off: " + e.getMessage(), e);
+    }
+    roundTrips++;
+    bytesSent += out.length;
+    bytesReceived += in.length;
+    try {
+      return codec.decode(in);
+    } catch (WireException e) {
+      throw new SyncException("malformed", "the peer's answer could not be read: " + e.getMessage(), e);
+    }
+  }
+
+  private Message checked(Message reply) throws SyncException {
+    if (reply instanceof Failure f) {
+      String message = "the peer refused: " + f.message();
+      if (f.code().equals("schema") && f.detail() != null) {
+        message += ": " + String.join("; ", local.schemaDifferences(f.detail()))
+            + ". Migrate both replicas to the same tracked tables and columns, then sync again";
+      }
+      throw new SyncException(f.code(), message);
+    }
+    return reply;
+  }
+
+  private static <T extends Message> T expect(Message reply, Class<T> type) throws SyncException {
+    if (!type.isInstance(reply)) {
+      throw new SyncException("malformed", "the peer answered with a " + WireCodec.kind(reply) + " message where a "
+          + type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + " was due");
+    }
+    return type.cast(reply);
+  }
+
+  private static boolean same(TreeRoot a, TreeRoot b) {
+    return a.count() == b.count() && Arrays.equals(a.digest(), b.digest());
+  }
+
+  private static long payloadBytesOf(List<Envelope> envelopes) {
+    long n = 0;
+    for (Envelope e : envelopes) {
+      n += e.payload().length;
+    }
+    return n;
+  }
+}

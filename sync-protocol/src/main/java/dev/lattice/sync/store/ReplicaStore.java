@@ -1,0 +1,255 @@
+package dev.lattice.sync.store;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.lattice.driver.ChangeBatch;
+import dev.lattice.driver.ChangeBatches;
+import dev.lattice.driver.MergeResult;
+import dev.lattice.driver.Replica;
+import dev.lattice.driver.SiteId;
+import dev.lattice.driver.TrackedSchema;
+import dev.lattice.driver.TreeSnapshot;
+import dev.lattice.driver.VersionVector;
+import dev.lattice.merkle.Item;
+import dev.lattice.merkle.MerkleTree;
+import dev.lattice.merkle.NodeSummary;
+import dev.lattice.sync.SyncException;
+import dev.lattice.sync.crypto.SealedDataException;
+import dev.lattice.sync.crypto.SpaceKey;
+import dev.lattice.sync.wire.Changes;
+import dev.lattice.sync.wire.Envelope;
+import dev.lattice.sync.wire.KeyInfo;
+import dev.lattice.sync.wire.TreeRoot;
+import dev.lattice.sync.wire.VectorEntry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A device's database as a {@link SyncStore}: the tracked tables of one SQLite file, read and written through the
+ * driver's {@link Replica} API on a connection of the store's own.
+ *
+ * <pre>{@code
+ * try (ReplicaStore store = ReplicaStore.open("jdbc:sqlite:notes.db", Encryption.passphrase(words))) {
+ *   SyncSession.run(store, new HttpTransport(peer), SyncOptions.DEFAULTS);
+ * }
+ * }</pre>
+ *
+ * <p>Calls are serialized on the store; the application keeps writing through its own connections meanwhile, and the
+ * store sees their commits.
+ */
+public final class ReplicaStore implements SyncStore, AutoCloseable {
+  private static final byte[] SCHEMA_AAD = "lattice schema v1".getBytes(StandardCharsets.US_ASCII);
+  private static final CBORMapper SCHEMA_CODEC = CBORMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+  private final String jdbcUrl;
+  private final Connection connection;
+  private final Replica replica;
+  private final KeyRing keys;
+
+  private ReplicaStore(String jdbcUrl, Connection connection, KeyRing keys) {
+    this.jdbcUrl = jdbcUrl;
+    this.connection = connection;
+    this.replica = Replica.of(connection);
+    this.keys = keys;
+  }
+
+  /**
+   * Opens the database at {@code jdbcUrl} ({@code jdbc:sqlite:...} or {@code jdbc:lattice:sqlite:...}) on a connection
+   * of its own. With encryption on and the space's key parameters already stored, derives the key now (Argon2id: a
+   * fraction of a second by design).
+   */
+  public static ReplicaStore open(String jdbcUrl, Encryption encryption) throws SQLException {
+    Objects.requireNonNull(encryption, "encryption");
+    Connection c = DriverManager.getConnection(jdbcUrl);
+    try {
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA busy_timeout = 10000"); // share the file with the application's own writers
+      }
+      return new ReplicaStore(jdbcUrl, c, KeyRing.load(c, encryption));
+    } catch (SQLException | RuntimeException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /** The driver's view of the same database, for the store's owner; use it only between sync calls. */
+  public Replica replica() {
+    return replica;
+  }
+
+  /**
+   * Calls {@code onCommit} on a background thread soon after any connection or process commits to the database (the
+   * store's own syncs included), checking every {@code interval}. Close the result to stop.
+   */
+  public AutoCloseable watchCommits(Duration interval, Runnable onCommit) throws SQLException {
+    return CommitWatcher.start(jdbcUrl, interval, onCommit);
+  }
+
+  @Override
+  public synchronized byte[] siteId() throws SyncException {
+    return sql(() -> replica.siteId().bytes());
+  }
+
+  @Override
+  public synchronized byte[] schemaFingerprint() throws SyncException {
+    TrackedSchema schema = sql(replica::schema);
+    SpaceKey key = keys.key();
+    // Keyed in an encrypted space, so that a relay cannot tell two spaces' schemas apart, or guess one.
+    return key == null ? schema.fingerprint() : key.mac("schema", schema.describe().getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public synchronized byte[] schemaDetail() throws SyncException {
+    byte[] plain;
+    try {
+      plain = SCHEMA_CODEC.writeValueAsBytes(sql(replica::schema));
+    } catch (IOException e) {
+      throw new SyncException("internal", "cannot encode this replica's schema: " + e.getMessage(), e);
+    }
+    SpaceKey key = keys.key();
+    return key == null ? plain : key.seal(plain, SCHEMA_AAD);
+  }
+
+  @Override
+  public synchronized List<String> schemaDifferences(byte[] peerDetail) {
+    try {
+      SpaceKey key = keys.key();
+      byte[] plain = key == null ? peerDetail : key.open(peerDetail, SCHEMA_AAD);
+      TrackedSchema peer = SCHEMA_CODEC.readValue(plain, TrackedSchema.class);
+      return replica.schema().differences(peer);
+    } catch (IOException | SQLException | SealedDataException | IllegalArgumentException e) {
+      return List.of("the peer's schema description could not be read (" + e.getMessage() + ")");
+    }
+  }
+
+  @Override
+  public boolean encrypted() {
+    return keys.enabled();
+  }
+
+  @Override
+  public synchronized KeyInfo keyInfo(boolean createSpace) throws SyncException {
+    if (createSpace) {
+      sql(() -> {
+        keys.ensureKey(connection);
+        return null;
+      });
+    }
+    return keys.info();
+  }
+
+  @Override
+  public synchronized String adoptKey(KeyInfo peer) throws SyncException {
+    return sql(() -> keys.adopt(connection, peer));
+  }
+
+  @Override
+  public synchronized List<VectorEntry> vector() throws SyncException {
+    return wire(sql(replica::versionVector));
+  }
+
+  @Override
+  public synchronized TreeRoot root() throws SyncException {
+    NodeSummary root = sql(() -> replica.merkleRoot(keys.hasher()));
+    return new TreeRoot(root.count(), root.digest().bytes());
+  }
+
+  @Override
+  public synchronized Changes changesFor(List<VectorEntry> peerVector, int maxCells) throws SyncException {
+    Envelopes envelopes = envelopes();
+    return sql(() -> {
+      try (ChangeBatches batches = replica.batchesSince(driver(peerVector), Math.max(1, maxCells))) {
+        ChangeBatch batch = batches.next();
+        if (batch == null) { // nothing was ever tracked here
+          return new Changes(wire(replica.versionVector()), List.of(), List.of(), false);
+        }
+        return new Changes(wire(batch.senderVector()), wire(batch.covers()), envelopes.seal(batch.changes()),
+            !batch.covers().equals(batch.senderVector()));
+      }
+    });
+  }
+
+  @Override
+  public synchronized long apply(Changes changes) throws SyncException {
+    ChangeBatch batch = new ChangeBatch(driver(changes.senderVector()), envelopes().open(changes.envelopes()),
+        driver(changes.covers()));
+    try {
+      MergeResult result = replica.apply(batch);
+      return result.cellsApplied();
+    } catch (SQLException e) {
+      throw new SyncException("rejected", "the batch was refused and nothing of it was applied: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized ReconcileView reconcileView() throws SyncException {
+    TreeSnapshot snapshot = sql(() -> replica.treeSnapshot(keys.hasher()));
+    return new ReconcileView() {
+      @Override
+      public MerkleTree<?> tree() {
+        return snapshot.tree();
+      }
+
+      @Override
+      public List<Envelope> envelopesOf(List<? extends Item<?>> items) throws SyncException {
+        synchronized (ReplicaStore.this) {
+          return envelopes().seal(sql(() -> snapshot.rowsOf(items)));
+        }
+      }
+    };
+  }
+
+  /** Closes the store's connection and forgets the space key. */
+  @Override
+  public synchronized void close() throws SQLException {
+    keys.close();
+    connection.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ReplicaStore[" + replica + ", " + (keys.enabled() ? "encrypted" : "plain") + "]";
+  }
+
+  private Envelopes envelopes() throws SyncException {
+    return new Envelopes(keys.hasher(), keys.key(), sql(replica::schema));
+  }
+
+  static List<VectorEntry> wire(VersionVector vector) {
+    List<VectorEntry> out = new ArrayList<>(vector.entries().size());
+    vector.entries().forEach((site, seq) -> out.add(new VectorEntry(site.bytes(), seq)));
+    return out;
+  }
+
+  static VersionVector driver(List<VectorEntry> vector) {
+    Map<SiteId, Long> entries = new TreeMap<>();
+    for (VectorEntry e : vector) {
+      entries.merge(SiteId.of(e.site()), e.seq(), Math::max);
+    }
+    return VersionVector.of(entries);
+  }
+
+  private interface SqlCall<T> {
+    T call() throws SQLException;
+  }
+
+  /** A database error on this side: the peer did nothing wrong. */
+  private static <T> T sql(SqlCall<T> call) throws SyncException {
+    try {
+      return call.call();
+    } catch (SQLException e) {
+      throw new SyncException("internal", "the local database failed: " + e.getMessage(), e);
+    }
+  }
+}

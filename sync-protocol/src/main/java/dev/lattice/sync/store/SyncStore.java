@@ -1,0 +1,83 @@
+package dev.lattice.sync.store;
+
+import dev.lattice.sync.SyncException;
+import dev.lattice.sync.wire.Changes;
+import dev.lattice.sync.wire.Envelope;
+import dev.lattice.sync.wire.KeyInfo;
+import dev.lattice.sync.wire.TreeRoot;
+import dev.lattice.sync.wire.VectorEntry;
+import java.util.List;
+
+/**
+ * One peer's data as the sync protocol sees it: envelopes, version vectors and a reconciliation tree. A device's
+ * database ({@link ReplicaStore}) is one; a relay that holds only ciphertext is another. The session and the responder
+ * talk to a store and to nothing else, so either kind of peer can ask or answer.
+ *
+ * <p>Implementations are safe to call from several threads; each call sees committed state.
+ */
+public interface SyncStore {
+  /** This peer's site id, 16 bytes. */
+  byte[] siteId() throws SyncException;
+
+  /** What peers compare before syncing: equal exactly when they track the same tables and columns. */
+  byte[] schemaFingerprint() throws SyncException;
+
+  /**
+   * This peer's schema in a form {@link #schemaDifferences} on another peer of the space can read (sealed in an
+   * encrypted space), sent when fingerprints differ; null if this peer cannot describe it (a relay).
+   */
+  byte[] schemaDetail() throws SyncException;
+
+  /** How a peer's schema, as its {@link #schemaDetail} describes it, differs from this one: one phrase each. */
+  List<String> schemaDifferences(byte[] peerDetail);
+
+  /** Whether this peer's payloads are end-to-end encrypted. */
+  boolean encrypted();
+
+  /**
+   * The key parameters and a fresh key check of this peer's space, or null when encryption is off or the space key is
+   * not known yet.
+   *
+   * @param createSpace whether to make the space's key now if it is not known yet: the responder does, since the
+   *     first device to answer decides the space's parameters; an asker adopts its peer's ({@link #adoptKey})
+   */
+  KeyInfo keyInfo(boolean createSpace) throws SyncException;
+
+  /**
+   * Checks a peer's key before anything of it is used. A peer whose space key is not known yet first derives it from
+   * the peer's parameters, keeping it only if the peer's key check opens under it. Returns null if the peer is in the
+   * same space, else a sentence saying why not (encryption on one side only, another space, a wrong passphrase).
+   */
+  String adoptKey(KeyInfo peer) throws SyncException;
+
+  /** This peer's version vector. */
+  List<VectorEntry> vector() throws SyncException;
+
+  /** This peer's reconciliation tree root. */
+  TreeRoot root() throws SyncException;
+
+  /**
+   * The first batch of at most about {@code maxCells} cells of what a peer holding {@code peerVector} lacks. Its
+   * {@link Changes#more()} says whether more remains; the peer asks again with its vector once it has applied this
+   * batch, and the next batch starts where this one stopped.
+   */
+  Changes changesFor(List<VectorEntry> peerVector, int maxCells) throws SyncException;
+
+  /**
+   * Stores a peer's batch durably, all of it or, on any error, none of it: an envelope that fails authentication or
+   * does not match its cell refuses the whole batch. Returns how many cell versions won and were stored.
+   */
+  long apply(Changes changes) throws SyncException;
+
+  /** A frozen view of the tree for one reconciliation session. */
+  ReconcileView reconcileView() throws SyncException;
+
+  /** The reconciliation tree of a store as it was at one moment, and the envelopes behind its items. */
+  interface ReconcileView {
+    /** The tree; it does not change while the session runs. */
+    dev.lattice.merkle.MerkleTree<?> tree();
+
+    /** The whole current rows behind {@code items} (items of {@link #tree()}), as envelopes ready to send. */
+    List<Envelope> envelopesOf(List<? extends dev.lattice.merkle.Item<?>> items) throws SyncException;
+  }
+}
