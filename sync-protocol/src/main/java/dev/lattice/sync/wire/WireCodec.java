@@ -73,7 +73,11 @@ public final class WireCodec {
       throw new WireException("empty message: expected one " + format + " document");
     }
     try {
-      return reader.readValue(bytes);
+      Message message = reader.readValue(bytes);
+      if (message == null) {
+        throw new WireException("a null document where one " + format + " message was expected");
+      }
+      return message;
     } catch (JsonProcessingException e) {
       throw new WireException("malformed " + format + " message: " + reason(e), e);
     } catch (IOException e) {
@@ -98,12 +102,17 @@ public final class WireCodec {
     if (bytes.length > maxBytes) {
       throw new WireException("value of " + bytes.length + " bytes exceeds the limit of " + maxBytes + " bytes");
     }
+    T value;
     try {
-      return mapper.readValue(bytes, type);
+      value = mapper.readValue(bytes, type);
     } catch (IOException e) {
       throw new WireException("malformed " + format + " " + type.getSimpleName() + ": "
           + (e instanceof JsonProcessingException j ? reason(j) : e.getMessage()), e);
     }
+    if (value == null) {
+      throw new WireException("a null document where a " + type.getSimpleName() + " was expected");
+    }
+    return value;
   }
 
   /** The message's kind as its {@code type} field names it. */

@@ -93,7 +93,13 @@ class WireCodecTest {
     assertTrue(e.getMessage().contains("vector site must be 16 bytes"), e.getMessage());
   }
 
-  @Property(tries = 500)
+  @Test
+  void aNullDocumentIsNoMessage() {
+    assertThrows(WireException.class, () -> CBOR.decode(new byte[] {(byte) 0xf6}));
+    assertThrows(WireException.class, () -> JSON.decode("null".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Property(tries = 2000)
   void arbitraryBytesAreDecodedOrRefusedNeverThrowingAnythingElse(@ForAll byte[] input) {
     try {
       assertInstanceOf(Message.class, CBOR.decode(input));
