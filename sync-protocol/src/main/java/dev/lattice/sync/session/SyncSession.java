@@ -167,8 +167,8 @@ public final class SyncSession {
   private TreeRoot push(List<VectorEntry> peerVector, TreeRoot peerRoot) throws SyncException {
     while (true) {
       Changes batch = Batches.next(local, peerVector, options.batchCells(), options.maxMessageBytes());
-      if (batch.envelopes().isEmpty() && !batch.more()) {
-        return peerRoot;
+      if (batch.envelopes().isEmpty() && Vectors.gap(batch.covers(), peerVector) == 0) {
+        return peerRoot; // nothing to send, and no superseded versions whose coverage the peer would learn of
       }
       Ack ack = send(batch);
       if (Vectors.same(ack.vector(), peerVector) && !batch.envelopes().isEmpty()) {

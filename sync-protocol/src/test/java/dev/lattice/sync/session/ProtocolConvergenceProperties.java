@@ -20,7 +20,8 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Replicas converge through the protocol, whatever the network does: 2 to 4 devices on real files make random writes
+ * Replicas converge through the protocol, whatever the network does: 2 to 4 devices on real files, encrypted or not,
+ * make random writes
  * of every kind, sync in random pairs over a transport that loses requests and replies, duplicates them, replays
  * earlier ones out of order and truncates replies, with small batches so that interrupted syncs leave
  * half-finished work behind. A sync that fails is simply left failed. At the end, syncs over a sound transport in a
@@ -55,12 +56,13 @@ class ProtocolConvergenceProperties {
 
   @Property(tries = 150)
   void devicesConvergeThroughTheProtocolDespiteFaults(@ForAll @IntRange(min = 2, max = 4) int count,
-      @ForAll("actions") List<Action> actions) throws Exception {
+      @ForAll boolean encrypted, @ForAll("actions") List<Action> actions) throws Exception {
     Path dir = Files.createTempDirectory("lattice-protocol");
     List<Device> devices = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
-        devices.add(Device.create(dir, "d" + i + ".db"));
+        String name = "d" + i + ".db";
+        devices.add(encrypted ? Device.encrypted(dir, name, "one space") : Device.create(dir, name));
       }
       for (Action action : actions) {
         run(action, devices);
