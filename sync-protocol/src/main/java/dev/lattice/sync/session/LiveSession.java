@@ -15,7 +15,6 @@ import dev.lattice.sync.wire.WireException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * the peer lacks ({@link #localCommit}), it pushes the next batch as {@link Changes}; the peer stores it durably, then
  * answers {@link Ack} with its new vector, and only then is the next batch sent, so at most one batch is in flight each
  * way. Changes received from the peer raise this side's idea of the peer's vector, so they are never echoed back.
- * A refused batch ends the channel with a {@link Failure}; the owner reconnects with a new hello, which resumes from the
- * vectors.
+ * A refused batch ends the channel with a {@link Failure}; the owner reconnects with a new hello, which resumes
+ * from the vectors.
  */
 public final class LiveSession implements LiveHandler {
   private static final Logger LOG = LoggerFactory.getLogger(LiveSession.class);
@@ -35,20 +34,26 @@ public final class LiveSession implements LiveHandler {
   private final SyncStore store;
   private final SyncOptions options;
   private final WireCodec codec;
-  private final LongConsumer applied;
+  private final Events events;
   private LiveChannel channel;
   private List<VectorEntry> peerVector;
   private boolean inFlight;
   private volatile String closeReason;
 
-  /**
-   * @param applied told how many cell versions each batch from the peer stored, after it is durable
-   */
-  public LiveSession(SyncStore store, SyncOptions options, LongConsumer applied) {
+  /** What a live session tells its owner, on the channel's thread. */
+  public interface Events {
+    /** A batch from the peer is durably stored; {@code cells} cell versions won. */
+    default void applied(long cells) {}
+
+    /** The peer acknowledged a batch from this side: it holds it durably. */
+    default void acknowledged() {}
+  }
+
+  public LiveSession(SyncStore store, SyncOptions options, Events events) {
     this.store = Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
     this.codec = options.codec();
-    this.applied = Objects.requireNonNull(applied, "applied");
+    this.events = Objects.requireNonNull(events, "events");
   }
 
   @Override
@@ -78,7 +83,7 @@ public final class LiveSession implements LiveHandler {
         }
         send(new Ack(store.vector(), store.root(), stored));
         if (stored > 0) {
-          applied.accept(stored);
+          events.applied(stored);
         }
       } else if (message instanceof Subscribe s) {
         synchronized (this) {
@@ -90,6 +95,7 @@ public final class LiveSession implements LiveHandler {
           peerVector = Vectors.merge(peerVector, a.vector());
           inFlight = false;
         }
+        events.acknowledged();
         localCommit();
       } else if (message instanceof Failure f) {
         LOG.warn("live peer refused: [{}] {}", f.code(), f.message());

@@ -1,0 +1,100 @@
+package dev.lattice.sync;
+
+import dev.lattice.sync.session.LiveSession;
+import dev.lattice.sync.session.SyncOptions;
+import dev.lattice.sync.session.SyncResponder;
+import dev.lattice.sync.store.ReplicaStore;
+import dev.lattice.sync.transport.LiveChannel;
+import dev.lattice.sync.transport.LiveHandler;
+import dev.lattice.sync.transport.PeerServer;
+import java.io.IOException;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Serves a device's own database to its peers, so that two devices sync directly with no server: one runs a host,
+ * the other a {@link SyncClient} pointed at {@link #uri()}. Answers hello, pull, push and reconcile over HTTP and keeps
+ * live peers up to date over WebSockets, pushing every commit to the database (the application's included) within
+ * the watch interval.
+ */
+public final class PeerHost implements AutoCloseable {
+  private final PeerServer server;
+  private final AutoCloseable watcher;
+  private final Set<LiveSession> live;
+
+  private PeerHost(PeerServer server, AutoCloseable watcher, Set<LiveSession> live) {
+    this.server = server;
+    this.watcher = watcher;
+    this.live = live;
+  }
+
+  /**
+   * Starts serving {@code store} on {@code listen} ({@link PeerServer.Options#defaults()}: loopback, a free port). The
+   * store stays the caller's: close it after the host.
+   */
+  public static PeerHost start(ReplicaStore store, PeerServer.Options listen, SyncOptions options)
+      throws IOException, SQLException {
+    Objects.requireNonNull(store, "store");
+    Set<LiveSession> live = ConcurrentHashMap.newKeySet();
+    AutoCloseable watcher = store.watchCommits(Duration.ofMillis(20), () -> live.forEach(LiveSession::localCommit));
+    try {
+      PeerServer server = PeerServer.start(listen, new SyncResponder(store, options), () -> tracked(
+          new LiveSession(store, options, new LiveSession.Events() {}), live));
+      return new PeerHost(server, watcher, live);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(watcher);
+      throw e;
+    }
+  }
+
+  /** Where peers reach this host, such as {@code http://127.0.0.1:43117}. */
+  public URI uri() {
+    return server.uri();
+  }
+
+  /** Live peers connected now. */
+  public int livePeers() {
+    return live.size();
+  }
+
+  /** Stops serving: finishes requests in progress within the server's stop timeout and closes live connections. */
+  @Override
+  public void close() {
+    server.close();
+    closeQuietly(watcher);
+  }
+
+  /** The live session, registered for commit notices while its connection is open. */
+  private static LiveHandler tracked(LiveSession session, Set<LiveSession> live) {
+    return new LiveHandler() {
+      @Override
+      public void onOpen(LiveChannel channel) {
+        live.add(session);
+        session.onOpen(channel);
+      }
+
+      @Override
+      public void onMessage(LiveChannel channel, byte[] message) {
+        session.onMessage(channel, message);
+      }
+
+      @Override
+      public void onClose(LiveChannel channel, String reason) {
+        live.remove(session);
+        session.onClose(channel, reason);
+      }
+    };
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      // closing a watcher only stops a poller; nothing to report
+    }
+  }
+}

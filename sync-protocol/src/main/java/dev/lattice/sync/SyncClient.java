@@ -1,0 +1,332 @@
+package dev.lattice.sync;
+
+import dev.lattice.sync.SyncStatus.State;
+import dev.lattice.sync.session.LiveSession;
+import dev.lattice.sync.session.SyncOptions;
+import dev.lattice.sync.session.SyncReport;
+import dev.lattice.sync.session.SyncSession;
+import dev.lattice.sync.store.ReplicaStore;
+import dev.lattice.sync.transport.HttpTransport;
+import dev.lattice.sync.transport.LiveChannel;
+import dev.lattice.sync.transport.LiveHandler;
+import dev.lattice.sync.transport.Transport;
+import dev.lattice.sync.transport.WebSocketLive;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a device's database in sync with one peer (a reference server, or another device serving with
+ * {@link PeerHost}): one-shot with {@link #syncNow()}, or continuously with {@link #start()}.
+ *
+ * <pre>{@code
+ * ReplicaStore store = ReplicaStore.open("jdbc:sqlite:notes.db", Encryption.passphrase(words));
+ * SyncClient client = SyncClient.builder(store, URI.create("http://laptop.local:7420")).build();
+ * client.addListener(new SyncListener() {
+ *   public void statusChanged(SyncStatus s) { ui.showSyncState(s); }
+ *   public void remoteChangesApplied(long cells) { ui.refresh(); }
+ * });
+ * client.start();   // catch up over HTTP, then live over a WebSocket; reconnects on its own
+ * ...
+ * client.close();
+ * }</pre>
+ *
+ * Continuous sync catches up with a full sync (hello, pull, push, reconcile), then goes live; when the connection
+ * drops it reports {@link State#OFFLINE} and tries again with growing pauses, resuming with a new hello. Failures that
+ * retrying cannot fix (a wrong passphrase, a schema or protocol mismatch) stop it in {@link State#ERROR}.
+ */
+public final class SyncClient implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncClient.class);
+  private static final Set<String> PERMANENT = Set.of("key", "schema", "protocol");
+
+  private final ReplicaStore store;
+  private final URI peer;
+  private final Transport transport;
+  private final SyncOptions options;
+  private final Duration minRetry;
+  private final Duration maxRetry;
+  private final Duration watchInterval;
+  private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
+  private final Object syncLock = new Object();
+  private volatile SyncStatus status = new SyncStatus(State.STOPPED, null, null, null, 0);
+  private volatile boolean running;
+  private volatile LiveSession live;
+  private volatile LiveChannel channel;
+  private Thread worker;
+  private AutoCloseable watcher;
+
+  private SyncClient(Builder b) {
+    this.store = b.store;
+    this.peer = b.peer;
+    this.transport = b.transport != null ? b.transport : new HttpTransport(b.peer);
+    this.options = b.options;
+    this.minRetry = b.minRetry;
+    this.maxRetry = b.maxRetry;
+    this.watchInterval = b.watchInterval;
+  }
+
+  /** A client of {@code store} for the peer serving at {@code peer} (its base address, such as http://host:port). */
+  public static Builder builder(ReplicaStore store, URI peer) {
+    return new Builder(store, peer);
+  }
+
+  public void addListener(SyncListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeListener(SyncListener listener) {
+    listeners.remove(listener);
+  }
+
+  public SyncStatus status() {
+    return status;
+  }
+
+  /**
+   * Syncs once, now, on the calling thread: when it returns, both sides hold the same state (as of the moment their
+   * roots were compared). While continuous sync runs, this waits for the running attempt and adds one of its own.
+   */
+  public SyncReport syncNow() throws SyncException {
+    synchronized (syncLock) {
+      setStatus(status.with(State.CONNECTING, null, null));
+      try {
+        SyncReport report = SyncSession.run(store, transport, options,
+            p -> setStatus(status.with(State.CATCHING_UP, p, null)));
+        setStatus(status.synced(Instant.now(), 0).with(running ? State.CONNECTING : State.STOPPED, null, null));
+        if (report.cellsApplied() > 0) {
+          listeners.forEach(l -> l.remoteChangesApplied(report.cellsApplied()));
+        }
+        return report;
+      } catch (SyncException e) {
+        boolean offline = e.code().equals("unavailable");
+        setStatus(status.with(offline ? State.OFFLINE : State.ERROR, null, e));
+        throw e;
+      }
+    }
+  }
+
+  /** Starts continuous sync on a background thread; returns at once. Idempotent. */
+  public synchronized void start() {
+    if (running) {
+      return;
+    }
+    running = true;
+    try {
+      watcher = store.watchCommits(watchInterval, this::localCommit);
+    } catch (java.sql.SQLException e) {
+      running = false;
+      throw new IllegalStateException("cannot watch the database for commits: " + e.getMessage(), e);
+    }
+    worker = new Thread(this::runContinuously, "lattice-sync-client");
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  /** Stops continuous sync: closes the live connection and waits for the worker to end. Idempotent. */
+  public void stop() {
+    Thread w;
+    synchronized (this) {
+      if (!running) {
+        return;
+      }
+      running = false;
+      w = worker;
+      closeQuietly(watcher);
+    }
+    LiveChannel c = channel;
+    if (c != null) {
+      c.close();
+    }
+    w.interrupt();
+    try {
+      w.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    setStatus(status.with(State.STOPPED, null, null));
+  }
+
+  @Override
+  public void close() {
+    stop();
+    transport.close();
+  }
+
+  private void runContinuously() {
+    Duration pause = minRetry;
+    while (running) {
+      try {
+        syncNow();
+        pause = minRetry;
+        goLive();
+      } catch (SyncException e) {
+        if (PERMANENT.contains(e.code())) {
+          LOG.warn("sync stopped: [{}] {}", e.code(), e.getMessage());
+          running = false;
+          closeQuietly(watcher);
+          return;
+        }
+        LOG.info("sync with {} failed, retrying in {} ms: {}", peer, pause.toMillis(), e.getMessage());
+        if (!sleep(pause)) {
+          return;
+        }
+        pause = pause.multipliedBy(2).compareTo(maxRetry) > 0 ? maxRetry : pause.multipliedBy(2);
+      }
+    }
+  }
+
+  /** Live until the channel closes or the client stops; then the loop catches up again. */
+  private void goLive() throws SyncException {
+    CountDownLatch closed = new CountDownLatch(1);
+    LiveSession session = new LiveSession(store, options, new LiveSession.Events() {
+      @Override
+      public void applied(long cells) {
+        listeners.forEach(l -> l.remoteChangesApplied(cells));
+      }
+
+      @Override
+      public void acknowledged() {
+        refreshPending();
+      }
+    });
+    LiveHandler handler = new LiveHandler() {
+      @Override
+      public void onOpen(LiveChannel c) {
+        session.onOpen(c);
+      }
+
+      @Override
+      public void onMessage(LiveChannel c, byte[] message) {
+        session.onMessage(c, message);
+        if (session.isLive() && status.state() != State.LIVE) {
+          setStatus(status.with(State.LIVE, null, null));
+        }
+      }
+
+      @Override
+      public void onClose(LiveChannel c, String reason) {
+        session.onClose(c, reason);
+        closed.countDown();
+      }
+    };
+    try {
+      channel = WebSocketLive.connect(peer, handler, Duration.ofSeconds(10), options.maxMessageBytes());
+    } catch (IOException e) {
+      throw new SyncException("unavailable", "the live connection to " + peer + " failed: " + e.getMessage(), e);
+    }
+    live = session;
+    try {
+      closed.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      live = null;
+      channel.close();
+    }
+    if (running) {
+      String reason = session.closeReason();
+      setStatus(status.with(State.OFFLINE, null, new SyncException("unavailable", "the live connection closed: "
+          + (reason == null ? "no reason given" : reason))));
+    }
+  }
+
+  private void localCommit() {
+    LiveSession session = live;
+    if (session != null) {
+      session.localCommit();
+    }
+    refreshPending();
+  }
+
+  private void refreshPending() {
+    LiveSession session = live;
+    try {
+      long pending = session == null ? -1 : session.pendingWrites();
+      if (pending >= 0 && pending != status.pendingLocalWrites()) {
+        setStatus(status.pending(pending));
+      }
+    } catch (SyncException e) {
+      LOG.debug("cannot count pending writes: {}", e.getMessage());
+    }
+  }
+
+  private void setStatus(SyncStatus next) {
+    status = next;
+    listeners.forEach(l -> l.statusChanged(next));
+  }
+
+  private boolean sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+      return running;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      if (c != null) {
+        c.close();
+      }
+    } catch (Exception e) {
+      LOG.debug("closing {} failed: {}", c, e.getMessage());
+    }
+  }
+
+  /** Options of a {@link SyncClient}. */
+  public static final class Builder {
+    private final ReplicaStore store;
+    private final URI peer;
+    private Transport transport;
+    private SyncOptions options = SyncOptions.DEFAULTS;
+    private Duration minRetry = Duration.ofSeconds(1);
+    private Duration maxRetry = Duration.ofSeconds(30);
+    private Duration watchInterval = Duration.ofMillis(20);
+
+    private Builder(ReplicaStore store, URI peer) {
+      this.store = Objects.requireNonNull(store, "store");
+      this.peer = Objects.requireNonNull(peer, "peer");
+    }
+
+    public Builder options(SyncOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Carries hello, pull, push and reconcile over {@code transport} instead of HTTP to the peer. */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /** Pauses between attempts after a failure: from {@code min}, doubling, up to {@code max}. */
+    public Builder retry(Duration min, Duration max) {
+      if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
+        throw new IllegalArgumentException("retry pauses must satisfy 0 < min <= max, were " + min + ", " + max);
+      }
+      this.minRetry = min;
+      this.maxRetry = max;
+      return this;
+    }
+
+    /** How often to check the database for new commits to push while live (20 ms unless set). */
+    public Builder watchInterval(Duration interval) {
+      this.watchInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    public SyncClient build() {
+      return new SyncClient(this);
+    }
+  }
+}

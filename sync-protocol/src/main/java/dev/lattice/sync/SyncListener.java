@@ -1,0 +1,10 @@
+package dev.lattice.sync;
+
+/** Hears what a {@link SyncClient} does, on the client's own threads: hand work over to the application's. */
+public interface SyncListener {
+  /** The client's status changed. */
+  default void statusChanged(SyncStatus status) {}
+
+  /** Changes from the peer were stored ({@code cells} cell versions won): views of the database may be stale. */
+  default void remoteChangesApplied(long cells) {}
+}

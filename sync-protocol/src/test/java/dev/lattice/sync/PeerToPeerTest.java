@@ -1,0 +1,178 @@
+package dev.lattice.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.sync.SyncStatus.State;
+import dev.lattice.sync.session.Device;
+import dev.lattice.sync.session.SyncOptions;
+import dev.lattice.sync.session.SyncReport;
+import dev.lattice.sync.transport.PeerServer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two devices sync directly over loopback HTTP and WebSocket, no server between them: one serves its own database
+ * with a {@link PeerHost}, the other runs a {@link SyncClient}.
+ */
+class PeerToPeerTest {
+  private static final Duration PATIENCE = Duration.ofSeconds(10);
+
+  @TempDir Path dir;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    open.add(resource);
+    return resource;
+  }
+
+  private PeerHost host(Device device) throws Exception {
+    return keep(PeerHost.start(device.store, PeerServer.Options.defaults(), SyncOptions.DEFAULTS));
+  }
+
+  private SyncClient client(Device device, URI peer) {
+    return keep(SyncClient.builder(device.store, peer).retry(Duration.ofMillis(50), Duration.ofMillis(200)).build());
+  }
+
+  @Test
+  void aPhoneSyncsWithALaptopOverHttp() throws Exception {
+    Device laptop = keep(Device.create(dir, "laptop.db")).exec("INSERT INTO t VALUES ('l', 'laptop', 1, NULL, 1)");
+    Device phone = keep(Device.create(dir, "phone.db")).exec("INSERT INTO t VALUES ('p', 'phone', 2, NULL, 2)");
+    PeerHost host = host(laptop);
+
+    SyncReport report = client(phone, host.uri()).syncNow();
+
+    assertEquals(laptop.rows(), phone.rows());
+    assertEquals(laptop.root(), phone.root());
+    assertEquals(2, report.roundTrips());
+  }
+
+  @Test
+  void aPhoneSyncsWithALaptopOverHttpWithEncryption() throws Exception {
+    Device laptop = keep(Device.encrypted(dir, "laptop.db", "our words"))
+        .exec("INSERT INTO t VALUES ('l', 'secret', 1, NULL, 1)");
+    Device phone = keep(Device.encrypted(dir, "phone.db", "our words"));
+    Device thief = keep(Device.encrypted(dir, "thief.db", "guessed words"));
+    PeerHost host = host(laptop);
+
+    client(phone, host.uri()).syncNow();
+    SyncException refused = assertThrows(SyncException.class, () -> client(thief, host.uri()).syncNow());
+
+    assertEquals(laptop.rows(), phone.rows());
+    assertEquals("key", refused.code());
+    assertEquals(List.of(), thief.rows());
+  }
+
+  @Test
+  void continuousSyncPushesCommitsBothWaysWhileLive() throws Exception {
+    Device laptop = keep(Device.create(dir, "laptop.db"));
+    Device phone = keep(Device.create(dir, "phone.db"));
+    PeerHost host = host(laptop);
+    SyncClient client = client(phone, host.uri());
+    BlockingQueue<State> states = new LinkedBlockingQueue<>();
+    AtomicLong remoteCells = new AtomicLong();
+    client.addListener(new SyncListener() {
+      @Override
+      public void statusChanged(SyncStatus status) {
+        states.add(status.state());
+      }
+
+      @Override
+      public void remoteChangesApplied(long cells) {
+        remoteCells.addAndGet(cells);
+      }
+    });
+
+    client.start();
+    awaitState(states, State.LIVE);
+    laptop.exec("INSERT INTO t VALUES ('from-laptop', 'hi', NULL, NULL, NULL)");
+    phone.exec("INSERT INTO t VALUES ('from-phone', 'hello', NULL, NULL, NULL)");
+
+    awaitTrue(() -> laptop.rows().equals(phone.rows()) && laptop.rows().size() == 2, "both rows on both devices");
+    assertTrue(remoteCells.get() > 0, "the application heard of the laptop's row");
+    awaitTrue(() -> client.status().pendingLocalWrites() == 0, "the phone's write acknowledged");
+    assertEquals(State.LIVE, client.status().state());
+    assertTrue(client.status().lastSyncedAt() != null);
+    client.stop();
+    assertEquals(State.STOPPED, client.status().state());
+  }
+
+  @Test
+  void aDroppedConnectionGoesOfflineAndResumesWithHello() throws Exception {
+    Device laptop = keep(Device.create(dir, "laptop.db"));
+    Device phone = keep(Device.create(dir, "phone.db"));
+    PeerHost first = PeerHost.start(laptop.store, PeerServer.Options.defaults(), SyncOptions.DEFAULTS);
+    int port = first.uri().getPort();
+    SyncClient client = client(phone, first.uri());
+    BlockingQueue<State> states = new LinkedBlockingQueue<>();
+    client.addListener(new SyncListener() {
+      @Override
+      public void statusChanged(SyncStatus status) {
+        states.add(status.state());
+      }
+    });
+    client.start();
+    awaitState(states, State.LIVE);
+
+    first.close();
+    awaitState(states, State.OFFLINE);
+    laptop.exec("INSERT INTO t VALUES ('while-away', 1, NULL, NULL, NULL)");
+    phone.exec("INSERT INTO t VALUES ('offline-edit', 2, NULL, NULL, NULL)");
+    host(laptop, port);
+
+    awaitState(states, State.LIVE);
+    awaitTrue(() -> laptop.rows().equals(phone.rows()) && laptop.rows().size() == 2, "caught up both ways");
+  }
+
+  private void host(Device device, int port) throws Exception {
+    keep(PeerHost.start(device.store, PeerServer.Options.defaults().withPort(port), SyncOptions.DEFAULTS));
+  }
+
+  private static void awaitState(BlockingQueue<State> states, State wanted) throws InterruptedException {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    List<State> seen = new ArrayList<>();
+    while (System.nanoTime() < deadline) {
+      State s = states.poll(100, TimeUnit.MILLISECONDS);
+      if (s == wanted) {
+        return;
+      }
+      if (s != null) {
+        seen.add(s);
+      }
+    }
+    throw new AssertionError("no " + wanted + " within " + PATIENCE + "; saw " + seen);
+  }
+
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  private static void awaitTrue(Condition condition, String what) throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.holds()) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("not within " + PATIENCE + ": " + what);
+  }
+}
