@@ -186,6 +186,33 @@ class EncryptedSyncTest {
   }
 
   @Test
+  void aTamperedPushIsRefusedByTheResponderWhichStaysAsItWas() throws Exception {
+    Device laptop = encrypted("laptop.db", "words").exec("INSERT INTO t VALUES ('l', 'v', NULL, NULL, 0)");
+    Device phone = encrypted("phone.db", "words");
+    phone.syncWith(laptop);
+    phone.exec("INSERT INTO t VALUES ('p1', 'a', NULL, NULL, 0)");
+    String before = laptop.root();
+    Transport honest = phone.to(laptop);
+    Transport relay = request -> {
+      if (CODEC.decode(request) instanceof Changes c && !c.envelopes().isEmpty()) {
+        List<Envelope> envelopes = new ArrayList<>(c.envelopes());
+        Envelope e = envelopes.get(0);
+        envelopes.set(0, new Envelope(e.cell(), e.row(), e.site(), e.seq() + 1, e.hlc(), e.cl(), e.kind(),
+            e.payload()));
+        request = CODEC.encode(new Changes(c.senderVector(), c.covers(), envelopes, c.more()));
+      }
+      return honest.exchange(request);
+    };
+
+    SyncException e = assertThrows(SyncException.class, () -> SyncSession.run(phone.store, relay,
+        SyncOptions.DEFAULTS));
+
+    assertEquals("rejected", e.code());
+    assertEquals(before, laptop.root());
+    assertEquals(List.of("l|'v'|NULL|NULL|0"), laptop.rows());
+  }
+
+  @Test
   void cellIdsAreKeyedSoAnotherSpaceCannotRecogniseThem() throws Exception {
     Device a = encrypted("a.db", "space one").exec("INSERT INTO t VALUES ('same', 1, NULL, NULL, NULL)");
     Device b = plain("b.db").exec("INSERT INTO t VALUES ('same', 1, NULL, NULL, NULL)");
