@@ -28,9 +28,9 @@ import org.bouncycastle.crypto.params.KeyParameter;
  *   <li>{@value #PAYLOAD_INFO}: seals change payloads ({@link #seal}, {@link #open});
  *   <li>{@value #CELL_IDS_INFO}: keys the {@link CellIdHasher} ({@link #cellIds});
  *   <li>{@value #MAC_INFO}: keys {@link #mac};
- *   <li>{@value #KEY_CHECK_INFO}: seals the key check ({@link #keyCheck}: the ASCII bytes
- *       {@code "lattice key check v1"} under the associated data {@code "key-check"}), so a key check never opens as a
- *       payload.
+ *   <li>{@value #KEY_CHECK_INFO}: seals the key check ({@link #keyCheck}: no plaintext, the associated data
+ *       {@code "key-check"}; the tag alone proves the key, in 41 bytes that every hello carries), so a key check never
+ *       opens as a payload.
  * </ul>
  * The root key and the UTF-8 passphrase bytes are zeroed as soon as the subkeys exist.
  *
@@ -45,7 +45,7 @@ public final class SpaceKey implements AutoCloseable {
   static final String KEY_CHECK_INFO = "lattice key check v1";
 
   private static final int ROOT_KEY_BYTES = 32;
-  private static final byte[] KEY_CHECK_PLAINTEXT = ascii("lattice key check v1");
+  private static final byte[] KEY_CHECK_PLAINTEXT = new byte[0];
   private static final byte[] KEY_CHECK_AAD = ascii("key-check");
 
   private final KdfParams params;

@@ -15,6 +15,7 @@ import dev.lattice.sync.wire.Message;
 import dev.lattice.sync.wire.Pull;
 import dev.lattice.sync.wire.Reconcile;
 import dev.lattice.sync.wire.Reconciled;
+import dev.lattice.sync.wire.VectorEntry;
 import dev.lattice.sync.wire.Welcome;
 import dev.lattice.sync.wire.WireCodec;
 import dev.lattice.sync.wire.WireException;
@@ -99,8 +100,11 @@ public final class SyncResponder implements RequestHandler {
     if (!Arrays.equals(hello.schema(), store.schemaFingerprint())) {
       return new Failure("schema", "the peers track different tables or columns", store.schemaDetail());
     }
-    return new Welcome(Message.PROTOCOL, store.siteId(), store.schemaFingerprint(), store.vector(), store.root(),
-        store.keyInfo(true), Batches.next(store, hello.vector(), cells(hello.maxCells()), bytes(hello.maxBytes())));
+    List<VectorEntry> vector = store.vector();
+    Changes first = Vectors.gap(vector, hello.vector()) == 0 ? null
+        : Batches.next(store, hello.vector(), cells(hello.maxCells()), bytes(hello.maxBytes()));
+    return new Welcome(Message.PROTOCOL, store.siteId(), store.schemaFingerprint(), vector, store.root(),
+        store.keyInfo(true), first);
   }
 
   private Message reconcile(Reconcile request) throws SyncException {

@@ -27,6 +27,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +56,11 @@ public final class SyncSession {
   private final SyncOptions options;
   private final WireCodec codec;
   private final Consumer<SyncProgress> progress;
+  private final ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "lattice-sync-ahead");
+    t.setDaemon(true);
+    return t;
+  });
   private SyncProgress.Phase phase = SyncProgress.Phase.HELLO;
   private List<VectorEntry> peerAtStart = List.of();
   private List<VectorEntry> localAtStart = List.of();
@@ -88,6 +97,14 @@ public final class SyncSession {
   }
 
   private SyncReport run() throws SyncException {
+    try {
+      return sync();
+    } finally {
+      ahead.shutdownNow();
+    }
+  }
+
+  private SyncReport sync() throws SyncException {
     long started = System.nanoTime();
     Welcome welcome = hello();
     peerAtStart = welcome.vector();
@@ -95,15 +112,7 @@ public final class SyncSession {
     pullTotal = Vectors.gap(peerAtStart, localAtStart);
     workTotal = pullTotal + Vectors.gap(localAtStart, peerAtStart);
     phase = SyncProgress.Phase.PULL;
-    for (Changes batch = welcome.changes(); ; ) {
-      receive(batch);
-      workDone = pullTotal - Vectors.gap(peerAtStart, local.vector());
-      report();
-      if (!batch.more()) {
-        break;
-      }
-      batch = expect(exchange(new Pull(local.vector(), options.batchCells(), options.maxMessageBytes())), Changes.class);
-    }
+    pull(welcome.changes());
     phase = SyncProgress.Phase.PUSH;
     TreeRoot peerRoot = push(welcome.vector(), welcome.root());
     phase = SyncProgress.Phase.RECONCILE;
@@ -163,14 +172,38 @@ public final class SyncSession {
     }
   }
 
-  /** Pushes what the peer lacks by vector; returns the peer's root afterwards. */
+  /**
+   * Applies the welcome's batch and pulls the rest. The next batch is asked for before this one is applied (the vector
+   * it will leave is known from its covers), so the peer reads and seals while this side writes.
+   */
+  private void pull(Changes first) throws SyncException {
+    List<VectorEntry> held = local.vector();
+    for (Changes batch = first; batch != null; ) {
+      held = Vectors.merge(held, batch.covers());
+      Future<Exchanged> next = batch.more()
+          ? ahead(new Pull(held, options.batchCells(), options.maxMessageBytes())) : null;
+      receive(batch);
+      workDone = pullTotal - Vectors.gap(peerAtStart, local.vector());
+      report();
+      batch = next == null ? null : expect(collect(next), Changes.class);
+    }
+  }
+
+  /**
+   * Pushes what the peer lacks by vector; returns the peer's root afterwards. The next batch is read while the peer
+   * applies this one.
+   */
   private TreeRoot push(List<VectorEntry> peerVector, TreeRoot peerRoot) throws SyncException {
-    while (true) {
-      Changes batch = Batches.next(local, peerVector, options.batchCells(), options.maxMessageBytes());
-      if (batch.envelopes().isEmpty() && Vectors.gap(batch.covers(), peerVector) == 0) {
-        return peerRoot; // nothing to send, and no superseded versions whose coverage the peer would learn of
-      }
-      Ack ack = send(batch);
+    Changes batch = Batches.next(local, peerVector, options.batchCells(), options.maxMessageBytes());
+    while (!batch.envelopes().isEmpty() || Vectors.gap(batch.covers(), peerVector) > 0) {
+      // (an empty batch still tells the peer of versions it will never receive because they were superseded)
+      Future<Exchanged> acked = ahead(batch);
+      List<VectorEntry> expected = Vectors.merge(peerVector, batch.covers());
+      Changes next = batch.more()
+          ? Batches.next(local, expected, options.batchCells(), options.maxMessageBytes()) : null;
+      Ack ack = expect(collect(acked), Ack.class);
+      cellsSent += batch.envelopes().size();
+      payloadSent += payloadBytesOf(batch.envelopes());
       if (Vectors.same(ack.vector(), peerVector) && !batch.envelopes().isEmpty()) {
         throw new SyncException("rejected", "the peer acknowledged a batch without advancing its version vector;"
             + " stopping rather than send it again");
@@ -179,10 +212,13 @@ public final class SyncSession {
       peerRoot = ack.root();
       workDone = pullTotal + Vectors.gap(localAtStart, peerAtStart) - Vectors.gap(localAtStart, peerVector);
       report();
-      if (!batch.more()) {
-        return peerRoot;
+      if (next == null) {
+        break;
       }
+      batch = Vectors.gap(expected, peerVector) == 0 ? next
+          : Batches.next(local, peerVector, options.batchCells(), options.maxMessageBytes());
     }
+    return peerRoot;
   }
 
   /** One tree reconciliation; returns the peer's root at its end. */
@@ -254,6 +290,13 @@ public final class SyncSession {
   }
 
   private Message exchangeRaw(Message request) throws SyncException {
+    return counted(transmit(request));
+  }
+
+  /** One request and its reply, not yet counted: the transmission may run on the look-ahead thread. */
+  private record Exchanged(Message reply, int sent, int received) {}
+
+  private Exchanged transmit(Message request) throws SyncException {
     byte[] out = codec.encode(request);
     byte[] in;
     try {
@@ -261,13 +304,36 @@ public final class SyncSession {
     } catch (IOException e) {
       throw new SyncException("unavailable", "the peer could not be reached or broke off: " + e.getMessage(), e);
     }
-    roundTrips++;
-    bytesSent += out.length;
-    bytesReceived += in.length;
     try {
-      return codec.decode(in);
+      return new Exchanged(codec.decode(in), out.length, in.length);
     } catch (WireException e) {
       throw new SyncException("malformed", "the peer's answer could not be read: " + e.getMessage(), e);
+    }
+  }
+
+  private Message counted(Exchanged e) {
+    roundTrips++;
+    bytesSent += e.sent();
+    bytesReceived += e.received();
+    return e.reply();
+  }
+
+  /** Sends {@code request} on the look-ahead thread; {@link #collect} its reply. One at a time. */
+  private Future<Exchanged> ahead(Message request) {
+    return ahead.submit(() -> transmit(request));
+  }
+
+  private Message collect(Future<Exchanged> pending) throws SyncException {
+    try {
+      return checked(counted(pending.get()));
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof SyncException s) {
+        throw s;
+      }
+      throw new SyncException("internal", "sending failed: " + e.getCause(), e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SyncException("unavailable", "interrupted while waiting for the peer", e);
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * Turns a replica's changes into envelopes and back: the payload sealed under the space key (or plain when
@@ -20,6 +21,9 @@ import java.util.Objects;
  * checks everything a relay could have altered, so a batch is refused whole before any of it is applied.
  */
 final class Envelopes {
+  /** Envelopes opened per task: big enough that splitting costs little, small enough to share out a batch. */
+  private static final int CHUNK = 1_024;
+
   private final CellIdHasher hasher;
   private final SpaceKey key;
   private final TrackedSchema schema;
@@ -44,16 +48,52 @@ final class Envelopes {
     return out;
   }
 
-  /** The changes inside {@code envelopes}, or a {@code rejected} failure naming the first envelope that is wrong. */
+  /**
+   * The changes inside {@code envelopes}, or a {@code rejected} failure naming an envelope that is wrong. A large batch
+   * is opened on several cores: authenticating and decoding is a good part of what applying a batch costs.
+   */
   List<Change> open(List<Envelope> envelopes) throws SyncException {
-    List<Change> out = new ArrayList<>(envelopes.size());
-    for (int i = 0; i < envelopes.size(); i++) {
-      out.add(open(envelopes.get(i), i));
+    int n = envelopes.size();
+    if (n <= CHUNK) {
+      return open(envelopes, 0, n);
+    }
+    try {
+      return IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel()
+          .mapToObj(chunk -> {
+            try {
+              return open(envelopes, chunk * CHUNK, Math.min(n, (chunk + 1) * CHUNK));
+            } catch (SyncException e) {
+              throw new Refused(e);
+            }
+          })
+          .flatMap(List::stream)
+          .toList();
+    } catch (Refused r) {
+      throw r.refusal;
+    }
+  }
+
+  private List<Change> open(List<Envelope> envelopes, int from, int to) throws SyncException {
+    List<Change> out = new ArrayList<>(to - from);
+    RowIds rows = new RowIds();
+    for (int i = from; i < to; i++) {
+      out.add(open(envelopes.get(i), i, rows));
     }
     return out;
   }
 
-  private Change open(Envelope e, int index) throws SyncException {
+  /** Carries a refusal out of a parallel stream. */
+  private static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient SyncException refusal;
+
+    Refused(SyncException refusal) {
+      super(refusal.getMessage(), null, false, false);
+      this.refusal = refusal;
+    }
+  }
+
+  private Change open(Envelope e, int index, RowIds rows) throws SyncException {
     Payload p;
     try {
       p = Payload.decode(key == null ? e.payload() : key.open(e.payload(), e.associatedData()));
@@ -63,8 +103,8 @@ final class Envelopes {
       throw rejected(index, ex.getMessage());
     }
     Change c = new Change(p.table(), p.pk(), p.column(), p.value(), SiteId.of(e.site()), e.seq(), e.hlc(), e.cl());
-    if (!Arrays.equals(Replica.cellId(hasher, c).bytes(), e.cell())
-        || !Arrays.equals(rowId(c), e.row())) {
+    byte[] cell = Replica.cellId(hasher, c).bytes();
+    if (!Arrays.equals(cell, e.cell()) || !Arrays.equals(c.isRowCell() ? cell : rows.of(c), e.row())) {
       throw rejected(index, "its cell id does not match its payload (was it moved to another cell?)");
     }
     if (kind(c) != e.kind()) {

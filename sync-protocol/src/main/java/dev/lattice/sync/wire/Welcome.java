@@ -7,7 +7,8 @@ import java.util.List;
  * lacks according to the two vectors, so that a device back online is up to date after one round trip.
  *
  * @param key the responder's key parameters and key check; null when its encryption is off
- * @param changes the first batch for the asker ({@link Changes#more()} says whether to {@link Pull} for more)
+ * @param changes the first batch for the asker ({@link Changes#more()} says whether to {@link Pull} for more), or
+ *     null when the responder holds nothing beyond the asker's vector: the common case of peers already in step
  */
 public record Welcome(int protocol, byte[] site, byte[] schema, List<VectorEntry> vector, TreeRoot root, KeyInfo key,
     Changes changes) implements Message {
@@ -16,6 +17,5 @@ public record Welcome(int protocol, byte[] site, byte[] schema, List<VectorEntry
     Check.present(schema, "schema");
     vector = Check.list(vector, "vector");
     Check.present(root, "root");
-    Check.present(changes, "changes");
   }
 }
