@@ -54,6 +54,9 @@ final class BatchReader implements ChangeBatches {
     }
     List<Change> batch = new ArrayList<>();
     for (List<Change> entry; (entry = reader.nextEntry()) != null; ) {
+      if (reader.passSeq() > offered.get(reader.passSite())) {
+        continue; // held but not vouched for: see progress(); whoever's vector counts it sends it
+      }
       batch.addAll(entry);
       if (batch.size() >= batchCells) {
         return new ChangeBatch(offered, batch, progress());
@@ -63,7 +66,12 @@ final class BatchReader implements ChangeBatches {
     return new ChangeBatch(offered, batch, offered);
   }
 
-  /** Sites whose pass is over are complete up to the sender's vector; the current pass up to its last entry. */
+  /**
+   * Sites whose pass is over are complete up to the sender's vector; the current pass up to its last entry. Entries
+   * above the sender's own entry for their site are not sent at all: the sender holds them (a column that came inside
+   * another site's row entry, a row a reconciliation brought) but has not seen every version of that site below them,
+   * so covering them would vouch for versions it never received.
+   */
   private VersionVector progress() {
     Map<SiteId, Long> covered = new TreeMap<>(offered.entries());
     covered.keySet().removeIf(site -> site.compareTo(reader.passSite()) >= 0);
