@@ -11,6 +11,7 @@ import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.Failure;
 import dev.lattice.sync.wire.Hello;
+import dev.lattice.sync.wire.KeyInfo;
 import dev.lattice.sync.wire.Message;
 import dev.lattice.sync.wire.Pull;
 import dev.lattice.sync.wire.Reconcile;
@@ -20,7 +21,6 @@ import dev.lattice.sync.wire.Welcome;
 import dev.lattice.sync.wire.WireCodec;
 import dev.lattice.sync.wire.WireException;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -91,13 +91,18 @@ public final class SyncResponder implements RequestHandler {
       return new Failure("protocol", "the asker speaks sync protocol " + hello.protocol() + " and this peer speaks "
           + Message.PROTOCOL + ": update the older of the two", null);
     }
-    String keyProblem = store.adoptKey(hello.key());
+    String keyProblem = store.adoptKey(hello.key(), hello.encrypted());
     if (keyProblem != null) {
-      // The parameters are not secret: an asker that has the passphrase but not the space's salt derives from them.
-      byte[] detail = hello.key() == null && store.encrypted() ? codec.encodeValue(store.keyInfo(true)) : null;
+      byte[] detail = null;
+      if (hello.key() == null && hello.encrypted()) {
+        // The parameters are not secret: an asker that has the passphrase but not the space's salt derives from
+        // them. A store that cannot make a key (a relay) and has none says so with no bytes: the asker makes it.
+        KeyInfo space = store.encrypted() ? store.keyInfo(true) : null;
+        detail = space == null ? new byte[0] : codec.encodeValue(space);
+      }
       return new Failure("key", keyProblem, detail);
     }
-    if (!Arrays.equals(hello.schema(), store.schemaFingerprint())) {
+    if (!store.acceptsSchema(hello.schema())) {
       return new Failure("schema", "the peers track different tables or columns", store.schemaDetail());
     }
     List<VectorEntry> vector = store.vector();

@@ -139,13 +139,17 @@ public final class SyncSession {
     Message reply = exchangeRaw(helloMessage());
     if (reply instanceof Failure f && f.code().equals("key") && f.detail() != null && local.encrypted()
         && local.keyInfo(false) == null) {
-      KeyInfo peerKey;
-      try {
-        peerKey = codec.decodeValue(f.detail(), KeyInfo.class);
-      } catch (WireException e) {
-        throw new SyncException("malformed", "the peer's key parameters could not be read: " + e.getMessage(), e);
+      if (f.detail().length == 0) {
+        local.keyInfo(true); // the space has no key anywhere yet (a new space on a relay): this device makes it
+      } else {
+        KeyInfo peerKey;
+        try {
+          peerKey = codec.decodeValue(f.detail(), KeyInfo.class);
+        } catch (WireException e) {
+          throw new SyncException("malformed", "the peer's key parameters could not be read: " + e.getMessage(), e);
+        }
+        refuseKey(local.adoptKey(peerKey, true));
       }
-      refuseKey(local.adoptKey(peerKey));
       reply = exchangeRaw(helloMessage());
     }
     Welcome welcome = expect(checked(reply), Welcome.class);
@@ -154,7 +158,7 @@ public final class SyncSession {
           + Message.PROTOCOL + ": update the older of the two");
     }
     // The peer checked this side's key; this side checks the peer's before applying anything it sent.
-    refuseKey(local.adoptKey(welcome.key()));
+    refuseKey(local.adoptKey(welcome.key(), welcome.key() != null));
     if (!Arrays.equals(welcome.schema(), local.schemaFingerprint())) {
       throw new SyncException("schema", "the peer tracks other tables or columns than this replica");
     }
@@ -163,7 +167,7 @@ public final class SyncSession {
 
   private Hello helloMessage() throws SyncException {
     return new Hello(Message.PROTOCOL, local.siteId(), local.schemaFingerprint(), local.vector(), local.root(),
-        local.keyInfo(false), options.batchCells(), options.maxMessageBytes());
+        local.keyInfo(false), local.encrypted(), options.batchCells(), options.maxMessageBytes());
   }
 
   private static void refuseKey(String problem) throws SyncException {

@@ -66,14 +66,15 @@ final class KeyRing implements AutoCloseable {
   }
 
   /** See {@link SyncStore#adoptKey}. */
-  String adopt(Connection c, KeyInfo peer) throws SQLException {
+  String adopt(Connection c, KeyInfo peer, boolean peerEncrypted) throws SQLException {
     if (!enabled()) {
-      return peer == null ? null : "the peer's space is end-to-end encrypted and this device's is not: sync with the"
-          + " space passphrase";
+      return !peerEncrypted && peer == null ? null : "the peer's space is end-to-end encrypted and this device's is"
+          + " not: sync with the space passphrase";
     }
     if (peer == null) {
-      return "this device's space is end-to-end encrypted and the peer's is not: give the peer the space passphrase,"
-          + " or sync without encryption on both sides";
+      return peerEncrypted ? "the peer has the space passphrase but not the space's key parameters yet"
+          : "this device's space is end-to-end encrypted and the peer's is not: give the peer the space passphrase,"
+              + " or sync without encryption on both sides";
     }
     KdfParams params;
     try {

@@ -150,8 +150,8 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   }
 
   @Override
-  public synchronized String adoptKey(KeyInfo peer) throws SyncException {
-    return sql(() -> keys.adopt(connection, peer));
+  public synchronized String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
+    return sql(() -> keys.adopt(connection, peer, peerEncrypted));
   }
 
   @Override

@@ -23,6 +23,14 @@ public interface SyncStore {
   byte[] schemaFingerprint() throws SyncException;
 
   /**
+   * Whether a peer whose schema fingerprint is {@code peerFingerprint} may sync with this one. A device accepts its
+   * own; a relay, which cannot read schemas, takes the first device's and holds every later one to it.
+   */
+  default boolean acceptsSchema(byte[] peerFingerprint) throws SyncException {
+    return java.util.Arrays.equals(peerFingerprint, schemaFingerprint());
+  }
+
+  /**
    * This peer's schema in a form {@link #schemaDifferences} on another peer of the space can read (sealed in an
    * encrypted space), sent when fingerprints differ; null if this peer cannot describe it (a relay).
    */
@@ -46,9 +54,13 @@ public interface SyncStore {
   /**
    * Checks a peer's key before anything of it is used. A peer whose space key is not known yet first derives it from
    * the peer's parameters, keeping it only if the peer's key check opens under it. Returns null if the peer is in the
-   * same space, else a sentence saying why not (encryption on one side only, another space, a wrong passphrase).
+   * same space, else a sentence saying why not (encryption on one side only, another space, a wrong passphrase, or
+   * the peer encrypts but has no key yet).
+   *
+   * @param peer the peer's key parameters and check, or null
+   * @param peerEncrypted whether the peer encrypts, even without a key yet
    */
-  String adoptKey(KeyInfo peer) throws SyncException;
+  String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException;
 
   /** This peer's version vector. */
   List<VectorEntry> vector() throws SyncException;

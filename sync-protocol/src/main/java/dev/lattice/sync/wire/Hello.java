@@ -10,12 +10,14 @@ import java.util.List;
  * @param schema fingerprint of the asker's tracked tables (keyed in an encrypted space)
  * @param vector the asker's version vector
  * @param root the asker's tree root
- * @param key how the asker's space key was derived, with its key check; null when encryption is off
+ * @param key how the asker's space key was derived, with its key check; null when encryption is off or the asker
+ *     has the passphrase but not yet the space's parameters
+ * @param encrypted whether the asker encrypts: with no {@code key}, it asks for the space's parameters
  * @param maxCells the most cells the asker wants per batch
  * @param maxBytes the largest message the asker accepts
  */
 public record Hello(int protocol, byte[] site, byte[] schema, List<VectorEntry> vector, TreeRoot root, KeyInfo key,
-    int maxCells, int maxBytes) implements Message {
+    boolean encrypted, int maxCells, int maxBytes) implements Message {
   public Hello {
     Check.bytes(site, 16, "site");
     Check.present(schema, "schema");
