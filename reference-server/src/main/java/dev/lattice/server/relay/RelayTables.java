@@ -1,0 +1,128 @@
+package dev.lattice.server.relay;
+
+import dev.lattice.sync.wire.Envelope;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads and writes one space's envelopes in the relay tables. Works inside the caller's transaction. */
+final class RelayTables {
+  private static final byte[] NO_CONTRIBUTOR = new byte[0];
+
+  private final Connection c;
+  private final String space;
+
+  RelayTables(Connection c, String space) {
+    this.c = c;
+    this.space = space;
+  }
+
+  /** The row's winning row-cell envelope, or null if the relay never saw the row. */
+  Envelope row(byte[] row) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT cl, hlc, site, seq, payload FROM relay_rows WHERE space = ?"
+        + " AND row = ?")) {
+      p.setString(1, space);
+      p.setBytes(2, row);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? new Envelope(row, row, r.getBytes(3), r.getLong(4), r.getLong(2), r.getLong(1),
+            Envelope.ROW, r.getBytes(5)) : null;
+      }
+    }
+  }
+
+  /** The row's column and contribution envelopes, by cell and contributor. */
+  List<Envelope> cells(byte[] row) throws SQLException {
+    List<Envelope> out = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT cell, kind, cl, hlc, site, seq, payload FROM relay_cells"
+        + " WHERE space = ? AND row = ? ORDER BY cell, contributor")) {
+      p.setString(1, space);
+      p.setBytes(2, row);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new Envelope(r.getBytes(1), row, r.getBytes(5), r.getLong(6), r.getLong(4), r.getLong(3),
+              r.getInt(2), r.getBytes(7)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The row's whole current state as envelopes: its row cell and, while it is alive, its cells. */
+  List<Envelope> wholeRow(byte[] row) throws SQLException {
+    Envelope head = row(row);
+    if (head == null) {
+      return List.of();
+    }
+    List<Envelope> out = new ArrayList<>();
+    out.add(head);
+    if ((head.cl() & 1) == 1) {
+      out.addAll(cells(row));
+    }
+    return out;
+  }
+
+  void putRow(Envelope e) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_rows(space, row, cl, hlc, site, seq, payload)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(space, row) DO UPDATE SET cl = excluded.cl, hlc = excluded.hlc,"
+        + " site = excluded.site, seq = excluded.seq, payload = excluded.payload")) {
+      p.setString(1, space);
+      p.setBytes(2, e.row());
+      p.setLong(3, e.cl());
+      p.setLong(4, e.hlc());
+      p.setBytes(5, e.site());
+      p.setLong(6, e.seq());
+      p.setBytes(7, e.payload());
+      p.executeUpdate();
+    }
+  }
+
+  /** The stored version of a column, or of one site's contribution to a counter; null if none. */
+  Envelope cell(Envelope like) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("SELECT cl, hlc, site, seq, payload FROM relay_cells WHERE space = ?"
+        + " AND cell = ? AND contributor = ?")) {
+      p.setString(1, space);
+      p.setBytes(2, like.cell());
+      p.setBytes(3, contributor(like));
+      try (ResultSet r = p.executeQuery()) {
+        return r.next() ? new Envelope(like.cell(), like.row(), r.getBytes(3), r.getLong(4), r.getLong(2),
+            r.getLong(1), like.kind(), r.getBytes(5)) : null;
+      }
+    }
+  }
+
+  void putCell(Envelope e) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_cells(space, cell, contributor, row, kind, cl,"
+        + " hlc, site, seq, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(space, cell, contributor) DO"
+        + " UPDATE SET row = excluded.row, kind = excluded.kind, cl = excluded.cl, hlc = excluded.hlc,"
+        + " site = excluded.site, seq = excluded.seq, payload = excluded.payload")) {
+      p.setString(1, space);
+      p.setBytes(2, e.cell());
+      p.setBytes(3, contributor(e));
+      p.setBytes(4, e.row());
+      p.setInt(5, e.kind());
+      p.setLong(6, e.cl());
+      p.setLong(7, e.hlc());
+      p.setBytes(8, e.site());
+      p.setLong(9, e.seq());
+      p.setBytes(10, e.payload());
+      p.executeUpdate();
+    }
+  }
+
+  /** Forgets the row's columns and contributions: the row died or started a new life. */
+  void clearCells(byte[] row) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("DELETE FROM relay_cells WHERE space = ? AND row = ?")) {
+      p.setString(1, space);
+      p.setBytes(2, row);
+      p.executeUpdate();
+    }
+  }
+
+  /** Columns have one version per cell; a counter has one contribution per contributing site. */
+  private static byte[] contributor(Envelope e) {
+    return e.kind() == Envelope.CONTRIBUTION ? e.site() : NO_CONTRIBUTOR;
+  }
+}
