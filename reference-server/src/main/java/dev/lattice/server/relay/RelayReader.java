@@ -24,9 +24,9 @@ import java.util.TreeMap;
  */
 final class RelayReader {
   private static final String ENTRIES = "SELECT 0, row, seq, row, site, seq FROM relay_rows"
-      + " WHERE space = ?1 AND site = ?2 AND seq > ?3"
+      + " WHERE space = ? AND site = ? AND seq > ?"
       + " UNION ALL SELECT 1, c.cell, c.seq, c.row, r.site, r.seq FROM relay_cells c JOIN relay_rows r"
-      + " ON r.space = c.space AND r.row = c.row WHERE c.space = ?1 AND c.site = ?2 AND c.seq > ?3 AND r.cl % 2 = 1"
+      + " ON r.space = c.space AND r.row = c.row WHERE c.space = ? AND c.site = ? AND c.seq > ? AND r.cl % 2 = 1"
       + " ORDER BY 3, 1, 2";
 
   private RelayReader() {}
@@ -42,9 +42,11 @@ final class RelayReader {
     for (byte[] site : sites(c, space, offered)) {
       long from = peerSeq.getOrDefault(ByteBuffer.wrap(site), 0L);
       try (PreparedStatement p = c.prepareStatement(ENTRIES)) {
-        p.setString(1, space);
-        p.setBytes(2, site);
-        p.setLong(3, from);
+        for (int at = 0; at < 6; at += 3) { // the same three values for each half of the union
+          p.setString(at + 1, space);
+          p.setBytes(at + 2, site);
+          p.setLong(at + 3, from);
+        }
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
             long seq = r.getLong(3);
@@ -80,9 +82,10 @@ final class RelayReader {
   private static List<byte[]> sites(Connection c, String space, TreeMap<byte[], Long> offered) throws SQLException {
     TreeMap<byte[], Boolean> sites = new TreeMap<>(Arrays::compareUnsigned);
     offered.keySet().forEach(s -> sites.put(s, true));
-    try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT site FROM relay_rows WHERE space = ?1 UNION"
-        + " SELECT DISTINCT site FROM relay_cells WHERE space = ?1")) {
+    try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT site FROM relay_rows WHERE space = ? UNION"
+        + " SELECT DISTINCT site FROM relay_cells WHERE space = ?")) {
       p.setString(1, space);
+      p.setString(2, space);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           sites.put(r.getBytes(1), true);

@@ -18,29 +18,32 @@ import java.sql.Statement;
  * </ul>
  */
 final class RelaySchema {
-  private static final String[] DDL = {
-    "CREATE TABLE IF NOT EXISTS relay_spaces(space TEXT PRIMARY KEY NOT NULL, site BLOB NOT NULL, schema BLOB,"
-        + " keyed INTEGER, key_salt BLOB, key_memory INTEGER, key_iterations INTEGER, key_parallelism INTEGER,"
-        + " key_check BLOB)",
-    "CREATE TABLE IF NOT EXISTS relay_rows(space TEXT NOT NULL, row BLOB NOT NULL, cl INTEGER NOT NULL,"
-        + " hlc INTEGER NOT NULL, site BLOB NOT NULL, seq INTEGER NOT NULL, payload BLOB NOT NULL,"
-        + " PRIMARY KEY (space, row)) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS relay_rows_by_version ON relay_rows(space, site, seq)",
-    "CREATE TABLE IF NOT EXISTS relay_cells(space TEXT NOT NULL, cell BLOB NOT NULL, contributor BLOB NOT NULL,"
-        + " row BLOB NOT NULL, kind INTEGER NOT NULL, cl INTEGER NOT NULL, hlc INTEGER NOT NULL, site BLOB NOT NULL,"
-        + " seq INTEGER NOT NULL, payload BLOB NOT NULL, PRIMARY KEY (space, cell, contributor)) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS relay_cells_by_version ON relay_cells(space, site, seq)",
-    "CREATE INDEX IF NOT EXISTS relay_cells_by_row ON relay_cells(space, row)",
-    "CREATE TABLE IF NOT EXISTS relay_vv(space TEXT NOT NULL, site BLOB NOT NULL, seq INTEGER NOT NULL,"
-        + " PRIMARY KEY (space, site)) WITHOUT ROWID",
-  };
-
   private RelaySchema() {}
 
-  static void create(Connection c) throws SQLException {
+  static void create(Connection c, Dialect dialect) throws SQLException {
+    String blob = dialect == Dialect.POSTGRES ? "BYTEA" : "BLOB";
+    String integer = dialect == Dialect.POSTGRES ? "BIGINT" : "INTEGER";
+    String clustered = dialect == Dialect.POSTGRES ? "" : " WITHOUT ROWID";
+    String[] ddl = {
+      "CREATE TABLE IF NOT EXISTS relay_spaces(space TEXT PRIMARY KEY NOT NULL, site " + blob + " NOT NULL, schema "
+          + blob + ", keyed " + integer + ", key_salt " + blob + ", key_memory " + integer + ", key_iterations "
+          + integer + ", key_parallelism " + integer + ", key_check " + blob + ")",
+      "CREATE TABLE IF NOT EXISTS relay_rows(space TEXT NOT NULL, row " + blob + " NOT NULL, cl " + integer
+          + " NOT NULL, hlc " + integer + " NOT NULL, site " + blob + " NOT NULL, seq " + integer + " NOT NULL,"
+          + " payload " + blob + " NOT NULL, PRIMARY KEY (space, row))" + clustered,
+      "CREATE INDEX IF NOT EXISTS relay_rows_by_version ON relay_rows(space, site, seq)",
+      "CREATE TABLE IF NOT EXISTS relay_cells(space TEXT NOT NULL, cell " + blob + " NOT NULL, contributor " + blob
+          + " NOT NULL, row " + blob + " NOT NULL, kind " + integer + " NOT NULL, cl " + integer + " NOT NULL, hlc "
+          + integer + " NOT NULL, site " + blob + " NOT NULL, seq " + integer + " NOT NULL, payload " + blob
+          + " NOT NULL, PRIMARY KEY (space, cell, contributor))" + clustered,
+      "CREATE INDEX IF NOT EXISTS relay_cells_by_version ON relay_cells(space, site, seq)",
+      "CREATE INDEX IF NOT EXISTS relay_cells_by_row ON relay_cells(space, row)",
+      "CREATE TABLE IF NOT EXISTS relay_vv(space TEXT NOT NULL, site " + blob + " NOT NULL, seq " + integer
+          + " NOT NULL, PRIMARY KEY (space, site))" + clustered,
+    };
     try (Statement s = c.createStatement()) {
-      for (String ddl : DDL) {
-        s.execute(ddl);
+      for (String statement : ddl) {
+        s.execute(statement);
       }
     }
   }

@@ -11,6 +11,7 @@ import dev.lattice.sync.wire.KeyInfo;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,6 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One space on the relay, as the sync protocol sees it: a {@link SyncStore} that holds envelopes and their metadata
@@ -32,6 +34,10 @@ import java.util.Set;
  * ({@link RelayReader}) and keeps the same tree ({@link RelayTree}), so a device syncs with it exactly as with another
  * device. It cannot read schemas or check keys: it adopts the first device's schema fingerprint and key parameters and
  * holds later devices to them, and passes the first device's key check on for devices to verify.
+ *
+ * <p>Calls on one space are serialized in this instance; with PostgreSQL, writes to a space from several instances are
+ * serialized by a transaction-scoped advisory lock on the space, and each instance rebuilds its tree of a space that
+ * another instance changed.
  */
 public final class RelayStore implements SyncStore {
   /** How far ahead of the server's clock a change may be stamped, as devices allow. */
@@ -40,6 +46,7 @@ public final class RelayStore implements SyncStore {
 
   private final RelayDatabase db;
   private final String space;
+  private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
   private RelayTree tree;
 
   RelayStore(RelayDatabase db, String space) {
@@ -47,38 +54,45 @@ public final class RelayStore implements SyncStore {
     this.space = space;
   }
 
-  @Override
-  public byte[] siteId() throws SyncException {
-    synchronized (db) {
-      return sql(() -> {
-        ensureSpace();
-        try (PreparedStatement p = c().prepareStatement("SELECT site FROM relay_spaces WHERE space = ?")) {
-          p.setString(1, space);
-          try (ResultSet r = p.executeQuery()) {
-            r.next();
-            return r.getBytes(1);
-          }
-        }
-      });
-    }
+  /** The space's id. */
+  public String space() {
+    return space;
+  }
+
+  /**
+   * Calls {@code listener} after every commit to this space, by this instance or another: live devices are told.
+   * Returns a handle that removes it.
+   */
+  public AutoCloseable onCommit(Runnable listener) {
+    commitListeners.add(listener);
+    return () -> commitListeners.remove(listener);
   }
 
   @Override
-  public byte[] schemaFingerprint() throws SyncException {
-    byte[] schema = spaceColumn("schema");
+  public synchronized byte[] siteId() throws SyncException {
+    return read(c -> spaceBytes(c, "site"));
+  }
+
+  @Override
+  public synchronized byte[] schemaFingerprint() throws SyncException {
+    byte[] schema = read(c -> spaceBytes(c, "schema"));
     return schema == null ? new byte[0] : schema;
   }
 
   @Override
-  public boolean acceptsSchema(byte[] peerFingerprint) throws SyncException {
-    synchronized (db) {
-      byte[] schema = spaceColumn("schema");
+  public synchronized boolean acceptsSchema(byte[] peerFingerprint) throws SyncException {
+    return write(c -> {
+      byte[] schema = spaceBytes(c, "schema");
       if (schema == null) {
-        updateSpace("UPDATE relay_spaces SET schema = ? WHERE space = ?", peerFingerprint);
+        try (PreparedStatement p = c.prepareStatement("UPDATE relay_spaces SET schema = ? WHERE space = ?")) {
+          p.setBytes(1, peerFingerprint);
+          p.setString(2, space);
+          p.executeUpdate();
+        }
         return true;
       }
       return Arrays.equals(schema, peerFingerprint);
-    }
+    });
   }
 
   @Override
@@ -92,162 +106,142 @@ public final class RelayStore implements SyncStore {
   }
 
   @Override
-  public boolean encrypted() {
+  public synchronized boolean encrypted() {
     try {
-      return keyed() == Boolean.TRUE;
+      return read(this::keyed) == Boolean.TRUE;
     } catch (SyncException e) {
       return false;
     }
   }
 
   @Override
-  public KeyInfo keyInfo(boolean createSpace) throws SyncException {
-    synchronized (db) {
-      return sql(() -> {
-        ensureSpace();
-        try (PreparedStatement p = c().prepareStatement("SELECT keyed, key_salt, key_memory, key_iterations,"
-            + " key_parallelism, key_check FROM relay_spaces WHERE space = ?")) {
-          p.setString(1, space);
-          try (ResultSet r = p.executeQuery()) {
-            r.next();
-            return r.getInt(1) == 1 ? new KeyInfo(r.getBytes(2), r.getInt(3), r.getInt(4), r.getInt(5),
-                r.getBytes(6)) : null;
-          }
-        }
-      });
-    }
+  public synchronized KeyInfo keyInfo(boolean createSpace) throws SyncException {
+    return read(this::storedKey); // a relay never makes a key: devices do
   }
 
   @Override
-  public String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
-    synchronized (db) {
-      Boolean keyed = keyed();
+  public synchronized String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
+    return write(c -> {
+      Boolean keyed = keyed(c);
       if (keyed == null && peerEncrypted && peer == null) {
         return "this space has no key yet: the first device to sync makes it"; // and says hello again with it
       }
       if (keyed == null) { // the space's first device decides
-        sql(() -> {
-          try (PreparedStatement p = c().prepareStatement("UPDATE relay_spaces SET keyed = ?, key_salt = ?,"
-              + " key_memory = ?, key_iterations = ?, key_parallelism = ?, key_check = ? WHERE space = ?")) {
-            p.setInt(1, peer == null ? 0 : 1);
-            p.setBytes(2, peer == null ? null : peer.salt());
-            p.setObject(3, peer == null ? null : peer.memoryKiB());
-            p.setObject(4, peer == null ? null : peer.iterations());
-            p.setObject(5, peer == null ? null : peer.parallelism());
-            p.setBytes(6, peer == null ? null : peer.check());
-            p.setString(7, space);
-            return p.executeUpdate();
-          }
-        });
+        try (PreparedStatement p = c.prepareStatement("UPDATE relay_spaces SET keyed = ?, key_salt = ?,"
+            + " key_memory = ?, key_iterations = ?, key_parallelism = ?, key_check = ? WHERE space = ?")) {
+          p.setInt(1, peer == null ? 0 : 1);
+          p.setBytes(2, peer == null ? null : peer.salt());
+          p.setObject(3, peer == null ? null : peer.memoryKiB());
+          p.setObject(4, peer == null ? null : peer.iterations());
+          p.setObject(5, peer == null ? null : peer.parallelism());
+          p.setBytes(6, peer == null ? null : peer.check());
+          p.setString(7, space);
+          p.executeUpdate();
+        }
         return null;
       }
       if (!keyed) {
-        return peer == null && !peerEncrypted ? null : "this space is not end-to-end encrypted on the server, and the device encrypts:"
-            + " sync it without a passphrase, or use a new space";
+        return peer == null && !peerEncrypted ? null : "this space is not end-to-end encrypted on the server, and the"
+            + " device encrypts: sync it without a passphrase, or use a new space";
       }
       if (peer == null) {
         return "this space is end-to-end encrypted: sync with the space passphrase";
       }
-      KeyInfo mine = keyInfo(false);
+      KeyInfo mine = storedKey(c);
       boolean sameParams = Arrays.equals(mine.salt(), peer.salt()) && mine.memoryKiB() == peer.memoryKiB()
           && mine.iterations() == peer.iterations() && mine.parallelism() == peer.parallelism();
       // The key check itself only devices can verify: they do, against the one the first device left here.
       return sameParams ? null : "the device belongs to another space: its key parameters (salt) differ from this"
           + " space's";
-    }
+    });
   }
 
   @Override
-  public List<VectorEntry> vector() throws SyncException {
-    synchronized (db) {
-      return sql(this::readVector);
-    }
+  public synchronized List<VectorEntry> vector() throws SyncException {
+    return read(this::readVector);
   }
 
   @Override
-  public TreeRoot root() throws SyncException {
-    synchronized (db) {
-      NodeSummary root = tree().tree().root();
-      return new TreeRoot(root.count(), root.digest().bytes());
-    }
+  public synchronized TreeRoot root() throws SyncException {
+    NodeSummary root = tree().tree().root();
+    return new TreeRoot(root.count(), root.digest().bytes());
   }
 
   @Override
-  public Changes changesFor(List<VectorEntry> peerVector, int maxCells) throws SyncException {
-    synchronized (db) {
-      return sql(() -> RelayReader.next(c(), tables(), space, readVector(), peerVector, Math.max(1, maxCells)));
-    }
+  public synchronized Changes changesFor(List<VectorEntry> peerVector, int maxCells) throws SyncException {
+    return read(c -> RelayReader.next(c, new RelayTables(c, space), space, readVector(c), peerVector,
+        Math.max(1, maxCells)));
   }
 
   @Override
   public long apply(Changes changes) throws SyncException {
-    synchronized (db) {
+    long applied;
+    synchronized (this) {
       RelayTree t = tree();
-      Connection c = c();
       Map<ByteBuffer, List<Envelope>> before = new LinkedHashMap<>();
       Set<ByteBuffer> touched = new LinkedHashSet<>();
-      long applied;
-      try {
-        c.setAutoCommit(false);
-        try {
-          RelayTables tables = tables();
-          for (Envelope e : changes.envelopes()) {
-            ByteBuffer row = ByteBuffer.wrap(e.row());
-            if (!before.containsKey(row)) {
-              before.put(row, tables.wholeRow(e.row()));
-            }
+      long maxClock = db.clock().millis() + MAX_CLOCK_DRIFT.toMillis();
+      List<List<Envelope>> after = new ArrayList<>();
+      applied = write(c -> {
+        RelayTables tables = new RelayTables(c, space);
+        for (Envelope e : changes.envelopes()) {
+          ByteBuffer row = ByteBuffer.wrap(e.row());
+          if (!before.containsKey(row)) {
+            before.put(row, tables.wholeRow(e.row()));
           }
-          long maxClock = db.clock().millis() + MAX_CLOCK_DRIFT.toMillis();
-          applied = RelayMerge.merge(tables, changes.envelopes(), maxClock, touched);
-          advanceVector(changes.covers());
-          c.commit();
-        } catch (SQLException | SyncException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        } finally {
-          c.setAutoCommit(true);
         }
-        RelayTables tables = tables();
+        long n = RelayMerge.merge(tables, changes.envelopes(), maxClock, touched);
+        advanceVector(c, changes.covers());
         for (ByteBuffer row : touched) {
-          t.replace(before.get(row), tables.wholeRow(row.array()));
+          after.add(tables.wholeRow(row.array()));
         }
-        return applied;
-      } catch (SQLException e) {
-        tree = null; // rebuilt from the tables at next use
-        throw new SyncException("internal", "the server's storage failed: " + e.getMessage(), e);
+        if (!touched.isEmpty() || !changes.covers().isEmpty()) {
+          db.announce(c, space);
+        }
+        return n;
+      });
+      int i = 0;
+      for (ByteBuffer row : touched) { // committed: now the tree may follow
+        t.replace(before.get(row), after.get(i++));
       }
     }
+    commitListeners.forEach(Runnable::run);
+    return applied;
   }
 
   @Override
-  public ReconcileView reconcileView() throws SyncException {
-    synchronized (db) {
-      MerkleTree<ByteBuffer> snapshot = tree().tree().copy();
-      return new ReconcileView() {
-        @Override
-        public MerkleTree<?> tree() {
-          return snapshot;
-        }
+  public synchronized ReconcileView reconcileView() throws SyncException {
+    MerkleTree<ByteBuffer> snapshot = tree().tree().copy();
+    return new ReconcileView() {
+      @Override
+      public MerkleTree<?> tree() {
+        return snapshot;
+      }
 
-        @Override
-        public List<Envelope> envelopesOf(List<? extends Item<?>> items) throws SyncException {
-          Set<ByteBuffer> rows = new LinkedHashSet<>();
-          for (Item<?> item : items) {
-            rows.add((ByteBuffer) item.tag());
-          }
-          synchronized (db) {
-            return sql(() -> {
-              List<Envelope> out = new ArrayList<>();
-              RelayTables tables = tables();
-              for (ByteBuffer row : rows) {
-                out.addAll(tables.wholeRow(row.array()));
-              }
-              return out;
-            });
-          }
+      @Override
+      public List<Envelope> envelopesOf(List<? extends Item<?>> items) throws SyncException {
+        Set<ByteBuffer> rows = new LinkedHashSet<>();
+        for (Item<?> item : items) {
+          rows.add((ByteBuffer) item.tag());
         }
-      };
+        return read(c -> {
+          List<Envelope> out = new ArrayList<>();
+          RelayTables tables = new RelayTables(c, space);
+          for (ByteBuffer row : rows) {
+            out.addAll(tables.wholeRow(row.array()));
+          }
+          return out;
+        });
+      }
+    };
+  }
+
+  /** Another instance committed to this space: the tree is rebuilt at next use, and live devices are told. */
+  void changedElsewhere() {
+    synchronized (this) {
+      tree = null;
     }
+    commitListeners.forEach(Runnable::run);
   }
 
   @Override
@@ -257,14 +251,14 @@ public final class RelayStore implements SyncStore {
 
   private RelayTree tree() throws SyncException {
     if (tree == null) {
-      tree = sql(() -> RelayTree.build(c(), space));
+      tree = read(c -> RelayTree.build(c, space));
     }
     return tree;
   }
 
-  private List<VectorEntry> readVector() throws SQLException {
+  private List<VectorEntry> readVector(Connection c) throws SQLException {
     List<VectorEntry> out = new ArrayList<>();
-    try (PreparedStatement p = c().prepareStatement("SELECT site, seq FROM relay_vv WHERE space = ?")) {
+    try (PreparedStatement p = c.prepareStatement("SELECT site, seq FROM relay_vv WHERE space = ?")) {
       p.setString(1, space);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
@@ -275,13 +269,14 @@ public final class RelayStore implements SyncStore {
     return out;
   }
 
-  private void advanceVector(List<VectorEntry> covers) throws SQLException {
+  private void advanceVector(Connection c, List<VectorEntry> covers) throws SQLException {
     Map<ByteBuffer, Long> highest = new HashMap<>();
     for (VectorEntry e : covers) {
       highest.merge(ByteBuffer.wrap(e.site()), e.seq(), Math::max);
     }
-    try (PreparedStatement p = c().prepareStatement("INSERT INTO relay_vv(space, site, seq) VALUES (?, ?, ?)"
-        + " ON CONFLICT(space, site) DO UPDATE SET seq = max(seq, excluded.seq)")) {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_vv(space, site, seq) VALUES (?, ?, ?)"
+        + " ON CONFLICT(space, site) DO UPDATE SET seq = CASE WHEN excluded.seq > relay_vv.seq THEN excluded.seq"
+        + " ELSE relay_vv.seq END")) {
       for (Map.Entry<ByteBuffer, Long> e : highest.entrySet()) {
         p.setString(1, space);
         p.setBytes(2, e.getKey().array());
@@ -291,74 +286,104 @@ public final class RelayStore implements SyncStore {
     }
   }
 
-  private Boolean keyed() throws SyncException {
-    synchronized (db) {
-      return sql(() -> {
-        ensureSpace();
-        try (PreparedStatement p = c().prepareStatement("SELECT keyed FROM relay_spaces WHERE space = ?")) {
-          p.setString(1, space);
-          try (ResultSet r = p.executeQuery()) {
-            r.next();
-            Object keyed = r.getObject(1);
-            return keyed == null ? null : ((Number) keyed).intValue() == 1;
-          }
-        }
-      });
-    }
-  }
-
-  private byte[] spaceColumn(String column) throws SyncException {
-    synchronized (db) {
-      return sql(() -> {
-        ensureSpace();
-        try (PreparedStatement p = c().prepareStatement("SELECT " + column + " FROM relay_spaces WHERE space = ?")) {
-          p.setString(1, space);
-          try (ResultSet r = p.executeQuery()) {
-            r.next();
-            return r.getBytes(1);
-          }
-        }
-      });
-    }
-  }
-
-  private void updateSpace(String sql, byte[] value) throws SyncException {
-    sql(() -> {
-      try (PreparedStatement p = c().prepareStatement(sql)) {
-        p.setBytes(1, value);
-        p.setString(2, space);
-        return p.executeUpdate();
+  private Boolean keyed(Connection c) throws SQLException {
+    ensureSpace(c);
+    try (PreparedStatement p = c.prepareStatement("SELECT keyed FROM relay_spaces WHERE space = ?")) {
+      p.setString(1, space);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        Object keyed = r.getObject(1);
+        return keyed == null ? null : ((Number) keyed).intValue() == 1;
       }
-    });
+    }
   }
 
-  private void ensureSpace() throws SQLException {
+  private KeyInfo storedKey(Connection c) throws SQLException {
+    ensureSpace(c);
+    try (PreparedStatement p = c.prepareStatement("SELECT keyed, key_salt, key_memory, key_iterations,"
+        + " key_parallelism, key_check FROM relay_spaces WHERE space = ?")) {
+      p.setString(1, space);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        return r.getInt(1) == 1 ? new KeyInfo(r.getBytes(2), r.getInt(3), r.getInt(4), r.getInt(5), r.getBytes(6))
+            : null;
+      }
+    }
+  }
+
+  private byte[] spaceBytes(Connection c, String column) throws SQLException {
+    ensureSpace(c);
+    try (PreparedStatement p = c.prepareStatement("SELECT " + column + " FROM relay_spaces WHERE space = ?")) {
+      p.setString(1, space);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        return r.getBytes(1);
+      }
+    }
+  }
+
+  private void ensureSpace(Connection c) throws SQLException {
     byte[] site = new byte[16];
     RANDOM.nextBytes(site);
-    try (PreparedStatement p = c().prepareStatement("INSERT OR IGNORE INTO relay_spaces(space, site) VALUES (?, ?)")) {
+    try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_spaces(space, site) VALUES (?, ?)"
+        + " ON CONFLICT(space) DO NOTHING")) {
       p.setString(1, space);
       p.setBytes(2, site);
       p.executeUpdate();
     }
   }
 
-  private RelayTables tables() {
-    return new RelayTables(c(), space);
+  private interface Work<T> {
+    T run(Connection c) throws SQLException, SyncException;
   }
 
-  private Connection c() {
-    return db.connection();
-  }
-
-  private interface SqlCall<T> {
-    T call() throws SQLException;
-  }
-
-  private static <T> T sql(SqlCall<T> call) throws SyncException {
-    try {
-      return call.call();
+  private <T> T read(Work<T> work) throws SyncException {
+    try (Connection c = db.connection()) {
+      return work.run(c);
     } catch (SQLException e) {
-      throw new SyncException("internal", "the server's storage failed: " + e.getMessage(), e);
+      throw storageFailed(e);
     }
+  }
+
+  /** Runs {@code work} in one transaction, holding the space's lock across instances on PostgreSQL. */
+  private <T> T write(Work<T> work) throws SyncException {
+    try (Connection c = db.connection()) {
+      c.setAutoCommit(false);
+      try {
+        if (db.dialect() == Dialect.POSTGRES) {
+          try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+            lock.setLong(1, spaceLock());
+            lock.execute();
+          }
+        }
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | SyncException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw storageFailed(e);
+    }
+  }
+
+  /** The advisory lock's key: 64 bits of the space id's hash. */
+  private long spaceLock() {
+    byte[] id = space.getBytes(StandardCharsets.UTF_8);
+    long h = 0xcbf29ce484222325L; // FNV-1a: stable across instances and versions, unlike String.hashCode's contract
+    for (byte b : id) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    return h;
+  }
+
+  private SyncException storageFailed(SQLException e) {
+    synchronized (this) {
+      tree = null; // rebuilt from the tables at next use
+    }
+    return new SyncException("internal", "the server's storage failed: " + e.getMessage(), e);
   }
 }

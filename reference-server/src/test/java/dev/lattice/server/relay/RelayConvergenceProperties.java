@@ -66,7 +66,7 @@ class RelayConvergenceProperties {
       @ForAll boolean encrypted, @ForAll("actions") List<Action> actions) throws Exception {
     Path dir = Files.createTempDirectory("lattice-relay");
     List<Phone> phones = new ArrayList<>();
-    try (RelayDatabase db = RelayDatabase.open("jdbc:sqlite:" + dir.resolve("relay.db"))) {
+    try (RelayDatabase db = RelayDatabase.openSqlite(dir.resolve("relay.db"))) {
       RelayStore relay = db.space("space");
       for (int i = 0; i < count; i++) {
         phones.add(Phone.create(dir, "d" + i + ".db", encrypted ? "one space" : null));
