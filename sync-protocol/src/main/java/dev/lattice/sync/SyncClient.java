@@ -55,6 +55,7 @@ public final class SyncClient implements AutoCloseable {
   private final Duration minRetry;
   private final Duration maxRetry;
   private final Duration watchInterval;
+  private final String bearerToken;
   private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
   private final Object syncLock = new Object();
   private volatile SyncStatus status = new SyncStatus(State.STOPPED, null, null, null, 0);
@@ -67,14 +68,20 @@ public final class SyncClient implements AutoCloseable {
   private SyncClient(Builder b) {
     this.store = b.store;
     this.peer = b.peer;
-    this.transport = b.transport != null ? b.transport : new HttpTransport(b.peer);
+    this.bearerToken = b.bearerToken;
+    this.transport = b.transport != null ? b.transport
+        : new HttpTransport(b.peer, HttpTransport.Options.defaults(), b.bearerToken);
     this.options = b.options;
     this.minRetry = b.minRetry;
     this.maxRetry = b.maxRetry;
     this.watchInterval = b.watchInterval;
   }
 
-  /** A client of {@code store} for the peer serving at {@code peer} (its base address, such as http://host:port). */
+  /**
+   * A client of {@code store} for the peer serving at {@code peer}: its base address, such as http://host:port for a
+   * device serving with {@link PeerHost}, or http://host:port/spaces/{space} for a space on a reference server (with
+   * {@link Builder#bearerToken}).
+   */
   public static Builder builder(ReplicaStore store, URI peer) {
     return new Builder(store, peer);
   }
@@ -219,7 +226,7 @@ public final class SyncClient implements AutoCloseable {
       }
     };
     try {
-      channel = WebSocketLive.connect(peer, handler, Duration.ofSeconds(10), options.maxMessageBytes());
+      channel = WebSocketLive.connect(peer, handler, Duration.ofSeconds(10), options.maxMessageBytes(), bearerToken);
     } catch (IOException e) {
       throw new SyncException("unavailable", "the live connection to " + peer + " failed: " + e.getMessage(), e);
     }
@@ -292,6 +299,7 @@ public final class SyncClient implements AutoCloseable {
     private Duration minRetry = Duration.ofSeconds(1);
     private Duration maxRetry = Duration.ofSeconds(30);
     private Duration watchInterval = Duration.ofMillis(20);
+    private String bearerToken;
 
     private Builder(ReplicaStore store, URI peer) {
       this.store = Objects.requireNonNull(store, "store");
@@ -316,6 +324,15 @@ public final class SyncClient implements AutoCloseable {
       }
       this.minRetry = min;
       this.maxRetry = max;
+      return this;
+    }
+
+    /**
+     * Sends {@code token} as a bearer token with every request and live connection: a reference server's device
+     * token. Peers serving their own database ({@link PeerHost}) need none.
+     */
+    public Builder bearerToken(String token) {
+      this.bearerToken = Objects.requireNonNull(token, "token");
       return this;
     }
 

@@ -75,6 +75,7 @@ public final class HttpTransport implements Transport {
   private final URI base;
   private final URI endpoint;
   private final Options options;
+  private final String authorization;
   private final HttpClient client;
 
   /** A transport to the peer at {@code base} (e.g. {@code http://127.0.0.1:7070}) with {@link Options#defaults()}. */
@@ -84,6 +85,15 @@ public final class HttpTransport implements Transport {
 
   /** A transport to the peer at {@code base} (e.g. {@code http://127.0.0.1:7070}). */
   public HttpTransport(URI base, Options options) {
+    this(base, options, null);
+  }
+
+  /**
+   * A transport to a server at {@code base} (e.g. {@code https://sync.example.com/spaces/s1}) that wants
+   * {@code bearerToken} in every request's Authorization header. The token is kept out of every message and log.
+   */
+  public HttpTransport(URI base, Options options, String bearerToken) {
+    this.authorization = bearerToken == null ? null : "Bearer " + bearerToken;
     this.base = Objects.requireNonNull(base, "base");
     this.endpoint = Endpoints.resolve(base, Endpoints.SYNC);
     this.options = Objects.requireNonNull(options, "options");
@@ -103,13 +113,15 @@ public final class HttpTransport implements Transport {
   @Override
   public byte[] exchange(byte[] request) throws IOException {
     Objects.requireNonNull(request, "request");
-    HttpRequest post = HttpRequest.newBuilder(endpoint)
+    HttpRequest.Builder post = HttpRequest.newBuilder(endpoint)
         .timeout(options.requestTimeout())
         .header("Content-Type", Endpoints.CBOR)
         .header("Accept", Endpoints.CBOR)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(request))
-        .build();
-    HttpResponse<byte[]> response = await(client.sendAsync(post, boundedBody()));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(request));
+    if (authorization != null) {
+      post.header("Authorization", authorization);
+    }
+    HttpResponse<byte[]> response = await(client.sendAsync(post.build(), boundedBody()));
     if (response.statusCode() != 200) {
       throw new IOException("peer " + base + " answered " + response.statusCode() + ": " + errorText(response.body()));
     }

@@ -41,6 +41,15 @@ public final class WebSocketLive {
    */
   public static LiveChannel connect(URI base, LiveHandler handler, Duration timeout, int maxMessageBytes)
       throws IOException {
+    return connect(base, handler, timeout, maxMessageBytes, null);
+  }
+
+  /**
+   * As {@link #connect(URI, LiveHandler, Duration, int)}, to a server that wants {@code bearerToken} in the opening
+   * request's Authorization header (null for none).
+   */
+  public static LiveChannel connect(URI base, LiveHandler handler, Duration timeout, int maxMessageBytes,
+      String bearerToken) throws IOException {
     Objects.requireNonNull(base, "base");
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(timeout, "timeout");
@@ -52,9 +61,11 @@ public final class WebSocketLive {
     }
     URI uri = Endpoints.live(base);
     ClientLiveChannel channel = new ClientLiveChannel(uri, timeout, handler);
-    CompletableFuture<WebSocket> opening = Client.INSTANCE.newWebSocketBuilder()
-        .connectTimeout(timeout)
-        .buildAsync(uri, new ClientListener(channel, maxMessageBytes));
+    WebSocket.Builder builder = Client.INSTANCE.newWebSocketBuilder().connectTimeout(timeout);
+    if (bearerToken != null) {
+      builder.header("Authorization", "Bearer " + bearerToken);
+    }
+    CompletableFuture<WebSocket> opening = builder.buildAsync(uri, new ClientListener(channel, maxMessageBytes));
     try {
       channel.attach(opening.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS));
       return channel;
