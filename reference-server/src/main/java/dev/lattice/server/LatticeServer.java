@@ -1,0 +1,190 @@
+package dev.lattice.server;
+
+import dev.lattice.server.accounts.Accounts;
+import dev.lattice.server.accounts.AdminToken;
+import dev.lattice.server.config.ConfigException;
+import dev.lattice.server.config.ServerConfig;
+import dev.lattice.server.http.HttpServer;
+import dev.lattice.server.ops.Health;
+import dev.lattice.server.ops.Metrics;
+import dev.lattice.server.relay.RelayDatabase;
+import dev.lattice.server.relay.RelaySyncs;
+import dev.lattice.server.storage.ServerDatabase;
+import dev.lattice.server.storage.StorageException;
+import dev.lattice.sync.session.SyncOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Lattice reference server: devices of a space sync through it when they are not on the same network.
+ *
+ * <pre>{@code
+ * try (LatticeServer server = LatticeServer.startWithRelay(ServerConfig.defaults())) {
+ *   System.out.println("serving on " + server.uri());
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>It keeps accounts (spaces, devices, invites, pairing codes) in {@code server.db} under the data directory, serves
+ * the sync protocol of each space from a {@link SpaceSyncs} (the relay's, or any other given to
+ * {@link #start(ServerConfig, SpaceSyncs)}), and offers {@code /health}, {@code /metrics} and {@code /openapi.json}
+ * to operators. From the command line: {@code java dev.lattice.server.LatticeServer --help}.
+ */
+public final class LatticeServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LatticeServer.class);
+
+  private final ServerDatabase database;
+  private final Metrics metrics;
+  private final HttpServer http;
+  private final SpaceSyncs syncs;
+  private boolean closed;
+
+  private LatticeServer(ServerDatabase database, Metrics metrics, HttpServer http, SpaceSyncs syncs) {
+    this.database = database;
+    this.metrics = metrics;
+    this.http = http;
+    this.syncs = syncs;
+  }
+
+  /**
+   * Opens the data directory (creating its database if needed) and starts serving; returns once connections are
+   * accepted. A generated admin token is printed to standard output, once, at the first start.
+   *
+   * @param syncs serves each space's protocol; the server owns it from here on and closes it in {@link #close()}
+   *     (if this method throws, it stays the caller's)
+   * @throws IOException if the address cannot be listened on ({@link java.net.BindException})
+   * @throws StorageException if the database cannot be opened
+   */
+  public static LatticeServer start(ServerConfig config, SpaceSyncs syncs) throws IOException {
+    return start(config, syncs, System.out);
+  }
+
+  /** As {@link #start(ServerConfig, SpaceSyncs)}, showing a generated admin token on {@code console}. */
+  static LatticeServer start(ServerConfig config, SpaceSyncs syncs, PrintStream console) throws IOException {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(syncs, "syncs");
+    ServerDatabase database = ServerDatabase.openSqlite(config.databaseFile());
+    Metrics metrics = null;
+    try {
+      Accounts accounts = Accounts.open(database, Clock.systemUTC(), config.inviteTtl(), config.pairingTtl());
+      AdminToken adminToken = AdminToken.load(database, config.adminToken(), token -> showAdminToken(console, token));
+      metrics = new Metrics();
+      HttpServer http = HttpServer.start(config, accounts, adminToken, syncs, metrics,
+          new Health(database::isReachable));
+      log.atInfo().addKeyValue("address", http.uri().toString())
+          .addKeyValue("dataDir", config.dataDir().toAbsolutePath().toString()).log("serving");
+      return new LatticeServer(database, metrics, http, syncs);
+    } catch (IOException | RuntimeException e) {
+      if (metrics != null) {
+        metrics.close();
+      }
+      database.close();
+      throw e;
+    }
+  }
+
+  private static void showAdminToken(PrintStream console, String token) {
+    console.println("Generated the admin token (shown this once; only its hash is stored):");
+    console.println();
+    console.println("    " + token);
+    console.println();
+    console.println("Keep it: it creates spaces and revokes devices. To use another, start with LATTICE_ADMIN_TOKEN.");
+    console.flush();
+  }
+
+  /** The base address devices use, e.g. {@code http://127.0.0.1:7420}. */
+  public URI uri() {
+    return http.uri();
+  }
+
+  /** The port listened on: the one configured, or the one chosen for port 0. */
+  public int port() {
+    return http.port();
+  }
+
+  /** The server's database: for tests that take the storage away. */
+  ServerDatabase database() {
+    return database;
+  }
+
+  /**
+   * Stops gracefully: live connections are closed (1001), no new connection is accepted, requests in progress finish
+   * (up to the stop timeout), then the space syncs, metrics and database are closed. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      http.close();
+    } finally {
+      try {
+        syncs.close();
+      } finally {
+        metrics.close();
+        database.close();
+        log.atInfo().addKeyValue("address", http.uri().toString()).log("stopped");
+      }
+    }
+  }
+
+  /**
+   * Starts the server as {@code lattice serve} does: every space kept by the relay, in {@code relay.db} beside the
+   * accounts' {@code server.db} in the data directory.
+   *
+   * @throws IOException if the address cannot be listened on ({@link java.net.BindException})
+   * @throws SQLException if the relay's database cannot be opened
+   * @throws StorageException if the accounts' database cannot be opened
+   */
+  public static LatticeServer startWithRelay(ServerConfig config) throws IOException, SQLException {
+    Files.createDirectories(config.dataDir());
+    RelaySyncs syncs = new RelaySyncs(RelayDatabase.openSqlite(config.dataDir().resolve("relay.db")),
+        SyncOptions.DEFAULTS);
+    try {
+      return start(config, syncs);
+    } catch (IOException | RuntimeException e) {
+      syncs.close();
+      throw e;
+    }
+  }
+
+  /** {@code lattice serve}: flags and {@code LATTICE_*} variables as {@code --help} lists them. */
+  public static void main(String[] args) {
+    List<String> arguments = List.of(args);
+    if (ServerConfig.wantsHelp(arguments)) {
+      System.out.print(ServerConfig.usage());
+      return;
+    }
+    ServerConfig config;
+    try {
+      config = ServerConfig.from(arguments, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("lattice serve: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    LatticeServer server;
+    try {
+      server = startWithRelay(config);
+    } catch (IOException | SQLException | StorageException e) {
+      System.err.println("lattice serve: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lattice-server-shutdown"));
+    System.out.println("Lattice server listening on " + server.uri() + ", data in "
+        + config.dataDir().toAbsolutePath());
+    System.out.println("Create a space: curl -X POST -H \"Authorization: Bearer $LATTICE_ADMIN_TOKEN\" "
+        + server.uri() + "/admin/spaces");
+  }
+}

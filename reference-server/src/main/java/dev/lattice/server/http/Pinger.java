@@ -1,0 +1,56 @@
+package dev.lattice.server.http;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.WriteCallback;
+
+/**
+ * Pings live connections at a fixed interval, so that a connection waiting quietly for changes is not closed as idle
+ * and the peer's answers show it is alive.
+ *
+ * <p>Not Javalin's automatic pings: those run on a JVM-wide thread that is not a daemon (a stopped server would keep
+ * the JVM from exiting) and send blocking pings (one stuck peer would delay every other connection's). Here each
+ * server has its own daemon thread, stopped with it, and pings are sent without waiting.
+ *
+ * <p>A copy of sync-protocol's package-private {@code dev.lattice.sync.transport.Pinger}; to go when that is public.
+ */
+final class Pinger implements AutoCloseable {
+  private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+  private final Duration interval;
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+    Thread thread = new Thread(task, "lattice-server-pinger");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  Pinger(Duration interval) {
+    this.interval = interval;
+  }
+
+  /** Starts pinging {@code session}; cancel the result when it closes. */
+  ScheduledFuture<?> start(Session session) {
+    long millis = Math.max(1, interval.toMillis());
+    return scheduler.scheduleAtFixedRate(() -> ping(session), millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  private static void ping(Session session) {
+    try {
+      if (session.isOpen()) {
+        session.getRemote().sendPing(EMPTY.duplicate(), WriteCallback.NOOP);
+      }
+    } catch (RuntimeException e) {
+      // Closing under us; its close is reported elsewhere. Throwing would silently end this session's pings.
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.lattice.server.http;
+
+import dev.lattice.sync.transport.LiveChannel;
+import dev.lattice.sync.transport.LiveHandler;
+import io.javalin.websocket.WsContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The server's end of one live connection: a {@link LiveChannel} over the Javalin context of the connection.
+ *
+ * <p>Sends block until Jetty has written the message, or failed to: Jetty's blocking send fails once the connection
+ * makes no progress for the idle timeout, so a stuck peer cannot hold a sender forever. Sends are serialized because
+ * Jetty's remote endpoint does not promise that concurrent sends keep messages whole.
+ *
+ * <p>Closing tells the handler at once ({@code onClose}, "closed by this side") and starts Jetty's closing handshake.
+ *
+ * <p>A copy of sync-protocol's package-private {@code dev.lattice.sync.transport.ServerLiveChannel}; to go when that
+ * is public.
+ */
+final class ServerLiveChannel implements LiveChannel {
+  private final WsContext context;
+  private final String peer;
+  private final LiveCallbacks callbacks;
+  private final ReentrantLock sendLock = new ReentrantLock();
+  private volatile boolean closedHere;
+
+  ServerLiveChannel(WsContext context, LiveHandler handler, Runnable onHandlerFailure) {
+    this.context = context;
+    this.peer = String.valueOf(context.session.getRemoteAddress());
+    this.callbacks = new LiveCallbacks(handler, this, onHandlerFailure);
+  }
+
+  LiveCallbacks callbacks() {
+    return callbacks;
+  }
+
+  @Override
+  public void send(byte[] message) throws IOException {
+    Objects.requireNonNull(message, "message");
+    sendLock.lock();
+    try {
+      if (!isOpen()) {
+        throw new IOException(this + " is closed");
+      }
+      context.send(ByteBuffer.wrap(message));
+    } catch (RuntimeException e) {
+      // Jetty reports some failures (a session closed under the sender) unchecked.
+      throw new IOException("sending to " + peer + " failed: " + e.getMessage(), e);
+    } finally {
+      sendLock.unlock();
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    return !closedHere && context.session.isOpen();
+  }
+
+  @Override
+  public void close() {
+    close(LiveConnections.NORMAL, "closed");
+  }
+
+  /** Starts closing with {@code statusCode} and a short {@code reason} (at most 123 UTF-8 bytes). Idempotent. */
+  void close(int statusCode, String reason) {
+    synchronized (this) {
+      if (closedHere) {
+        return;
+      }
+      closedHere = true;
+    }
+    callbacks.closed("closed by this side"
+        + (statusCode == LiveConnections.NORMAL ? "" : ": " + statusCode + " " + reason));
+    try {
+      context.closeSession(statusCode, reason);
+    } catch (RuntimeException e) {
+      // Closed concurrently: the outcome is the one wanted.
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "live channel to " + peer;
+  }
+}

@@ -1,0 +1,180 @@
+package dev.lattice.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.sync.SyncClient;
+import dev.lattice.sync.SyncStatus;
+import dev.lattice.sync.session.SyncOptions;
+import dev.lattice.sync.session.SyncSession;
+import dev.lattice.sync.transport.HttpTransport;
+import dev.lattice.sync.transport.Transport;
+import dev.lattice.sync.wire.Changes;
+import dev.lattice.sync.wire.Subscribe;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real device databases syncing through a real server: one-shot over HTTP, and live over WebSockets. */
+@Timeout(30)
+class SyncThroughServerTest {
+  @TempDir Path dir;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    open.add(resource);
+    return resource;
+  }
+
+  /** The base address sync-protocol's clients take for a space on the server. */
+  private static URI spaceBase(TestServer server, String spaceId) {
+    return URI.create(server.uri() + "/spaces/" + spaceId);
+  }
+
+  @Test
+  void twoDevicesSyncThroughTheirSpaceAndConverge() throws Exception {
+    TestServer server = keep(TestServer.start(dir));
+    Api.Space space = server.api.createSpace(TestServer.ADMIN);
+    Api.Device laptopId = server.api.join(space, "laptop");
+    Api.Device phoneId = server.api.pair(laptopId, "phone");
+    DeviceDatabase laptop = keep(DeviceDatabase.create(dir.resolve("laptop.db")));
+    DeviceDatabase phone = keep(DeviceDatabase.create(dir.resolve("phone.db")));
+    // One through sync-protocol's own client, one straight at /spaces/{space}/sync: both paths serve the protocol.
+    Transport toServerFromLaptop = new HttpTransport(spaceBase(server, space.id()), HttpTransport.Options.defaults(),
+        laptopId.token());
+    Transport toServerFromPhone = postingTo(server.uri().resolve("/spaces/" + space.id() + "/sync"), phoneId.token());
+
+    laptop.put("a1", "from the laptop").put("a2", "also from the laptop");
+    phone.put("b1", "from the phone").put("a2", "the phone's word on a2");
+    SyncSession.run(laptop.store, toServerFromLaptop, SyncOptions.DEFAULTS);
+    SyncSession.run(phone.store, toServerFromPhone, SyncOptions.DEFAULTS);
+    SyncSession.run(laptop.store, toServerFromLaptop, SyncOptions.DEFAULTS);
+
+    List<String> rows = laptop.rows();
+    assertEquals(3, rows.size(), rows.toString());
+    assertEquals(rows, phone.rows());
+    assertEquals(rows, server.spaceDatabase(space.id()).rows(), "the space holds what its devices hold");
+    assertTrue(rows.contains("a1=from the laptop") && rows.contains("b1=from the phone"), rows.toString());
+  }
+
+  @Test
+  void aLiveConnectionHearsWhatAnotherDeviceSyncs() throws Exception {
+    TestServer server = keep(TestServer.start(dir));
+    Api.Space space = server.api.createSpace(TestServer.ADMIN);
+    Api.Device laptopId = server.api.join(space, "laptop");
+    Api.Device phoneId = server.api.pair(laptopId, "phone");
+    DeviceDatabase laptop = keep(DeviceDatabase.create(dir.resolve("laptop.db")));
+
+    LiveClient phoneLive = keep(LiveClient.connect(server.uri(), space.id(), phoneId.token()));
+    assertInstanceOf(Subscribe.class, phoneLive.next(), "the space opens with its vector");
+    phoneLive.send(new Subscribe(List.of())); // the phone holds nothing yet
+
+    laptop.put("k", "pushed live");
+    SyncSession.run(laptop.store, new HttpTransport(spaceBase(server, space.id()), HttpTransport.Options.defaults(),
+        laptopId.token()), SyncOptions.DEFAULTS);
+
+    Changes pushed = assertInstanceOf(Changes.class, phoneLive.next());
+    assertFalse(pushed.envelopes().isEmpty(), "the laptop's row reaches the live phone without being asked for");
+  }
+
+  @Test
+  void encryptedDevicesStayLiveThroughTheRelayUntilOneIsRevoked() throws Exception {
+    LatticeServer relayServer = keep(LatticeServer.startWithRelay(TestServer.config(dir)));
+    Api api = new Api(relayServer.uri());
+    Api.Space space = api.createSpace(TestServer.ADMIN);
+    Api.Device laptopId = api.join(space, "laptop");
+    Api.Device phoneId = api.pair(laptopId, "phone");
+    URI base = URI.create(relayServer.uri() + "/spaces/" + space.id());
+    DeviceDatabase laptop = keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "correct horse"));
+    DeviceDatabase phone = keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "correct horse"));
+    SyncClient laptopClient = keep(client(laptop, base, laptopId.token()));
+    SyncClient phoneClient = keep(client(phone, base, phoneId.token()));
+    for (SyncClient client : List.of(laptopClient, phoneClient)) { // the first makes the space's key
+      client.syncNow();
+      client.start();
+    }
+    await(() -> laptopClient.status().state() == SyncStatus.State.LIVE
+        && phoneClient.status().state() == SyncStatus.State.LIVE, "both devices live");
+
+    laptop.put("secret-row", "plaintext-marker-7f3a");
+    await(() -> phone.rows().equals(List.of("secret-row=plaintext-marker-7f3a")), "the row on the phone");
+    assertFalse(dataFiles(dir.resolve("data")).contains("plaintext-marker-7f3a"),
+        "the server's files (databases and their logs) hold sealed envelopes only");
+
+    assertEquals(204, api.delete("/spaces/" + space.id() + "/devices/" + phoneId.id(), laptopId.token()).status());
+    await(() -> phoneClient.status().state() != SyncStatus.State.LIVE, "the revoked phone is no longer live");
+    laptop.put("after", "the phone must not see this");
+    Thread.sleep(300);
+    assertEquals(List.of("secret-row=plaintext-marker-7f3a"), phone.rows());
+  }
+
+  /** Every file of the data directory, as text that keeps every byte: WAL files hold what is not checkpointed yet. */
+  private static String dataFiles(Path dataDir) throws IOException {
+    StringBuilder all = new StringBuilder();
+    try (Stream<Path> files = Files.list(dataDir)) {
+      for (Path file : files.toList()) {
+        all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
+      }
+    }
+    return all.toString();
+  }
+
+  private static SyncClient client(DeviceDatabase device, URI base, String token) {
+    return SyncClient.builder(device.store, base).bearerToken(token)
+        .retry(Duration.ofMillis(100), Duration.ofMillis(500)).build();
+  }
+
+  /** A transport that posts to {@code endpoint} with a bearer token, for the server's own sync path. */
+  private static Transport postingTo(URI endpoint, String token) {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    return request -> {
+      HttpResponse<byte[]> response;
+      try {
+        response = http.send(HttpRequest.newBuilder(endpoint)
+            .header("Content-Type", "application/cbor")
+            .header("Authorization", "Bearer " + token)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(), HttpResponse.BodyHandlers.ofByteArray());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      if (response.statusCode() != 200) {
+        throw new IOException("the server answered " + response.statusCode());
+      }
+      return response.body();
+    };
+  }
+
+  private static void await(Callable<Boolean> condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 s: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+}
