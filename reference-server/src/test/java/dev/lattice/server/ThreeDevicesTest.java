@@ -1,0 +1,94 @@
+package dev.lattice.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.lattice.sync.SyncClient;
+import dev.lattice.sync.SyncStatus;
+import dev.lattice.sync.session.SyncReport;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three devices of one encrypted space sync through a real server over loopback: two stay live and edit, the third is
+ * offline meanwhile and catches up in one round trip when it comes back; all three end with the same rows and roots.
+ */
+class ThreeDevicesTest {
+  @TempDir Path dir;
+  private final List<AutoCloseable> open = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = open.size() - 1; i >= 0; i--) {
+      open.get(i).close();
+    }
+  }
+
+  private <T extends AutoCloseable> T keep(T resource) {
+    open.add(resource);
+    return resource;
+  }
+
+  @Test
+  void anOfflineDeviceCatchesUpWithWhatTheOthersDidAndAllThreeAgree() throws Exception {
+    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir)));
+    Api api = new Api(server.uri());
+    Api.Space space = api.createSpace(TestServer.ADMIN);
+    Api.Device laptopId = api.join(space, "laptop");
+    Api.Device phoneId = api.pair(laptopId, "phone");
+    Api.Device tabletId = api.pair(phoneId, "tablet");
+    URI base = URI.create(server.uri() + "/spaces/" + space.id());
+    DeviceDatabase laptop = keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "our words"));
+    DeviceDatabase phone = keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "our words"));
+    DeviceDatabase tablet = keep(DeviceDatabase.encrypted(dir.resolve("tablet.db"), "our words"));
+    SyncClient laptopClient = keep(client(laptop, base, laptopId.token()));
+    SyncClient phoneClient = keep(client(phone, base, phoneId.token()));
+    SyncClient tabletClient = keep(client(tablet, base, tabletId.token()));
+
+    laptop.put("shared", "from the laptop");
+    laptopClient.syncNow(); // the laptop makes the space's key
+    tabletClient.syncNow(); // the tablet joins, then goes offline
+    phoneClient.syncNow();
+    laptopClient.start();
+    phoneClient.start();
+    await(() -> laptopClient.status().state() == SyncStatus.State.LIVE
+        && phoneClient.status().state() == SyncStatus.State.LIVE, "laptop and phone live");
+
+    for (int i = 0; i < 20; i++) {
+      laptop.put("laptop-" + i, "note " + i);
+      phone.put("phone-" + i, "note " + i);
+    }
+    phone.put("shared", "edited on the phone");
+    await(() -> laptop.rows().equals(phone.rows()) && laptop.rows().size() == 41, "laptop and phone agree");
+
+    SyncReport back = tabletClient.syncNow();
+
+    assertEquals(1, back.roundTrips(), "the welcome brought everything the tablet lacked");
+    assertEquals(laptop.rows(), tablet.rows());
+    assertEquals(laptop.store.root().count(), tablet.store.root().count());
+    assertEquals(java.util.HexFormat.of().formatHex(laptop.store.root().digest()),
+        java.util.HexFormat.of().formatHex(tablet.store.root().digest()), "the three devices hold the same state");
+  }
+
+  private static SyncClient client(DeviceDatabase device, URI base, String token) {
+    return SyncClient.builder(device.store, base).bearerToken(token)
+        .retry(Duration.ofMillis(100), Duration.ofMillis(500)).build();
+  }
+
+  private static void await(Callable<Boolean> condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.call()) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("not within 15 s: " + what);
+  }
+}
