@@ -42,14 +42,19 @@ import java.util.function.Consumer;
  *       peer's key before anything is applied and already carries the first batch the asker lacks.
  *   <li><b>Pull, then push.</b> Batches by version vector, each applied in one transaction; each batch advances the
  *       receiver's vector, so an interrupted sync resumes where it stopped and a re-delivered batch changes nothing.
- *   <li><b>Reconcile</b>, only if the roots still differ: descend both trees and exchange the differing rows whole,
- *       up to {@link SyncOptions#reconcileAttempts()} times; a reconciliation that moves nothing fails the session.
+ *   <li><b>Reconcile</b>, only if the roots still differ while the vectors agree: descend both trees and exchange
+ *       the differing rows whole, up to {@link SyncOptions#reconcileAttempts()} times; a reconciliation that moves
+ *       nothing fails the session. Roots that differ because someone wrote meanwhile (the vectors differ) are caught
+ *       up by a new hello instead, a few times at most: a busy peer leaves this side holding a state of it moments
+ *       old, which the next sync or the live phase completes.
  * </ol>
  *
  * One use per instance; not thread-safe.
  */
 public final class SyncSession {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** New hellos a sync says to a peer that keeps changing before it settles for a state moments old. */
+  private static final int MAX_CATCH_UPS = 3;
 
   private final SyncStore local;
   private final Transport transport;
@@ -114,20 +119,32 @@ public final class SyncSession {
     phase = SyncProgress.Phase.PULL;
     pull(welcome.changes());
     phase = SyncProgress.Phase.PUSH;
-    TreeRoot peerRoot = push(welcome.vector(), welcome.root());
+    Peer peer = push(welcome.vector(), welcome.root());
     phase = SyncProgress.Phase.RECONCILE;
-    while (!same(peerRoot, local.root())) {
+    for (int catchUps = 0; !same(peer.root(), local.root()); ) {
+      if (!Vectors.same(peer.vector(), local.vector())) {
+        // Someone wrote since the vectors were compared (other devices on a busy server, or this device's
+        // application): the vectors explain the difference, so catch up by vector, not by tree.
+        if (catchUps++ == MAX_CATCH_UPS) {
+          break; // a peer that keeps changing: this side holds all of a state of it that is moments old
+        }
+        Welcome again = expect(exchange(helloMessage()), Welcome.class);
+        pull(again.changes());
+        peer = push(again.vector(), again.root());
+        continue;
+      }
       if (reconciliations == options.reconcileAttempts()) {
         throw new SyncException("reconcile", "the replicas still differ after " + reconciliations
-            + " reconciliations (the peer may be changing faster than it can be reconciled): sync again later");
+            + " reconciliations, though their vectors agree: sync again later");
       }
       long movedBefore = cellsSent + cellsReceived;
-      peerRoot = reconcile();
+      peer = reconcile();
       reconciliations++;
-      if (cellsSent + cellsReceived == movedBefore && !same(peerRoot, local.root())) {
+      if (cellsSent + cellsReceived == movedBefore && !same(peer.root(), local.root())
+          && Vectors.same(peer.vector(), local.vector())) {
         throw new SyncException("reconcile", "a reconciliation found nothing to exchange, yet the trees still differ"
-            + " (this side " + local.root().count() + " cells, the peer " + peerRoot.count() + "): the peer's tree"
-            + " does not match its data; stopping rather than loop");
+            + " (this side " + local.root().count() + " cells, the peer " + peer.root().count() + "): the peer's"
+            + " tree does not match its data; stopping rather than loop");
       }
     }
     return new SyncReport(roundTrips, bytesSent, bytesReceived, payloadSent, payloadReceived, cellsSent,
@@ -197,7 +214,7 @@ public final class SyncSession {
    * Pushes what the peer lacks by vector; returns the peer's root afterwards. The next batch is read while the peer
    * applies this one.
    */
-  private TreeRoot push(List<VectorEntry> peerVector, TreeRoot peerRoot) throws SyncException {
+  private Peer push(List<VectorEntry> peerVector, TreeRoot peerRoot) throws SyncException {
     Changes batch = Batches.next(local, peerVector, options.batchCells(), options.maxMessageBytes());
     while (!batch.envelopes().isEmpty() || Vectors.gap(batch.covers(), peerVector) > 0) {
       // (an empty batch still tells the peer of versions it will never receive because they were superseded)
@@ -222,11 +239,14 @@ public final class SyncSession {
       batch = Vectors.gap(expected, peerVector) == 0 ? next
           : Batches.next(local, peerVector, options.batchCells(), options.maxMessageBytes());
     }
-    return peerRoot;
+    return new Peer(peerVector, peerRoot);
   }
 
+  /** What this side last heard of the peer's state. */
+  private record Peer(List<VectorEntry> vector, TreeRoot root) {}
+
   /** One tree reconciliation; returns the peer's root at its end. */
-  private TreeRoot reconcile() throws SyncException {
+  private Peer reconcile() throws SyncException {
     ReconcileView view = local.reconcileView();
     Reconciliation<?> session = Reconciliation.initiate(view.tree(), options.reconcile());
     FoundRows found = new FoundRows(view);
@@ -234,21 +254,21 @@ public final class SyncSession {
     RANDOM.nextBytes(id);
     try {
       byte[] next = session.firstMessage();
-      TreeRoot peerRoot;
+      Peer peer;
       while (true) {
         Reconciled reply = expect(exchange(new Reconcile(id, next)), Reconciled.class);
         byte[] answer = reply.message();
-        peerRoot = receiveFound(reply);
+        peer = receiveFound(reply);
         while (reply.more()) {
           reply = expect(exchange(new Reconcile(id, null)), Reconciled.class);
-          peerRoot = receiveFound(reply);
+          peer = receiveFound(reply);
         }
         next = answer == null ? null : session.receive(answer);
         found.collect(session);
-        TreeRoot afterPush = pushFound(found);
-        peerRoot = afterPush == null ? peerRoot : afterPush;
+        Peer afterPush = pushFound(found);
+        peer = afterPush == null ? peer : afterPush;
         if (next == null) {
-          return peerRoot;
+          return peer;
         }
       }
     } catch (ReconcileException e) {
@@ -256,18 +276,19 @@ public final class SyncSession {
     }
   }
 
-  private TreeRoot receiveFound(Reconciled reply) throws SyncException {
+  private Peer receiveFound(Reconciled reply) throws SyncException {
     receive(new Changes(reply.senderVector(), List.of(), reply.items(), false));
-    return reply.root();
+    return new Peer(reply.senderVector(), reply.root());
   }
 
-  /** Sends the rows found for the peer so far, with no vector promise; returns the peer's root after, or null. */
-  private TreeRoot pushFound(FoundRows found) throws SyncException {
-    TreeRoot root = null;
+  /** Sends the rows found for the peer so far, with no vector promise; returns the peer's state after, or null. */
+  private Peer pushFound(FoundRows found) throws SyncException {
+    Peer peer = null;
     for (List<Envelope> rows; !(rows = found.next(options.batchCells(), options.maxMessageBytes())).isEmpty(); ) {
-      root = send(new Changes(local.vector(), List.of(), rows, false)).root();
+      Ack ack = send(new Changes(local.vector(), List.of(), rows, false));
+      peer = new Peer(ack.vector(), ack.root());
     }
-    return root;
+    return peer;
   }
 
   private Ack send(Changes batch) throws SyncException {

@@ -12,6 +12,7 @@ import dev.lattice.driver.VersionVector;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.store.Encryption;
 import dev.lattice.sync.transport.InMemoryTransport;
+import dev.lattice.sync.transport.Transport;
 import dev.lattice.sync.wire.Failure;
 import dev.lattice.sync.wire.Hello;
 import dev.lattice.sync.wire.Message;
@@ -237,5 +238,27 @@ class SyncSessionTest {
     server.exec("INSERT INTO t VALUES ('huge', NULL, NULL, randomblob(2000000), NULL)");
     SyncException e = assertThrows(SyncException.class, () -> SyncSession.run(phone.store, phone.to(server), oneMiB));
     assertTrue(e.getMessage().contains("does not fit"), e.getMessage());
+  }
+
+  @Test
+  void aPeerThatKeepsChangingIsCaughtUpByVectorNotMistakenForADivergedTree() throws Exception {
+    Device server = device("server.db").exec("INSERT INTO t VALUES ('first', 1, NULL, NULL, 0)");
+    Device phone = device("phone.db").exec("INSERT INTO t VALUES ('mine', 1, NULL, NULL, 0)");
+    int[] writes = {0};
+    Transport busy = request -> { // other devices keep writing to the server while the phone syncs
+      try {
+        server.exec("INSERT INTO t VALUES (?, 1, NULL, NULL, 0)", "other-" + writes[0]++);
+      } catch (java.sql.SQLException e) {
+        throw new java.io.IOException(e);
+      }
+      return phone.to(server).exchange(request);
+    };
+
+    SyncReport report = SyncSession.run(phone.store, busy, SyncOptions.DEFAULTS);
+
+    assertEquals(0, report.reconciliations(), "the vectors explain the difference: " + report);
+    assertTrue(report.roundTrips() <= 2 + 3, "a few more hellos at most: " + report);
+    assertTrue(phone.rows().size() >= 2 + writes[0] - 1, "all but the very last write arrived: " + phone.rows());
+    assertTrue(server.rows().contains("mine|1|NULL|NULL|0"));
   }
 }
