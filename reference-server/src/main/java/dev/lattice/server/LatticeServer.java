@@ -3,12 +3,14 @@ package dev.lattice.server;
 import dev.lattice.server.accounts.Accounts;
 import dev.lattice.server.accounts.AdminToken;
 import dev.lattice.server.config.ConfigException;
+import dev.lattice.server.config.PostgresConfig;
 import dev.lattice.server.config.ServerConfig;
 import dev.lattice.server.http.HttpServer;
 import dev.lattice.server.ops.Health;
 import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.relay.RelayDatabase;
 import dev.lattice.server.relay.RelaySyncs;
+import dev.lattice.server.storage.Dialect;
 import dev.lattice.server.storage.ServerDatabase;
 import dev.lattice.server.storage.StorageException;
 import dev.lattice.sync.session.SyncOptions;
@@ -18,8 +20,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +38,16 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>It keeps accounts (spaces, devices, invites, pairing codes) in {@code server.db} under the data directory, serves
- * the sync protocol of each space from a {@link SpaceSyncs} (the relay's, or any other given to
- * {@link #start(ServerConfig, SpaceSyncs)}), and offers {@code /health}, {@code /metrics} and {@code /openapi.json}
- * to operators. From the command line: {@code java dev.lattice.server.LatticeServer --help}.
+ * <p>It keeps accounts (spaces, devices, invites, pairing codes) in {@code server.db} under the data directory, or in
+ * the PostgreSQL database of {@link ServerConfig#postgres()}, serves the sync protocol of each space from a
+ * {@link SpaceSyncs} (the relay's, or any other given to {@link #start(ServerConfig, SpaceSyncs)}), and offers
+ * {@code /health}, {@code /metrics} and {@code /openapi.json} to operators. From the command line:
+ * {@code java dev.lattice.server.LatticeServer --help}.
+ *
+ * <p>On PostgreSQL, any number of instances started with the same database serve the same spaces, behind a load
+ * balancer: every request is authenticated against the database, and the instances hear each other's commits and
+ * revocations (the database's {@link dev.lattice.server.storage.ClusterFeed}), so a change pushed to one reaches the
+ * devices live on the others, and a device revoked on one loses its connections on all.
  */
 public final class LatticeServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LatticeServer.class);
@@ -55,8 +66,8 @@ public final class LatticeServer implements AutoCloseable {
   }
 
   /**
-   * Opens the data directory (creating its database if needed) and starts serving; returns once connections are
-   * accepted. A generated admin token is printed to standard output, once, at the first start.
+   * Opens the server's database (creating or migrating its tables if needed) and starts serving; returns once
+   * connections are accepted. A generated admin token is printed to standard output, once, at the first start.
    *
    * @param syncs serves each space's protocol; the server owns it from here on and closes it in {@link #close()}
    *     (if this method throws, it stays the caller's)
@@ -71,16 +82,21 @@ public final class LatticeServer implements AutoCloseable {
   static LatticeServer start(ServerConfig config, SpaceSyncs syncs, PrintStream console) throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(syncs, "syncs");
-    ServerDatabase database = ServerDatabase.openSqlite(config.databaseFile());
+    return start(config, openDatabase(config), syncs, console);
+  }
+
+  /** Serves from {@code database}, which the server owns from here on: closed in close(), or if this throws. */
+  private static LatticeServer start(ServerConfig config, ServerDatabase database, SpaceSyncs syncs,
+      PrintStream console) throws IOException {
     Metrics metrics = null;
     try {
       Accounts accounts = Accounts.open(database, Clock.systemUTC(), config.inviteTtl(), config.pairingTtl());
       AdminToken adminToken = AdminToken.load(database, config.adminToken(), token -> showAdminToken(console, token));
       metrics = new Metrics();
-      HttpServer http = HttpServer.start(config, accounts, adminToken, syncs, metrics,
-          new Health(database::isReachable));
-      log.atInfo().addKeyValue("address", http.uri().toString())
-          .addKeyValue("dataDir", config.dataDir().toAbsolutePath().toString()).log("serving");
+      metrics.countChangesStored(syncs::changesStored);
+      HttpServer http = HttpServer.start(config, accounts, adminToken, syncs, metrics, health(database, syncs));
+      log.atInfo().addKeyValue("address", http.uri().toString()).addKeyValue("storage", storage(config))
+          .log("serving");
       return new LatticeServer(database, metrics, http, syncs);
     } catch (IOException | RuntimeException e) {
       if (metrics != null) {
@@ -89,6 +105,32 @@ public final class LatticeServer implements AutoCloseable {
       database.close();
       throw e;
     }
+  }
+
+  private static ServerDatabase openDatabase(ServerConfig config) {
+    PostgresConfig postgres = config.postgres();
+    return postgres == null
+        ? ServerDatabase.openSqlite(config.databaseFile())
+        : ServerDatabase.openPostgres(postgres.jdbcUrl(), postgres.user(), postgres.password());
+  }
+
+  /** Ready when the accounts and the spaces can be read, and (on a shared database) the other instances heard. */
+  private static Health health(ServerDatabase database, SpaceSyncs syncs) {
+    Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+    checks.put("storage", database::isReachable);
+    checks.put("relay", syncs::isReachable);
+    if (database.dialect() == Dialect.POSTGRES) {
+      // Deaf to the other instances, this one would serve stale trees and keep revoked devices' sockets open.
+      checks.put("feed", database.feed()::isListening);
+    }
+    return new Health(checks);
+  }
+
+  /** Where the data is, for people: the data directory, or the database (its password hidden). */
+  private static String storage(ServerConfig config) {
+    return config.postgres() == null
+        ? config.dataDir().toAbsolutePath().toString()
+        : "PostgreSQL " + config.postgres().redactedUrl();
   }
 
   private static void showAdminToken(PrintStream console, String token) {
@@ -110,9 +152,14 @@ public final class LatticeServer implements AutoCloseable {
     return http.port();
   }
 
-  /** The server's database: for tests that take the storage away. */
+  /** The server's database: for tests that take the storage away, or read it. */
   ServerDatabase database() {
     return database;
+  }
+
+  /** The space syncs: for tests that take their storage away. */
+  SpaceSyncs syncs() {
+    return syncs;
   }
 
   /**
@@ -139,21 +186,39 @@ public final class LatticeServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server as {@code lattice serve} does: every space kept by the relay, in {@code relay.db} beside the
-   * accounts' {@code server.db} in the data directory.
+   * Starts the server as {@code lattice serve} does: every space kept by the relay. On embedded SQLite, the relay has
+   * a database of its own, {@code relay.db} beside the accounts' {@code server.db} in the data directory (SQLite has
+   * one writer at a time: syncs then never wait for account changes). On PostgreSQL, the relay's tables live in the
+   * same database as the accounts, on one pool and one feed.
    *
    * @throws IOException if the address cannot be listened on ({@link java.net.BindException})
    * @throws SQLException if the relay's database cannot be opened
    * @throws StorageException if the accounts' database cannot be opened
    */
   public static LatticeServer startWithRelay(ServerConfig config) throws IOException, SQLException {
-    Files.createDirectories(config.dataDir());
-    RelaySyncs syncs = new RelaySyncs(RelayDatabase.openSqlite(config.dataDir().resolve("relay.db")),
-        SyncOptions.DEFAULTS);
+    if (config.postgres() == null) {
+      Files.createDirectories(config.dataDir());
+      RelaySyncs syncs = new RelaySyncs(RelayDatabase.openSqlite(config.dataDir().resolve("relay.db")),
+          SyncOptions.DEFAULTS);
+      try {
+        return start(config, syncs);
+      } catch (IOException | RuntimeException e) {
+        syncs.close();
+        throw e;
+      }
+    }
+    ServerDatabase database = openDatabase(config);
+    RelaySyncs syncs;
     try {
-      return start(config, syncs);
+      syncs = new RelaySyncs(RelayDatabase.in(database, Clock.systemUTC()), SyncOptions.DEFAULTS);
+    } catch (SQLException | RuntimeException e) {
+      database.close();
+      throw e;
+    }
+    try {
+      return start(config, database, syncs, System.out);
     } catch (IOException | RuntimeException e) {
-      syncs.close();
+      syncs.close(); // the database is closed already
       throw e;
     }
   }
@@ -182,8 +247,7 @@ public final class LatticeServer implements AutoCloseable {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "lattice-server-shutdown"));
-    System.out.println("Lattice server listening on " + server.uri() + ", data in "
-        + config.dataDir().toAbsolutePath());
+    System.out.println("Lattice server listening on " + server.uri() + ", data in " + storage(config));
     System.out.println("Create a space: curl -X POST -H \"Authorization: Bearer $LATTICE_ADMIN_TOKEN\" "
         + server.uri() + "/admin/spaces");
   }

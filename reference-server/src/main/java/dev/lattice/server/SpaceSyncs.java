@@ -8,6 +8,22 @@ public interface SpaceSyncs extends AutoCloseable {
   /** A new live handler for one device's WebSocket in the space (dev.lattice.sync.transport.LiveHandler). */
   dev.lattice.sync.transport.LiveHandler live(String spaceId, String deviceId);
 
+  /**
+   * Whether the storage the spaces are served from answers now, for {@code /health}; quick (a couple of seconds at
+   * most). Syncs without storage of their own are always reachable.
+   */
+  default boolean isReachable() {
+    return true;
+  }
+
+  /**
+   * How many changes (cells: row versions, column versions, counter contributions) these syncs stored since they
+   * started, for {@code /metrics}: a count, never their content.
+   */
+  default long changesStored() {
+    return 0;
+  }
+
   @Override
   void close();
 }

@@ -27,6 +27,11 @@ class AccountFlowTest {
   @TempDir Path dir;
   private TestServer server;
 
+  /** Where the server keeps its data; {@code Postgres...Test} runs these tests on PostgreSQL. */
+  TestStorage storage() {
+    return TestStorage.SQLITE;
+  }
+
   @AfterEach
   void stop() {
     if (server != null) {
@@ -36,7 +41,7 @@ class AccountFlowTest {
 
   @Test
   void theOperatorCreatesASpaceDevicesJoinPairListAndRevoke() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api api = server.api;
 
     // The operator creates a space: an id and a one-time invite.
@@ -117,7 +122,7 @@ class AccountFlowTest {
 
   @Test
   void aRevokedDevicesPairingCodesDieWithIt() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api api = server.api;
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Device laptop = api.join(space, "laptop");
@@ -133,7 +138,7 @@ class AccountFlowTest {
 
   @Test
   void theOperatorCanReplaceALostInvite() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api api = server.api;
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Reply renewed = api.post("/admin/spaces/" + space.id() + "/invite", TestServer.ADMIN, null);
@@ -148,7 +153,7 @@ class AccountFlowTest {
 
   @Test
   void aDeviceTokenOpensOnlyItsOwnSpace() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api api = server.api;
     Api.Device inA = api.join(api.createSpace(TestServer.ADMIN), "a");
     Api.Device inB = api.join(api.createSpace(TestServer.ADMIN), "b");

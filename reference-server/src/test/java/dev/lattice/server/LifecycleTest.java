@@ -5,13 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.server.config.ServerConfig;
 import dev.lattice.sync.transport.LiveChannel;
 import dev.lattice.sync.transport.LiveHandler;
 import dev.lattice.sync.transport.RequestHandler;
 import java.net.BindException;
 import java.net.ConnectException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -29,12 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
 class LifecycleTest {
   @TempDir Path dir;
 
+  /** Where the server keeps its data; {@code Postgres...Test} runs these tests on PostgreSQL. */
+  TestStorage storage() {
+    return TestStorage.SQLITE;
+  }
+
   @Test
   void aGeneratedAdminTokenIsShownOnceStoredAsAHashAndKeptAcrossRestarts() throws Exception {
+    ServerConfig config = TestServer.config(dir, storage()).withAdminToken(null);
     String token;
     try (LogCapture log = new LogCapture()) {
-      try (TestServer first = TestServer.start(TestServer.config(dir).withAdminToken(null),
-          new DeviceDatabaseSyncs(dir))) {
+      try (TestServer first = TestServer.start(config, new DeviceDatabaseSyncs(dir))) {
         Matcher shown = Pattern.compile("\\s{4}([A-Za-z0-9_-]{43})\\s").matcher(first.console());
         assertTrue(shown.find(), "the operator is shown the token: " + first.console());
         token = shown.group(1);
@@ -42,10 +46,9 @@ class LifecycleTest {
       }
       assertFalse(log.text().contains(token), "the admin token must not reach the log");
     }
-    assertFalse(allBytes(dir.resolve("data")).contains(token), "only the token's hash is stored");
+    assertFalse(storage().storedBytes(config).contains(token), "only the token's hash is stored");
 
-    try (TestServer again = TestServer.start(TestServer.config(dir).withAdminToken(null),
-        new DeviceDatabaseSyncs(dir))) {
+    try (TestServer again = TestServer.start(config, new DeviceDatabaseSyncs(dir))) {
       assertEquals("", again.console(), "shown once, at the first start only");
       assertEquals(201, again.api.post("/admin/spaces", token, null).status());
       assertEquals(401, again.api.post("/admin/spaces", TestServer.ADMIN, null).status());
@@ -90,7 +93,7 @@ class LifecycleTest {
         syncsClosed.set(true);
       }
     };
-    TestServer server = TestServer.start(TestServer.config(dir), slow);
+    TestServer server = TestServer.start(TestServer.config(dir, storage()), slow);
     Api.Device device = server.api.join(server.api.createSpace(TestServer.ADMIN), "laptop");
     LiveClient live = LiveClient.connect(server.uri(), device.space(), device.token());
 
@@ -116,21 +119,12 @@ class LifecycleTest {
   @Test
   void aTakenPortIsABindException() throws Exception {
     Path other = dir.resolve("other");
-    try (TestServer first = TestServer.start(dir); DeviceDatabaseSyncs syncs = new DeviceDatabaseSyncs(other)) {
+    try (TestServer first = TestServer.start(dir, storage());
+        DeviceDatabaseSyncs syncs = new DeviceDatabaseSyncs(other)) {
       BindException e = assertThrows(BindException.class, () -> LatticeServer.start(
           TestServer.config(other).withPort(first.server.port()), syncs));
       assertTrue(e.getMessage().contains(Integer.toString(first.server.port())), e.getMessage());
       assertFalse(syncs.closed, "a server that did not start leaves its syncs to the caller");
     }
-  }
-
-  private static String allBytes(Path dataDir) throws Exception {
-    StringBuilder all = new StringBuilder();
-    try (Stream<Path> files = Files.list(dataDir)) {
-      for (Path file : files.toList()) {
-        all.append(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1));
-      }
-    }
-    return all.toString();
   }
 }

@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +28,11 @@ class OperationsTest {
   @TempDir Path dir;
   private TestServer server;
 
+  /** Where the server keeps its data; {@code Postgres...Test} runs these tests on PostgreSQL. */
+  TestStorage storage() {
+    return TestStorage.SQLITE;
+  }
+
   @AfterEach
   void stop() {
     if (server != null) {
@@ -36,14 +42,19 @@ class OperationsTest {
 
   @Test
   void healthSaysOkWhileTheStorageAnswersAnd503Otherwise() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api.Reply ok = server.api.get("/health", null);
     assertEquals(200, ok.status());
-    assertEquals(Map.of("status", "ok", "storage", "ok"), Api.JSON.convertValue(ok.json(), Map.class));
+    Map<String, String> expected = new LinkedHashMap<>(Map.of("status", "ok", "storage", "ok", "relay", "ok"));
+    if (storage() == TestStorage.POSTGRES) {
+      expected.put("feed", "ok"); // it hears the other instances
+    }
+    assertEquals(expected, Api.JSON.convertValue(ok.json(), Map.class));
 
     server.server.database().close(); // the storage goes away under the running server
     Api.Reply down = server.api.get("/health", null);
     assertEquals(503, down.status());
+    assertEquals("unavailable", down.field("status"));
     assertEquals("unreachable", down.field("storage"));
     Api.Reply refused = server.api.post("/admin/spaces", TestServer.ADMIN, null);
     assertEquals(503, refused.status(), refused.body());
@@ -52,7 +63,7 @@ class OperationsTest {
 
   @Test
   void metricsCountRequestsByRouteAndStatusTimeSyncsAndCountLiveConnections() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api api = server.api;
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Device device = api.join(space, "laptop");
@@ -88,11 +99,42 @@ class OperationsTest {
   }
 
   @Test
+  void healthChecksTheRelaysStorageAndMetricsCountTheChangesItStored() throws Exception {
+    LatticeServer relayServer = LatticeServer.startWithRelay(TestServer.config(dir, storage()));
+    try (relayServer; DeviceDatabase laptop = DeviceDatabase.create(dir.resolve("laptop.db"))) {
+      Api api = new Api(relayServer.uri());
+      Api.Device device = api.join(api.createSpace(TestServer.ADMIN), "laptop");
+      assertTrue(api.get("/metrics", null).body().contains("lattice_changes_stored_total 0.0"));
+      laptop.put("a", "metrics-marker-51d0").put("b", "two");
+      HttpTransport toServer = new HttpTransport(URI.create(relayServer.uri() + "/spaces/" + device.space()),
+          HttpTransport.Options.defaults(), device.token());
+      SyncSession.run(laptop.store, toServer, SyncOptions.DEFAULTS);
+      SyncSession.run(laptop.store, toServer, SyncOptions.DEFAULTS); // nothing new: nothing more stored
+
+      String metrics = api.get("/metrics", null).body();
+      // Two rows of one column each: two row cells and two column cells.
+      assertTrue(metrics.contains("lattice_changes_stored_total 4.0"), metrics);
+      assertFalse(metrics.contains("metrics-marker-51d0"), "counts, never contents");
+      Api.Reply ok = api.get("/health", null);
+      assertEquals(200, ok.status(), ok.body());
+      assertEquals("ok", ok.field("relay"));
+
+      relayServer.syncs().close(); // the relay's storage goes away (on PostgreSQL its tables stay, but not its pool)
+      if (storage() == TestStorage.POSTGRES) {
+        relayServer.database().close(); // one pool serves both
+      }
+      Api.Reply down = api.get("/health", null);
+      assertEquals(503, down.status(), down.body());
+      assertEquals("unreachable", down.field("relay"));
+    }
+  }
+
+  @Test
   void logsAreOneJsonObjectALineAndHoldNoSecret() throws Exception {
     List<String> secrets = new ArrayList<>(List.of(TestServer.ADMIN));
     List<String> lines;
     try (LogCapture log = new LogCapture()) {
-      server = TestServer.start(dir);
+      server = TestServer.start(dir, storage());
       Api api = server.api;
       Api.Space space = api.createSpace(TestServer.ADMIN);
       Api.Device laptop = api.join(space, "laptop");
@@ -143,7 +185,7 @@ class OperationsTest {
 
   @Test
   void theOpenApiDocumentIsServed() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api.Reply reply = server.api.get("/openapi.json", null);
     assertEquals(200, reply.status());
     assertEquals("3.0.3", reply.field("openapi"));

@@ -28,6 +28,11 @@ class RefusalsTest {
   @TempDir Path dir;
   private TestServer server;
 
+  /** Where the server keeps its data; {@code Postgres...Test} runs these tests on PostgreSQL. */
+  TestStorage storage() {
+    return TestStorage.SQLITE;
+  }
+
   @AfterEach
   void stop() {
     if (server != null) {
@@ -45,7 +50,7 @@ class RefusalsTest {
 
   @Test
   void aMissingOrWrongTokenIs401AndTouchesNothing() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api api = server.api;
     Api.Device device = api.join(api.createSpace(TestServer.ADMIN), "laptop");
     String sync = "/spaces/" + device.space() + "/sync";
@@ -66,7 +71,7 @@ class RefusalsTest {
 
   @Test
   void anUnknownSpaceDeviceOrRouteIs404() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api api = server.api;
     Api.Device device = api.join(api.createSpace(TestServer.ADMIN), "laptop");
 
@@ -82,7 +87,7 @@ class RefusalsTest {
 
   @Test
   void anOversizedBodyIs413BeforeTheProtocolSeesIt() throws Exception {
-    server = TestServer.start(dir, c -> c.withMaxBodyBytes(2048));
+    server = TestServer.start(dir, storage(), c -> c.withMaxBodyBytes(2048));
     Api api = server.api;
     Api.Device device = api.join(api.createSpace(TestServer.ADMIN), "laptop");
 
@@ -99,7 +104,7 @@ class RefusalsTest {
 
   @Test
   void aBodyOfTheWrongTypeIs415AndABadOneIs400() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api api = server.api;
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Device device = api.join(space, "laptop");
@@ -128,7 +133,7 @@ class RefusalsTest {
 
   @Test
   void aDeviceOverItsRateIs429WithRetryAfterAndOthersAreNotSlowed() throws Exception {
-    server = TestServer.start(dir, c -> c.withDeviceRate(new RateLimit(0.01, 3)));
+    server = TestServer.start(dir, storage(), c -> c.withDeviceRate(new RateLimit(0.01, 3)));
     Api api = server.api;
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Device busy = api.join(space, "busy");
@@ -150,7 +155,7 @@ class RefusalsTest {
 
   @Test
   void anAddressGuessingSecretsIs429() throws Exception {
-    server = TestServer.start(dir, c -> c.withIpRate(new RateLimit(0.01, 4)));
+    server = TestServer.start(dir, storage(), c -> c.withIpRate(new RateLimit(0.01, 4)));
     Api api = server.api;
     Api.Space space = api.createSpace(TestServer.ADMIN); // 1 of 4
     String join = "/spaces/" + space.id() + "/devices/join";
@@ -166,7 +171,7 @@ class RefusalsTest {
 
   @Test
   void wrongPairingCodesUseUpTheSpacesCodes() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, storage());
     Api api = server.api;
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Device laptop = api.join(space, "laptop");
@@ -201,7 +206,7 @@ class RefusalsTest {
       @Override
       public void close() {}
     };
-    server = TestServer.start(TestServer.config(dir), failing);
+    server = TestServer.start(TestServer.config(dir, storage()), failing);
     Api api = server.api;
     Api.Device device = api.join(api.createSpace(TestServer.ADMIN), "laptop");
 

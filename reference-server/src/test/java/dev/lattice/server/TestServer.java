@@ -9,7 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.UnaryOperator;
 
-/** A real server on a free loopback port, its data in a test's directory, each space served by a device database. */
+/**
+ * A real server on a free loopback port, its accounts in a test's directory or a PostgreSQL database of its own, each
+ * space served by a device database.
+ */
 final class TestServer implements AutoCloseable {
   static final String ADMIN = "admin-token-for-tests-0123456789-abcdefghijklmnop";
 
@@ -32,12 +35,17 @@ final class TestServer implements AutoCloseable {
     return ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("data")).withAdminToken(ADMIN);
   }
 
-  static TestServer start(Path dir) throws IOException {
-    return start(dir, c -> c);
+  /** As {@link #config(Path)}, with the data in {@code storage} (on PostgreSQL, a new database each call). */
+  static ServerConfig config(Path dir, TestStorage storage) {
+    return storage.configure(config(dir));
   }
 
-  static TestServer start(Path dir, UnaryOperator<ServerConfig> tweak) throws IOException {
-    return start(tweak.apply(config(dir)), new DeviceDatabaseSyncs(dir));
+  static TestServer start(Path dir, TestStorage storage) throws IOException {
+    return start(dir, storage, c -> c);
+  }
+
+  static TestServer start(Path dir, TestStorage storage, UnaryOperator<ServerConfig> tweak) throws IOException {
+    return start(tweak.apply(config(dir, storage)), new DeviceDatabaseSyncs(dir));
   }
 
   static TestServer start(ServerConfig config, SpaceSyncs syncs) throws IOException {

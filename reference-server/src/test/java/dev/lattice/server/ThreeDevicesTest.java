@@ -23,6 +23,11 @@ class ThreeDevicesTest {
   @TempDir Path dir;
   private final List<AutoCloseable> open = new ArrayList<>();
 
+  /** Where the server keeps its data; {@code Postgres...Test} runs these tests on PostgreSQL. */
+  TestStorage storage() {
+    return TestStorage.SQLITE;
+  }
+
   @AfterEach
   void closeAll() throws Exception {
     for (int i = open.size() - 1; i >= 0; i--) {
@@ -37,7 +42,7 @@ class ThreeDevicesTest {
 
   @Test
   void anOfflineDeviceCatchesUpWithWhatTheOthersDidAndAllThreeAgree() throws Exception {
-    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir)));
+    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())));
     Api api = new Api(server.uri());
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Device laptopId = api.join(space, "laptop");

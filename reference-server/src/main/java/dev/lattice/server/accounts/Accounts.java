@@ -1,6 +1,7 @@
 package dev.lattice.server.accounts;
 
 import dev.lattice.server.accounts.AccountException.Reason;
+import dev.lattice.server.storage.ClusterFeed;
 import dev.lattice.server.storage.ServerDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -10,6 +11,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Spaces and their devices: who may sync which space.
@@ -22,9 +26,16 @@ import java.util.Objects;
  * A refused request changes nothing, with one deliberate exception: a wrong pairing code counts against the space's
  * codes, so that guessing one is hopeless (at most {@value #MAX_PAIRING_FAILURES} guesses for 40 bits).
  *
- * <p>Thread-safe: every operation is one transaction of the server database.
+ * <p>Thread-safe: every operation is one transaction of the server database. Several server instances may share
+ * the database (PostgreSQL): a transaction that changes a space's invite, codes or devices first locks the space
+ * ({@link SpacesTable#lock}), so that an invite or code is used once and every wrong guess is counted, whichever
+ * instances the requests reach. A revocation is heard by every instance ({@link #onRevoked}).
  */
 public final class Accounts {
+  private static final Logger log = LoggerFactory.getLogger(Accounts.class);
+  /** The cluster feed's topic for revocations; the text is {@code "<space id> <device id>"}. */
+  static final String REVOKED_TOPIC = "revoked";
+
   /** Wrong guesses a space's pairing codes survive. */
   static final int MAX_PAIRING_FAILURES = 5;
   /** Usable pairing codes a space may have at once; making another drops the oldest. */
@@ -36,6 +47,7 @@ public final class Accounts {
   static final int CODE_LENGTH = 8;
 
   private final ServerDatabase db;
+  private final List<RevocationListener> revocationListeners = new CopyOnWriteArrayList<>();
   private final Clock clock;
   private final Duration inviteTtl;
   private final Duration pairingTtl;
@@ -48,16 +60,17 @@ public final class Accounts {
   }
 
   /**
-   * Accounts kept in {@code db}, creating their tables if needed.
+   * Accounts kept in {@code db}, creating or migrating their tables if needed.
    *
    * @param clock tells when invites and pairing codes expire
    * @param inviteTtl how long an invite stays usable
    * @param pairingTtl how long a pairing code stays usable
+   * @throws dev.lattice.server.storage.StorageException if the database fails, or a newer server made it
    */
   public static Accounts open(ServerDatabase db, Clock clock, Duration inviteTtl, Duration pairingTtl) {
     Objects.requireNonNull(db, "db");
     db.write(c -> {
-      AccountsSchema.create(c);
+      AccountsSchema.migrate(c, db.dialect());
       return null;
     });
     return new Accounts(db, Objects.requireNonNull(clock, "clock"), Objects.requireNonNull(inviteTtl, "inviteTtl"),
@@ -77,7 +90,7 @@ public final class Accounts {
   /** A new invite for an existing space, replacing the pending one: for an operator whose invite was lost. */
   public Invite renewInvite(String spaceId) {
     return db.write(c -> {
-      requireSpace(c, spaceId);
+      lockSpace(c, spaceId);
       return newInvite(c, spaceId);
     });
   }
@@ -96,7 +109,7 @@ public final class Accounts {
     Objects.requireNonNull(invite, "invite");
     String name = checkName(deviceName, "device name");
     return db.write(c -> {
-      requireSpace(c, spaceId);
+      lockSpace(c, spaceId); // two instances given the same invite at once: the second waits, then finds it gone
       InvitesTable.Row row = InvitesTable.find(c, spaceId);
       if (row == null || !Secrets.matches(row.tokenHash(), invite) || row.expiresAtMillis() <= now()) {
         throw new AccountException(Reason.BAD_INVITE,
@@ -118,7 +131,8 @@ public final class Accounts {
     String name = checkName(deviceName, "device name");
     String typed = code.replaceAll("[\\s-]", "").toUpperCase(Locale.ROOT);
     DeviceCredentials joined = db.write(c -> {
-      requireSpace(c, spaceId);
+      // Guesses at a space's codes take turns, on every instance: each one sees the failures counted before it.
+      lockSpace(c, spaceId);
       PairingCodesTable.deleteSpent(c, spaceId, now(), MAX_PAIRING_FAILURES);
       // Compare with every usable code (a handful at most) rather than look one up by its hash: see Secrets.
       byte[] match = null;
@@ -142,12 +156,22 @@ public final class Accounts {
     return joined;
   }
 
-  /** A new pairing code, asked for by {@code by}, a device of the space (authenticated by the caller). */
+  /**
+   * A new pairing code, asked for by {@code by}, a device of the space (authenticated by the caller).
+   *
+   * @throws AccountException {@code REVOKED} if the device was revoked since it was authenticated: a revocation
+   *     voids the device's codes, and must void this one too
+   */
   public PairingCode createPairingCode(DeviceIdentity by) {
     String code = Secrets.randomSymbols(CODE_ALPHABET, CODE_LENGTH);
     long now = now();
     long expires = now + pairingTtl.toMillis();
     db.write(c -> {
+      lockSpace(c, by.spaceId());
+      DevicesTable.Row maker = DevicesTable.find(c, by.spaceId(), by.deviceId());
+      if (maker == null || maker.revokedAtMillis() != null) {
+        throw new AccountException(Reason.REVOKED, "this device was revoked from the space; it must join again");
+      }
       PairingCodesTable.deleteSpent(c, by.spaceId(), now, MAX_PAIRING_FAILURES);
       PairingCodesTable.insert(c, by.spaceId(), Secrets.hash(code), by.deviceId(), now, expires);
       PairingCodesTable.keepNewest(c, by.spaceId(), MAX_PAIRING_CODES);
@@ -201,17 +225,20 @@ public final class Accounts {
   }
 
   /**
-   * Revokes a device: its token is refused from now on, and the pairing codes it made are void. The caller closes
-   * its live connections.
+   * Revokes a device: its token is refused from now on, and the pairing codes it made are void. Every
+   * {@link #onRevoked} listener hears of it, on this instance and on the others sharing the database, so that its
+   * live connections are closed wherever they are.
    *
    * @return true if it was active, false if it was already revoked
    * @throws AccountException {@code UNKNOWN_SPACE}, {@code UNKNOWN_DEVICE}
    */
   public boolean revoke(String spaceId, String deviceId) {
-    return db.write(c -> {
-      requireSpace(c, spaceId);
+    boolean revoked = db.write(c -> {
+      lockSpace(c, spaceId);
       if (DevicesTable.revoke(c, spaceId, deviceId, now())) {
         PairingCodesTable.deleteMadeBy(c, spaceId, deviceId);
+        // Inside the transaction: the other instances hear of it when, and only if, it commits.
+        db.feed().announce(c, REVOKED_TOPIC, spaceId + " " + deviceId);
         return true;
       }
       if (DevicesTable.find(c, spaceId, deviceId) == null) {
@@ -219,6 +246,47 @@ public final class Accounts {
       }
       return false;
     });
+    if (revoked) {
+      DeviceIdentity device = new DeviceIdentity(spaceId, deviceId);
+      for (RevocationListener listener : revocationListeners) {
+        try {
+          listener.revoked(device);
+        } catch (RuntimeException e) { // the revocation stands: it is committed, and refused at every request
+          log.warn("a revocation listener failed", e);
+        }
+      }
+    }
+    return revoked;
+  }
+
+  /**
+   * Calls {@code listener} whenever a device is revoked, here or (on a shared database) by another instance, until
+   * the returned subscription is closed. Revocations made here are told before {@link #revoke} returns; the others'
+   * within moments of their commit, on the cluster feed's thread.
+   */
+  public ClusterFeed.Subscription onRevoked(RevocationListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    revocationListeners.add(listener);
+    ClusterFeed.Subscription elsewhere = db.feed().subscribe(REVOKED_TOPIC, new ClusterFeed.Listener() {
+      @Override
+      public void heard(String text) {
+        int blank = text.indexOf(' ');
+        if (blank <= 0 || blank == text.length() - 1) {
+          log.warn("ignoring a malformed revocation notice from another instance");
+          return;
+        }
+        listener.revoked(new DeviceIdentity(text.substring(0, blank), text.substring(blank + 1)));
+      }
+
+      @Override
+      public void mayHaveMissed() {
+        listener.mayHaveMissed();
+      }
+    });
+    return () -> {
+      revocationListeners.remove(listener);
+      elsewhere.close();
+    };
   }
 
   private Invite newInvite(Connection c, String spaceId) throws SQLException {
@@ -237,8 +305,19 @@ public final class Accounts {
 
   private static void requireSpace(Connection c, String spaceId) throws SQLException {
     if (spaceId == null || !SpacesTable.exists(c, spaceId)) {
-      throw new AccountException(Reason.UNKNOWN_SPACE, "there is no space " + spaceId + " on this server");
+      throw unknownSpace(spaceId);
     }
+  }
+
+  /** As {@link #requireSpace}, and holds the space until the transaction ends (see {@link SpacesTable#lock}). */
+  private void lockSpace(Connection c, String spaceId) throws SQLException {
+    if (spaceId == null || !SpacesTable.lock(c, db.dialect(), spaceId)) {
+      throw unknownSpace(spaceId);
+    }
+  }
+
+  private static AccountException unknownSpace(String spaceId) {
+    return new AccountException(Reason.UNKNOWN_SPACE, "there is no space " + spaceId + " on this server");
   }
 
   /** The name stripped, or null if absent or blank. */

@@ -20,6 +20,9 @@ public final class AdminToken {
   /**
    * The admin token: {@code configured} if given; otherwise the one generated at an earlier start; otherwise a new
    * one, stored as a hash and passed once to {@code announce} to show the operator (it cannot be shown again).
+   * Instances starting together on one database agree on one generated token: only the first to store it shows it.
+   *
+   * @param db a database whose tables {@link Accounts#open} made
    */
   public static AdminToken load(ServerDatabase db, String configured, Consumer<String> announce) {
     Objects.requireNonNull(announce, "announce");
@@ -28,15 +31,16 @@ public final class AdminToken {
     }
     String[] generated = new String[1];
     byte[] hash = db.write(c -> {
-      SettingsTable.create(c);
       byte[] stored = SettingsTable.get(c, SETTING);
       if (stored != null) {
         return stored;
       }
-      generated[0] = Secrets.newToken();
-      byte[] made = Secrets.hash(generated[0]);
-      SettingsTable.put(c, SETTING, made);
-      return made;
+      String token = Secrets.newToken();
+      if (!SettingsTable.putIfAbsent(c, SETTING, Secrets.hash(token))) {
+        return SettingsTable.get(c, SETTING); // another instance stored one in between: that one holds
+      }
+      generated[0] = token;
+      return Secrets.hash(token);
     });
     if (generated[0] != null) {
       announce.accept(generated[0]); // only once stored: a token shown but lost in a rollback would not work

@@ -1,5 +1,6 @@
 package dev.lattice.server.accounts;
 
+import dev.lattice.server.storage.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,14 +17,14 @@ final class DevicesTable {
 
   private DevicesTable() {}
 
-  static void create(Connection c) throws SQLException {
+  static void create(Connection c, Dialect dialect) throws SQLException {
     try (Statement s = c.createStatement()) {
       // Keyed by space first: listing a space's devices reads one range of the key.
       s.execute("CREATE TABLE IF NOT EXISTS devices ("
           + "space_id TEXT NOT NULL REFERENCES spaces (id), "
           + "id TEXT NOT NULL, "
           + "name TEXT, "
-          + "token_hash BLOB NOT NULL, "
+          + "token_hash " + dialect.blob() + " NOT NULL, "
           + "joined_at BIGINT NOT NULL, "
           + "revoked_at BIGINT, "
           + "PRIMARY KEY (space_id, id))");

@@ -1,5 +1,6 @@
 package dev.lattice.server.accounts;
 
+import dev.lattice.server.storage.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,11 +14,11 @@ final class InvitesTable {
 
   private InvitesTable() {}
 
-  static void create(Connection c) throws SQLException {
+  static void create(Connection c, Dialect dialect) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS invites ("
           + "space_id TEXT PRIMARY KEY NOT NULL REFERENCES spaces (id), "
-          + "token_hash BLOB NOT NULL, "
+          + "token_hash " + dialect.blob() + " NOT NULL, "
           + "expires_at BIGINT NOT NULL)");
     }
   }

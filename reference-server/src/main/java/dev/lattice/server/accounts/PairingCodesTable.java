@@ -1,5 +1,6 @@
 package dev.lattice.server.accounts;
 
+import dev.lattice.server.storage.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,11 +19,11 @@ final class PairingCodesTable {
 
   private PairingCodesTable() {}
 
-  static void create(Connection c) throws SQLException {
+  static void create(Connection c, Dialect dialect) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS pairing_codes ("
           + "space_id TEXT NOT NULL REFERENCES spaces (id), "
-          + "code_hash BLOB NOT NULL, "
+          + "code_hash " + dialect.blob() + " NOT NULL, "
           + "created_by TEXT NOT NULL, "
           + "created_at BIGINT NOT NULL, "
           + "expires_at BIGINT NOT NULL, "

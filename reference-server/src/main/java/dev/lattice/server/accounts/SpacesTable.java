@@ -1,5 +1,6 @@
 package dev.lattice.server.accounts;
 
+import dev.lattice.server.storage.Dialect;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +11,7 @@ import java.sql.Statement;
 final class SpacesTable {
   private SpacesTable() {}
 
-  static void create(Connection c) throws SQLException {
+  static void create(Connection c, Dialect dialect) throws SQLException {
     try (Statement s = c.createStatement()) {
       s.execute("CREATE TABLE IF NOT EXISTS spaces ("
           + "id TEXT PRIMARY KEY NOT NULL, "
@@ -30,6 +31,21 @@ final class SpacesTable {
 
   static boolean exists(Connection c, String id) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM spaces WHERE id = ?")) {
+      p.setString(1, id);
+      try (ResultSet r = p.executeQuery()) {
+        return r.next();
+      }
+    }
+  }
+
+  /**
+   * Inside a write transaction: whether the space exists, and if so, holds it until the transaction ends, so that no
+   * other transaction changes the space's invite, codes or devices meanwhile, on any instance. PostgreSQL locks the
+   * space's row; SQLite's write transaction already excludes every other writer.
+   */
+  static boolean lock(Connection c, Dialect dialect, String id) throws SQLException {
+    String sql = "SELECT 1 FROM spaces WHERE id = ?" + (dialect == Dialect.POSTGRES ? " FOR UPDATE" : "");
+    try (PreparedStatement p = c.prepareStatement(sql)) {
       p.setString(1, id);
       try (ResultSet r = p.executeQuery()) {
         return r.next();

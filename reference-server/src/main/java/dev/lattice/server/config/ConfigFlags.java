@@ -3,6 +3,7 @@ package dev.lattice.server.config;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,8 +34,8 @@ final class ConfigFlags {
           ServerConfig::withHost),
       new Flag("port", "<port>", "port to listen on, 0 for any free one (default " + ServerConfig.DEFAULT_PORT + ")",
           (c, v) -> c.withPort(integer(v))),
-      new Flag("data-dir", "<dir>", "where the server keeps its database (default ./lattice-data)",
-          (c, v) -> c.withDataDir(path(v))),
+      new Flag("data-dir", "<dir>", "where the server keeps its databases, unless on PostgreSQL (default"
+          + " ./lattice-data)", (c, v) -> c.withDataDir(path(v))),
       new Flag("admin-token", "<token>", "the operator's bearer token, at least " + ServerConfig.MIN_ADMIN_TOKEN_CHARS
           + " characters; prefer the variable, flags show in ps (default: generated at first start, printed once)",
           ServerConfig::withAdminToken),
@@ -55,17 +56,31 @@ final class ConfigFlags {
       new Flag("live-idle-timeout", "<duration>", "how long a live connection may be silent (default 1m)",
           (c, v) -> c.withLiveIdleTimeout(duration(v))),
       new Flag("stop-timeout", "<duration>", "how long stopping waits for requests in progress (default 10s)",
-          (c, v) -> c.withStopTimeout(duration(v))));
+          (c, v) -> c.withStopTimeout(duration(v))),
+      new Flag("postgres", "<jdbc url>", "keep the data in this PostgreSQL database, not the data directory; any"
+          + " number of instances may share it (e.g. jdbc:postgresql://db:5432/lattice)",
+          (c, v) -> c.withPostgres(PostgresConfig.of(v))),
+      new Flag("postgres-user", "<role>", "the role to connect to PostgreSQL as (default: from the URL)",
+          (c, v) -> c.withPostgres(postgres(c).withUser(v))),
+      new Flag("postgres-password", "<password>", "its password; prefer the variable, flags show in ps (default:"
+          + " from the URL)", (c, v) -> c.withPostgres(postgres(c).withPassword(v))));
+
+  /** A flag's value and where it came from, for messages. */
+  private record Setting(String value, String source) {}
 
   private ConfigFlags() {}
 
-  /** {@code base} changed by the variables in {@code env}, then by the flags in {@code args}. */
+  /**
+   * {@code base} changed by the variables in {@code env} and the flags in {@code args}; a flag wins over its variable.
+   * Values are applied in the order of the table, whatever order they were given in, so that a flag may build on one
+   * listed before it ({@code --postgres-user} on {@code --postgres}).
+   */
   static ServerConfig apply(ServerConfig base, List<String> args, Map<String, String> env) throws ConfigException {
-    ServerConfig config = base;
+    Map<Flag, Setting> chosen = new HashMap<>();
     for (Flag flag : FLAGS) {
       String value = env.get(flag.env());
       if (value != null) {
-        config = set(config, flag, value, flag.env());
+        chosen.put(flag, new Setting(value, flag.env()));
       }
     }
     for (int i = 0; i < args.size(); i++) {
@@ -85,7 +100,14 @@ final class ConfigFlags {
       } else {
         throw new ConfigException("flag --" + name + " needs a value: --" + name + " " + flag.value());
       }
-      config = set(config, flag, value, "--" + name);
+      chosen.put(flag, new Setting(value, "--" + name));
+    }
+    ServerConfig config = base;
+    for (Flag flag : FLAGS) {
+      Setting setting = chosen.get(flag);
+      if (setting != null) {
+        config = set(config, flag, setting.value(), setting.source());
+      }
     }
     return config;
   }
@@ -95,7 +117,7 @@ final class ConfigFlags {
     try {
       return flag.setter().apply(config, value.strip());
     } catch (IllegalArgumentException e) {
-      // The message names the flag, never the value: it may be the admin token.
+      // The message names the flag, never the value: it may be the admin token or a password.
       throw new ConfigException(source + " takes " + flag.value() + ": " + e.getMessage());
     }
   }
@@ -110,7 +132,19 @@ final class ConfigFlags {
     }
     text.append(String.format(Locale.ROOT, "  --%-32s %s%n", "help", "print this text"));
     text.append("\nDurations are a number and a unit: 500ms, 30s, 10m, 2h, 7d.\n");
+    text.append("\nStorage: embedded SQLite under the data directory by default, for one instance. With --postgres,"
+        + " the accounts\nand every space's changes live in that database (tables created or migrated at start), and"
+        + " any number of\ninstances started with the same --postgres serve the same spaces behind a load balancer:"
+        + " they hear each\nother's changes and revocations through LISTEN/NOTIFY.\n");
     return text.toString();
+  }
+
+  /** The PostgreSQL database already configured: a user or password alone means nothing. */
+  private static PostgresConfig postgres(ServerConfig config) {
+    if (config.postgres() == null) {
+      throw new IllegalArgumentException("set the database too: --postgres <jdbc url> (LATTICE_POSTGRES)");
+    }
+    return config.postgres();
   }
 
   private static int integer(String value) {

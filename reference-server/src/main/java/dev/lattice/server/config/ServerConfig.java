@@ -13,7 +13,8 @@ import java.util.Objects;
  *
  * @param host the address to listen on; the default, {@code 127.0.0.1}, serves this machine only
  * @param port the port, or 0 for any free one
- * @param dataDir where the server keeps its database ({@code server.db}), created if missing
+ * @param dataDir where the server keeps its databases ({@code server.db}, {@code relay.db}) unless on PostgreSQL,
+ *     created if missing
  * @param adminToken the operator's bearer token, or null to use the one generated at first start
  * @param maxBodyBytes the largest sync request body and live message accepted
  * @param deviceRate requests each device may make
@@ -22,6 +23,8 @@ import java.util.Objects;
  * @param pairingTtl how long a pairing code stays usable
  * @param liveIdleTimeout how long a live connection may be silent; the server pings at half this interval
  * @param stopTimeout how long stopping waits for requests in progress
+ * @param postgres the PostgreSQL database that holds the accounts and the relay, shared by any number of instances;
+ *     null to keep both in embedded SQLite under {@code dataDir}
  */
 public record ServerConfig(
     String host,
@@ -34,7 +37,8 @@ public record ServerConfig(
     Duration inviteTtl,
     Duration pairingTtl,
     Duration liveIdleTimeout,
-    Duration stopTimeout) {
+    Duration stopTimeout,
+    PostgresConfig postgres) {
 
   /** The port a server listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 7420;
@@ -71,11 +75,14 @@ public record ServerConfig(
     requirePositive(stopTimeout, "stopTimeout");
   }
 
-  /** Loopback on {@value #DEFAULT_PORT}, data in {@code ./lattice-data}, a generated admin token, default limits. */
+  /**
+   * Loopback on {@value #DEFAULT_PORT}, data in embedded SQLite under {@code ./lattice-data}, a generated admin token,
+   * default limits.
+   */
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("lattice-data"), null, DEFAULT_MAX_BODY_BYTES,
         new RateLimit(20, 100), new RateLimit(2, 20), Duration.ofDays(7), Duration.ofMinutes(10),
-        Duration.ofMinutes(1), Duration.ofSeconds(10));
+        Duration.ofMinutes(1), Duration.ofSeconds(10), null);
   }
 
   /**
@@ -99,73 +106,79 @@ public record ServerConfig(
     return ConfigFlags.usage();
   }
 
-  /** The database file under {@link #dataDir()}. */
+  /** The accounts' database file under {@link #dataDir()}, when not on PostgreSQL. */
   public Path databaseFile() {
     return dataDir.resolve("server.db");
   }
 
   public ServerConfig withHost(String host) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withPort(int port) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withDataDir(Path dataDir) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withAdminToken(String adminToken) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withDeviceRate(RateLimit deviceRate) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withIpRate(RateLimit ipRate) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withInviteTtl(Duration inviteTtl) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withPairingTtl(Duration pairingTtl) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withLiveIdleTimeout(Duration liveIdleTimeout) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
   public ServerConfig withStopTimeout(Duration stopTimeout) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout);
+        liveIdleTimeout, stopTimeout, postgres);
   }
 
-  /** Everything but the admin token, which must not reach a log. */
+  /** The same, with its data in {@code postgres} (null: embedded SQLite under the data directory). */
+  public ServerConfig withPostgres(PostgresConfig postgres) {
+    return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
+        liveIdleTimeout, stopTimeout, postgres);
+  }
+
+  /** Everything but the admin token and the database password, which must not reach a log. */
   @Override
   public String toString() {
     return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", adminToken="
         + (adminToken == null ? "generated" : "configured") + ", maxBodyBytes=" + maxBodyBytes + ", deviceRate="
         + deviceRate + ", ipRate=" + ipRate + ", inviteTtl=" + inviteTtl + ", pairingTtl=" + pairingTtl
-        + ", liveIdleTimeout=" + liveIdleTimeout + ", stopTimeout=" + stopTimeout + "]";
+        + ", liveIdleTimeout=" + liveIdleTimeout + ", stopTimeout=" + stopTimeout + ", postgres=" + postgres + "]";
   }
 
   private static void requirePositive(Duration duration, String name) {

@@ -45,12 +45,10 @@ final class AccountRoutes {
 
   private final Accounts accounts;
   private final Authenticator auth;
-  private final LiveConnections live;
 
-  AccountRoutes(Accounts accounts, Authenticator auth, LiveConnections live) {
+  AccountRoutes(Accounts accounts, Authenticator auth) {
     this.accounts = accounts;
     this.auth = auth;
-    this.live = live;
   }
 
   void mount(JavalinDefaultRouting router) {
@@ -109,9 +107,8 @@ final class AccountRoutes {
     DeviceIdentity by = auth.deviceOrAdmin(ctx);
     String space = ctx.pathParam("space");
     String target = ctx.pathParam("device");
+    // Refused at once: its open connections are closed too, here and on every other instance (RevokedDevices).
     if (accounts.revoke(space, target)) {
-      // Refused at once: its open connections too, not only its next request.
-      live.close(new DeviceIdentity(space, target), LiveConnections.POLICY_VIOLATION, "device revoked");
       log.atInfo().addKeyValue("space", space).addKeyValue("device", target)
           .addKeyValue("by", by == null ? "admin" : by.deviceId()).log("device revoked");
     }

@@ -7,6 +7,7 @@ import dev.lattice.server.config.ServerConfig;
 import dev.lattice.server.ops.Health;
 import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.ops.RequestLog;
+import dev.lattice.server.storage.ClusterFeed;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinBindException;
@@ -31,13 +32,16 @@ public final class HttpServer implements AutoCloseable {
   private final Javalin app;
   private final LiveConnections connections;
   private final LiveRoute live;
+  private final ClusterFeed.Subscription revocations;
   private final URI uri;
   private boolean closed;
 
-  private HttpServer(Javalin app, LiveConnections connections, LiveRoute live, URI uri) {
+  private HttpServer(Javalin app, LiveConnections connections, LiveRoute live,
+      ClusterFeed.Subscription revocations, URI uri) {
     this.app = app;
     this.connections = connections;
     this.live = live;
+    this.revocations = revocations;
     this.uri = uri;
   }
 
@@ -53,7 +57,7 @@ public final class HttpServer implements AutoCloseable {
     Authenticator auth = new Authenticator(accounts, adminToken,
         new RateLimiter(config.deviceRate(), System::nanoTime), new RateLimiter(config.ipRate(), System::nanoTime));
     LiveConnections connections = new LiveConnections(config.liveIdleTimeout().dividedBy(2));
-    AccountRoutes accountRoutes = new AccountRoutes(accounts, auth, connections);
+    AccountRoutes accountRoutes = new AccountRoutes(accounts, auth);
     SyncRoute sync = new SyncRoute(auth, syncs, metrics, config.maxBodyBytes());
     LiveRoute live = new LiveRoute(auth, accounts, syncs, connections, metrics, requestLog);
     OpsRoutes ops = new OpsRoutes(health, metrics);
@@ -86,9 +90,11 @@ public final class HttpServer implements AutoCloseable {
         live.mount(router);
       });
     });
+    ClusterFeed.Subscription revocations = accounts.onRevoked(new RevokedDevices(accounts, connections));
     try {
       app.start(config.host(), config.port());
     } catch (Exception e) { // Javalin is Kotlin: checked exceptions may come through undeclared
+      revocations.close();
       app.stop();
       live.stopped();
       String address = config.host() + ":" + config.port();
@@ -101,7 +107,7 @@ public final class HttpServer implements AutoCloseable {
     }
     shutDownGracefully(app.jettyServer().server(), config.stopTimeout());
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-    return new HttpServer(app, connections, live, URI.create("http://" + host + ":" + app.port()));
+    return new HttpServer(app, connections, live, revocations, URI.create("http://" + host + ":" + app.port()));
   }
 
   /**
@@ -139,6 +145,7 @@ public final class HttpServer implements AutoCloseable {
       return;
     }
     closed = true;
+    revocations.close();
     connections.closeAll(LiveConnections.GOING_AWAY, "server shutting down");
     app.stop();
     live.stopped();

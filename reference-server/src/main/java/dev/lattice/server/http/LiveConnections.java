@@ -3,15 +3,18 @@ package dev.lattice.server.http;
 import dev.lattice.server.accounts.DeviceIdentity;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
  * The open live connections, by Javalin's session id, with the device on each: so that revoking a device closes its
- * connections, and stopping the server closes them all. Pings every connection while it is open.
+ * connections ({@link RevokedDevices}), and stopping the server closes them all. Pings every connection while it is
+ * open.
  */
 final class LiveConnections {
   /** WebSocket close codes (RFC 6455 section 7.4.1). */
@@ -50,6 +53,15 @@ final class LiveConnections {
       connection.pings().cancel(false);
     }
     return connection;
+  }
+
+  /** The devices with a connection open now. */
+  Set<DeviceIdentity> devices() {
+    Set<DeviceIdentity> devices = new HashSet<>();
+    for (Connection connection : open.values()) {
+      devices.add(connection.device());
+    }
+    return devices;
   }
 
   /** Closes every connection of {@code device}; their handlers get {@code onClose} before this returns. */

@@ -94,7 +94,7 @@ final class LiveRoute {
     // Revoked between the upgrade and now? Its revocation may have looked for its connections before this one was
     // added: look again, now that a revocation from here on will find it.
     if (!stillActive(device)) {
-      channel.close(LiveConnections.POLICY_VIOLATION, "device revoked");
+      channel.close(LiveConnections.POLICY_VIOLATION, RevokedDevices.REASON);
       return;
     }
     channel.callbacks().opened();

@@ -7,6 +7,8 @@ import io.javalin.router.JavalinDefaultRouting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What operators and their tools read: {@code /health} for load balancers, {@code /metrics} for Prometheus, and
@@ -17,8 +19,6 @@ final class OpsRoutes {
   private static final String OPENAPI_RESOURCE = "openapi.json";
   /** Prometheus's text exposition format. */
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-
-  record HealthReply(String status, String storage) {}
 
   private final Health health;
   private final Metrics metrics;
@@ -36,9 +36,13 @@ final class OpsRoutes {
     router.get(Routes.OPENAPI, ctx -> ctx.contentType(Bodies.JSON).result(openApi));
   }
 
+  /** {@code {"status": "ok", "storage": "ok", ...}}: the verdict first, then each check by name. */
   private void health(Context ctx) {
     Health.Report report = health.check();
-    ctx.status(report.httpStatus()).json(new HealthReply(report.status(), report.storage()));
+    Map<String, String> body = new LinkedHashMap<>();
+    body.put("status", report.status());
+    body.putAll(report.checks());
+    ctx.status(report.httpStatus()).json(body);
   }
 
   /** The hand-written OpenAPI document, read once: a missing one is a broken build, found at start. */

@@ -1,6 +1,7 @@
 package dev.lattice.server.ops;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -11,8 +12,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 /**
  * The server's metrics, scraped in Prometheus's text format at {@code GET /metrics}:
@@ -22,6 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code lattice_sync_requests_seconds}: time the protocol took to answer sync requests, with a histogram for
  *       percentiles, by outcome ({@code ok}, {@code error});
  *   <li>{@code lattice_live_connections}: open live WebSockets;
+ *   <li>{@code lattice_changes_stored_total}: cells (row and column versions, counter contributions) that sync
+ *       requests and live pushes stored on this instance: how many, never what;
  *   <li>{@code lattice_errors_total} by where ({@code http}, {@code live}): failures of the server itself;
  *   <li>the JVM's memory, garbage collection, threads, CPU and uptime.
  * </ul>
@@ -37,6 +42,7 @@ public final class Metrics implements AutoCloseable {
   private final Timer syncError;
   private final Counter httpErrors;
   private final Counter liveErrors;
+  private LongSupplier changesStored;
 
   public Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -54,6 +60,17 @@ public final class Metrics implements AutoCloseable {
   /** The registry, for components that add meters of their own (such as changes stored). */
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Counts the changes stored as {@code source} tells them: a running total, read at each scrape. Once per server.
+   */
+  public void countChangesStored(LongSupplier source) {
+    // Kept here: Micrometer holds the counter's source weakly, and a lambda has no other reference.
+    changesStored = Objects.requireNonNull(source, "source");
+    FunctionCounter.builder("lattice.changes.stored", source, s -> (double) s.getAsLong())
+        .description("Changes (cells) stored by syncs on this instance")
+        .register(registry);
   }
 
   /** One HTTP request answered; {@code route} is the matched template, or {@code unmatched}. */

@@ -2,6 +2,10 @@ package dev.lattice.server.relay;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lattice.server.storage.ClusterFeed;
+import dev.lattice.server.storage.Dialect;
+import dev.lattice.server.storage.ServerDatabase;
+import dev.lattice.server.storage.StorageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -10,29 +14,69 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+import javax.sql.DataSource;
 
 /**
  * The relay's storage: the envelopes of every space in one SQL database, embedded SQLite or PostgreSQL, through a
  * HikariCP pool. Opening it creates the tables. With PostgreSQL, several server instances share the database: each
- * instance hears the others' commits ({@link CommitFeed}), so its trees stay true and its live devices are told.
+ * instance hears the others' commits (the {@link ClusterFeed}), so its trees stay true and its live devices are told.
+ *
+ * <p>It opens a pool of its own ({@link #openSqlite}, {@link #openPostgres}), or keeps its tables in the server's
+ * database on that database's pool and feed ({@link #in}), as a server on PostgreSQL does.
  */
 public final class RelayDatabase implements AutoCloseable {
-  private final HikariDataSource pool;
+  /** The cluster feed's topic for commits; the text is the space's id. */
+  static final String COMMITTED_TOPIC = "relay";
+  /** Threads that act on the other instances' commits; a few, so that one stuck device does not hold up the rest. */
+  private static final int ELSEWHERE_THREADS = 4;
+
+  private final DataSource pool;
   private final Dialect dialect;
   private final Clock clock;
+  private final ClusterFeed feed;
+  private final ClusterFeed.Subscription hearing;
+  /** What the relay opened itself and closes with itself; nothing when it lives in the server's database. */
+  private final AutoCloseable owned;
   private final Map<String, RelayStore> spaces = new ConcurrentHashMap<>();
-  private final CommitFeed feed;
-  /** Tells this instance's notices from the others': it already knows of its own commits. */
-  private final String instance = java.util.UUID.randomUUID().toString();
+  private final LongAdder stored = new LongAdder();
+  /**
+   * Acts on the other instances' commits (drops the space's tree, pushes to its live devices) off the feed's thread:
+   * a push waits on a device's socket, and the feed must stay free to deliver revocations at once.
+   */
+  private final ExecutorService elsewhere = Executors.newFixedThreadPool(ELSEWHERE_THREADS, task -> {
+    Thread thread = new Thread(task, "lattice-relay-elsewhere");
+    thread.setDaemon(true);
+    return thread;
+  });
 
-  private RelayDatabase(HikariDataSource pool, Dialect dialect, Clock clock, String jdbcUrl) throws SQLException {
+  private RelayDatabase(DataSource pool, Dialect dialect, ClusterFeed feed, Clock clock, AutoCloseable owned)
+      throws SQLException {
     this.pool = pool;
     this.dialect = dialect;
-    this.clock = clock;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.feed = feed;
+    this.owned = owned;
     try (Connection c = pool.getConnection()) {
       RelaySchema.create(c, dialect);
     }
-    this.feed = dialect == Dialect.POSTGRES ? CommitFeed.postgres(pool, this::committedElsewhere) : CommitFeed.none();
+    this.hearing = feed.subscribe(COMMITTED_TOPIC, new ClusterFeed.Listener() {
+      @Override
+      public void heard(String space) {
+        RelayStore store = spaces.get(space);
+        if (store != null) {
+          changedElsewhere(store);
+        }
+      }
+
+      @Override
+      public void mayHaveMissed() {
+        spaces.values().forEach(RelayDatabase.this::changedElsewhere);
+      }
+    });
   }
 
   /** Opens (creating it and its directory if needed) an embedded SQLite relay database at {@code file}. */
@@ -59,7 +103,18 @@ public final class RelayDatabase implements AutoCloseable {
     config.addDataSourceProperty("synchronous", "FULL"); // an acknowledged batch survives a power cut
     config.addDataSourceProperty("busy_timeout", "10000");
     config.addDataSourceProperty("transaction_mode", "IMMEDIATE"); // writers queue instead of failing to upgrade
-    return open(config, Dialect.SQLITE, clock);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) { // Hikari wraps what the driver failed with
+      throw new SQLException("cannot open the relay database " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      return new RelayDatabase(pool, Dialect.SQLITE, ClusterFeed.none(), clock, pool);
+    } catch (SQLException | RuntimeException e) {
+      pool.close();
+      throw e;
+    }
   }
 
   /** Opens the relay tables in the PostgreSQL database at {@code jdbcUrl}, creating them if needed. */
@@ -70,29 +125,26 @@ public final class RelayDatabase implements AutoCloseable {
   /** As {@link #openPostgres(String, String, String)}, judging incoming clocks against {@code clock}. */
   public static RelayDatabase openPostgres(String jdbcUrl, String user, String password, Clock clock)
       throws SQLException {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("lattice-relay");
-    config.setJdbcUrl(Objects.requireNonNull(jdbcUrl, "jdbcUrl"));
-    config.setUsername(user);
-    config.setPassword(password);
-    config.setMaximumPoolSize(10);
-    config.setConnectionTimeout(10_000);
-    return open(config, Dialect.POSTGRES, clock);
-  }
-
-  private static RelayDatabase open(HikariConfig config, Dialect dialect, Clock clock) throws SQLException {
-    HikariDataSource pool;
+    ServerDatabase db;
     try {
-      pool = new HikariDataSource(config);
-    } catch (RuntimeException e) { // Hikari wraps what the driver failed with
-      throw new SQLException("cannot open the relay database " + config.getJdbcUrl() + ": " + e.getMessage(), e);
+      db = ServerDatabase.openPostgres(jdbcUrl, user, password);
+    } catch (StorageException e) {
+      throw new SQLException(e.getMessage(), e.getCause());
     }
     try {
-      return new RelayDatabase(pool, dialect, clock, config.getJdbcUrl());
+      return new RelayDatabase(db.dataSource(), db.dialect(), db.feed(), clock, db);
     } catch (SQLException | RuntimeException e) {
-      pool.close();
+      db.close();
       throw e;
     }
+  }
+
+  /**
+   * The relay's tables in the server's own database, created if needed, on its pool and cluster feed: one pool and
+   * one listening connection per instance. Closing the relay leaves {@code db} open; close it after the relay.
+   */
+  public static RelayDatabase in(ServerDatabase db, Clock clock) throws SQLException {
+    return new RelayDatabase(db.dataSource(), db.dialect(), db.feed(), clock, () -> {});
   }
 
   /** The store of one space, created on first use; the same instance on every call. */
@@ -104,9 +156,14 @@ public final class RelayDatabase implements AutoCloseable {
   public boolean isReachable() {
     try (Connection c = pool.getConnection()) {
       return c.isValid(2);
-    } catch (SQLException e) {
+    } catch (SQLException | RuntimeException e) {
       return false;
     }
+  }
+
+  /** Cells (column versions, row cells, counter contributions) this instance stored since it opened the relay. */
+  public long changesStored() {
+    return stored.sum();
   }
 
   Dialect dialect() {
@@ -123,28 +180,30 @@ public final class RelayDatabase implements AutoCloseable {
 
   /** Tells the other instances that {@code space} changed; inside the committing transaction. */
   void announce(Connection c, String space) throws SQLException {
-    feed.announce(c, instance + " " + space);
+    feed.announce(c, COMMITTED_TOPIC, space);
   }
 
-  /** A notice from the feed: {@code "<instance> <space>"}, or null when notices may have been missed. */
-  private void committedElsewhere(String notice) {
-    if (notice == null) {
-      spaces.values().forEach(RelayStore::changedElsewhere);
-      return;
+  private void changedElsewhere(RelayStore store) {
+    try {
+      elsewhere.execute(store::changedElsewhere);
+    } catch (RejectedExecutionException e) {
+      // closing: nobody is left to tell
     }
-    int blank = notice.indexOf(' ');
-    if (blank < 0 || notice.substring(0, blank).equals(instance)) {
-      return;
-    }
-    RelayStore store = spaces.get(notice.substring(blank + 1));
-    if (store != null) {
-      store.changedElsewhere();
-    }
+  }
+
+  /** A batch was committed: {@code cells} of it won and were stored. */
+  void stored(long cells) {
+    stored.add(cells);
   }
 
   @Override
   public void close() {
-    feed.close();
-    pool.close();
+    hearing.close();
+    elsewhere.shutdownNow();
+    try {
+      owned.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("closing the relay database failed: " + e.getMessage(), e);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.server.relay;
 
+import dev.lattice.server.storage.Dialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -20,9 +21,10 @@ import java.sql.Statement;
 final class RelaySchema {
   private RelaySchema() {}
 
+  /** Creates the tables where missing, in one transaction that instances starting together take turns at. */
   static void create(Connection c, Dialect dialect) throws SQLException {
-    String blob = dialect == Dialect.POSTGRES ? "BYTEA" : "BLOB";
-    String integer = dialect == Dialect.POSTGRES ? "BIGINT" : "INTEGER";
+    String blob = dialect.blob();
+    String integer = dialect.integer();
     String clustered = dialect == Dialect.POSTGRES ? "" : " WITHOUT ROWID";
     String[] ddl = {
       "CREATE TABLE IF NOT EXISTS relay_spaces(space TEXT PRIMARY KEY NOT NULL, site " + blob + " NOT NULL, schema "
@@ -41,10 +43,18 @@ final class RelaySchema {
       "CREATE TABLE IF NOT EXISTS relay_vv(space TEXT NOT NULL, site " + blob + " NOT NULL, seq " + integer
           + " NOT NULL, PRIMARY KEY (space, site))" + clustered,
     };
+    c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
+      dialect.lockSchema(c);
       for (String statement : ddl) {
         s.execute(statement);
       }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 }

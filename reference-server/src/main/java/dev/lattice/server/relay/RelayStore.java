@@ -3,6 +3,7 @@ package dev.lattice.server.relay;
 import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
 import dev.lattice.merkle.NodeSummary;
+import dev.lattice.server.storage.Dialect;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.wire.Changes;
@@ -205,6 +206,7 @@ public final class RelayStore implements SyncStore {
         t.replace(before.get(row), after.get(i++));
       }
     }
+    db.stored(applied);
     commitListeners.forEach(Runnable::run);
     return applied;
   }
@@ -351,10 +353,7 @@ public final class RelayStore implements SyncStore {
       c.setAutoCommit(false);
       try {
         if (db.dialect() == Dialect.POSTGRES) {
-          try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-            lock.setLong(1, spaceLock());
-            lock.execute();
-          }
+          Dialect.advisoryLock(c, spaceLock());
         }
         T result = work.run(c);
         c.commit();

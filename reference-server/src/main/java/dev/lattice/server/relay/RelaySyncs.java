@@ -73,6 +73,16 @@ public final class RelaySyncs implements SpaceSyncs {
   }
 
   @Override
+  public boolean isReachable() {
+    return db.isReachable();
+  }
+
+  @Override
+  public long changesStored() {
+    return db.changesStored();
+  }
+
+  @Override
   public void close() {
     db.close();
   }

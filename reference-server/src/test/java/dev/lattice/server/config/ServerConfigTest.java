@@ -58,6 +58,42 @@ class ServerConfigTest {
   }
 
   @Test
+  void postgresIsAUrlWithCredentialsFromFlagsVariablesOrTheUrl() throws Exception {
+    assertNull(ServerConfig.from(List.of(), Map.of()).postgres(), "embedded SQLite unless told");
+
+    ServerConfig fromEnv = ServerConfig.from(List.of(), Map.of("LATTICE_POSTGRES", "jdbc:postgresql://db:5432/lattice",
+        "LATTICE_POSTGRES_USER", "lattice", "LATTICE_POSTGRES_PASSWORD", "s3cret-pw"));
+    assertEquals(new PostgresConfig("jdbc:postgresql://db:5432/lattice", "lattice", "s3cret-pw"), fromEnv.postgres());
+
+    // A user given before its database is still applied to it; a flag wins over its variable.
+    ServerConfig fromFlags = ServerConfig.from(
+        List.of("--postgres-user", "ops", "--postgres", "jdbc:postgresql://db/lattice?sslmode=require"),
+        Map.of("LATTICE_POSTGRES_USER", "lattice"));
+    assertEquals(new PostgresConfig("jdbc:postgresql://db/lattice?sslmode=require", "ops", null),
+        fromFlags.postgres());
+
+    ServerConfig inUrl = ServerConfig.from(
+        List.of("--postgres", "jdbc:postgresql://db/lattice?user=u&password=in-url-pw&ssl=true"), Map.of());
+    assertNull(inUrl.postgres().user(), "the driver reads them from the URL");
+    assertEquals("jdbc:postgresql://db/lattice?user=u&password=***&ssl=true", inUrl.postgres().redactedUrl());
+  }
+
+  @Test
+  void aBadPostgresSettingIsNamedAndNoPasswordIsShown() {
+    String notPostgres = refused(List.of("--postgres", "jdbc:mysql://db/lattice?password=hunter2hunter2"));
+    assertTrue(notPostgres.startsWith("--postgres takes <jdbc url>: not a PostgreSQL JDBC URL"), notPostgres);
+    assertFalse(notPostgres.contains("hunter2"), notPostgres);
+    String alone = refused(List.of("--postgres-password", "hunter2hunter2"));
+    assertTrue(alone.contains("--postgres <jdbc url>"), alone);
+    assertFalse(alone.contains("hunter2"), alone);
+
+    ServerConfig config = ServerConfig.defaults().withPostgres(
+        new PostgresConfig("jdbc:postgresql://db/lattice?password=in-url-pw", "lattice", "flag-pw"));
+    assertFalse(config.toString().contains("in-url-pw") || config.toString().contains("flag-pw"), config.toString());
+    assertTrue(config.toString().contains("jdbc:postgresql://db/lattice"), config.toString());
+  }
+
+  @Test
   void theTokenStaysOutOfTheConfigurationsText() {
     ServerConfig config = ServerConfig.defaults().withAdminToken(TOKEN);
     assertFalse(config.toString().contains(TOKEN), config.toString());
@@ -70,7 +106,8 @@ class ServerConfigTest {
     assertFalse(ServerConfig.wantsHelp(List.of("--port", "1")));
     String usage = ServerConfig.usage();
     for (String flag : List.of("host", "port", "data-dir", "admin-token", "max-body-bytes", "device-rate",
-        "device-burst", "ip-rate", "ip-burst", "invite-ttl", "pairing-ttl", "live-idle-timeout", "stop-timeout")) {
+        "device-burst", "ip-rate", "ip-burst", "invite-ttl", "pairing-ttl", "live-idle-timeout", "stop-timeout",
+        "postgres", "postgres-user", "postgres-password")) {
       assertTrue(usage.contains("--" + flag + " "), flag);
       assertTrue(usage.contains("LATTICE_" + flag.toUpperCase().replace('-', '_')), flag);
     }
