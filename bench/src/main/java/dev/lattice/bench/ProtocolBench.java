@@ -464,7 +464,7 @@ public final class ProtocolBench {
       replica.apply(new ChangeBatch(sender, kept.subList(from, to), last ? covers : VersionVector.empty()));
       from = to;
     }
-    String problem = device.store.adoptKey(server.store.keyInfo(false));
+    String problem = device.store.adoptKey(server.store.keyInfo(false), true);
     if (problem != null) {
       throw new IllegalStateException("the reconciling device could not join the space: " + problem);
     }
@@ -746,8 +746,8 @@ public final class ProtocolBench {
     }
 
     @Override
-    public String adoptKey(KeyInfo peer) throws SyncException {
-      return timed(2, () -> inner.adoptKey(peer));
+    public String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
+      return timed(2, () -> inner.adoptKey(peer, peerEncrypted));
     }
 
     @Override
