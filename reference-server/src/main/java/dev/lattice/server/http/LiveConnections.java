@@ -1,6 +1,7 @@
 package dev.lattice.server.http;
 
 import dev.lattice.server.accounts.DeviceIdentity;
+import dev.lattice.sync.transport.Pinger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -15,9 +15,10 @@ import org.eclipse.jetty.websocket.api.WriteCallback;
  *
  * <p>Not Javalin's automatic pings: those run on a JVM-wide thread that is not a daemon (a stopped server would keep
  * the JVM from exiting) and send blocking pings (one stuck peer would delay every other connection's). Here each
- * server has its own daemon thread, stopped with it, and pings are sent without waiting.
+ * server has its own daemon thread, stopped with it, and pings are sent without waiting. Public for servers that
+ * serve live connections of their own (the reference server).
  */
-final class Pinger implements AutoCloseable {
+public final class Pinger implements AutoCloseable {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   private final Duration interval;
@@ -27,12 +28,13 @@ final class Pinger implements AutoCloseable {
     return thread;
   });
 
-  Pinger(Duration interval) {
+  /** A pinger that pings every {@code interval}, on a daemon thread of its own. */
+  public Pinger(Duration interval) {
     this.interval = interval;
   }
 
   /** Starts pinging {@code session}; cancel the result when it closes. */
-  ScheduledFuture<?> start(Session session) {
+  public ScheduledFuture<?> start(Session session) {
     long millis = Math.max(1, interval.toMillis());
     return scheduler.scheduleAtFixedRate(() -> ping(session), millis, millis, TimeUnit.MILLISECONDS);
   }
