@@ -6,6 +6,7 @@ import dev.lattice.server.accounts.DeviceIdentity;
 import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.ops.RequestLog;
 import dev.lattice.sync.transport.LiveHandler;
+import dev.lattice.sync.transport.ServerLiveChannel;
 import io.javalin.router.JavalinDefaultRouting;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConfig;
@@ -64,7 +65,7 @@ final class LiveRoute {
       if (connection != null) {
         // A copy: the handler may keep the message, and the array is Jetty's.
         byte[] message = Arrays.copyOfRange(ctx.data(), ctx.offset(), ctx.offset() + ctx.length());
-        connection.channel().callbacks().message(message);
+        connection.channel().received(message);
       }
     });
     ws.onMessage(ctx -> ctx.closeSession(LiveConnections.POLICY_VIOLATION,
@@ -97,7 +98,7 @@ final class LiveRoute {
       channel.close(LiveConnections.POLICY_VIOLATION, RevokedDevices.REASON);
       return;
     }
-    channel.callbacks().opened();
+    channel.opened();
   }
 
   private boolean stillActive(DeviceIdentity device) {
@@ -132,7 +133,7 @@ final class LiveRoute {
   }
 
   private void ended(LiveConnections.Connection connection, String how) {
-    connection.channel().callbacks().closed(how);
+    connection.channel().closed(how);
     metrics.liveClosed();
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connection.openedAtNanos());
     requestLog.liveClosed(connection.device().spaceId(), connection.device().deviceId(), millis, how);

@@ -18,6 +18,7 @@ final class LiveCallbacks {
 
   private final LiveHandler handler;
   private final LiveSocket socket;
+  private final Runnable onHandlerFailure;
   private final ReentrantLock lock = new ReentrantLock();
 
   // Guarded by lock.
@@ -26,8 +27,14 @@ final class LiveCallbacks {
   private boolean closeDelivered;
 
   LiveCallbacks(LiveHandler handler, LiveSocket socket) {
+    this(handler, socket, () -> {});
+  }
+
+  /** @param onHandlerFailure told whenever the handler throws (a server counts it) */
+  LiveCallbacks(LiveHandler handler, LiveSocket socket, Runnable onHandlerFailure) {
     this.handler = handler;
     this.socket = socket;
+    this.onHandlerFailure = onHandlerFailure;
   }
 
   /** The channel opened; ignored if it is already known to be closed. */
@@ -79,6 +86,7 @@ final class LiveCallbacks {
       call.run();
     } catch (RuntimeException e) {
       log.warn("live handler failed in {}; closing the channel", what, e);
+      onHandlerFailure.run();
       if (closeReason == null) {
         closeReason = "handler failed in " + what + ": " + e;
       }
@@ -95,6 +103,7 @@ final class LiveCallbacks {
       handler.onClose(socket, closeReason);
     } catch (RuntimeException e) {
       log.warn("live handler failed in onClose", e);
+      onHandlerFailure.run();
     }
   }
 }

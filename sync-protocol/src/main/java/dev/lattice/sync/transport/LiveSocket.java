@@ -4,7 +4,7 @@ package dev.lattice.sync.transport;
  * A {@link LiveChannel} over a WebSocket, which can also be closed with a status code (RFC 6455 section 7.4): the
  * transports close with a specific code when they refuse what the peer sent.
  */
-interface LiveSocket extends LiveChannel {
+public interface LiveSocket extends LiveChannel {
   int NORMAL = 1000;
   int GOING_AWAY = 1001;
   int POLICY_VIOLATION = 1008;

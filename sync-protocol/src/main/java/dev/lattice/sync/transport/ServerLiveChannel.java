@@ -14,8 +14,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * Jetty's remote endpoint does not promise that concurrent sends keep messages whole.
  *
  * <p>Closing tells the handler at once ({@code onClose}, "closed by this side") and starts Jetty's closing handshake.
+ *
+ * <p>Public for servers that route live connections of their own (the reference server authenticates each before it
+ * opens): they create the channel when Javalin connects, and report {@link #opened}, {@link #received} and
+ * {@link #closed} as Javalin does; the handler hears them in order, one at a time.
  */
-final class ServerLiveChannel implements LiveSocket {
+public final class ServerLiveChannel implements LiveSocket {
   private final WsContext context;
   private final String peer;
   private final LiveCallbacks callbacks;
@@ -23,13 +27,37 @@ final class ServerLiveChannel implements LiveSocket {
   private volatile boolean closedHere;
 
   ServerLiveChannel(WsContext context, LiveHandler handler) {
+    this(context, handler, () -> {});
+  }
+
+  /**
+   * The channel of the connection behind {@code context}, whose events go to {@code handler}.
+   *
+   * @param onHandlerFailure told whenever the handler throws (the channel is then closed with 1011)
+   */
+  public ServerLiveChannel(WsContext context, LiveHandler handler, Runnable onHandlerFailure) {
     this.context = context;
     this.peer = String.valueOf(context.session.getRemoteAddress());
-    this.callbacks = new LiveCallbacks(handler, this);
+    this.callbacks = new LiveCallbacks(handler, this, onHandlerFailure);
   }
 
   LiveCallbacks callbacks() {
     return callbacks;
+  }
+
+  /** The connection is open: the handler hears {@code onOpen} (unless the channel was closed meanwhile). */
+  public void opened() {
+    callbacks.opened();
+  }
+
+  /** A whole message arrived. */
+  public void received(byte[] message) {
+    callbacks.message(message);
+  }
+
+  /** The connection closed, for {@code reason}: the handler hears {@code onClose}, once. */
+  public void closed(String reason) {
+    callbacks.closed(reason);
   }
 
   @Override
