@@ -16,6 +16,7 @@ import dev.lattice.sync.wire.Message;
 import dev.lattice.sync.wire.Pull;
 import dev.lattice.sync.wire.Reconcile;
 import dev.lattice.sync.wire.Reconciled;
+import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import dev.lattice.sync.wire.Welcome;
 import dev.lattice.sync.wire.WireCodec;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * reconciliation steps. Stateless between requests except for open reconciliation sessions, so any transport can
  * carry it and a request may be retried. Every problem is answered with a {@link Failure} naming it; nothing of a
  * refused request is applied.
+ *
+ * <p>Where an answer states both, the root is read before the vector: a write that lands between the two then shows
+ * in the vector, and the asker catches up with a new hello, rather than in the root alone, which the asker could only
+ * explain by reconciling trees.
  */
 public final class SyncResponder implements RequestHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SyncResponder.class);
@@ -72,7 +77,8 @@ public final class SyncResponder implements RequestHandler {
         return Batches.next(store, p.vector(), cells(p.maxCells()), bytes(p.maxBytes()));
       } else if (request instanceof Changes c) {
         long applied = store.apply(c);
-        return new Ack(store.vector(), store.root(), applied);
+        TreeRoot root = store.root(); // before the vector: see the class comment
+        return new Ack(store.vector(), root, applied);
       } else if (request instanceof Reconcile r) {
         return reconcile(r);
       }
@@ -105,10 +111,11 @@ public final class SyncResponder implements RequestHandler {
     if (!store.acceptsSchema(hello.schema())) {
       return new Failure("schema", "the peers track different tables or columns", store.schemaDetail());
     }
+    TreeRoot root = store.root(); // before the vector: see the class comment
     List<VectorEntry> vector = store.vector();
     Changes first = Vectors.gap(vector, hello.vector()) == 0 ? null
         : Batches.next(store, hello.vector(), cells(hello.maxCells()), bytes(hello.maxBytes()));
-    return new Welcome(Message.PROTOCOL, store.siteId(), store.schemaFingerprint(), vector, store.root(),
+    return new Welcome(Message.PROTOCOL, store.siteId(), store.schemaFingerprint(), vector, root,
         store.keyInfo(true), first);
   }
 
@@ -149,7 +156,8 @@ public final class SyncResponder implements RequestHandler {
     if (session.finished && !more) {
       sessions.remove(request.session());
     }
-    return new Reconciled(answer, items, more, store.vector(), store.root());
+    TreeRoot root = store.root(); // before the vector: see the class comment
+    return new Reconciled(answer, items, more, store.vector(), root);
   }
 
   private int bytes(int asked) {
