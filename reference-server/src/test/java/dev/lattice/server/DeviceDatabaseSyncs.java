@@ -3,7 +3,6 @@ package dev.lattice.server;
 import dev.lattice.sync.session.LiveSession;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncResponder;
-import dev.lattice.sync.transport.LiveChannel;
 import dev.lattice.sync.transport.LiveHandler;
 import dev.lattice.sync.transport.RequestHandler;
 import java.nio.file.Path;
@@ -52,38 +51,9 @@ final class DeviceDatabaseSyncs implements SpaceSyncs {
   @Override
   public LiveHandler live(String spaceId, String deviceId) {
     DeviceDatabase space = space(spaceId);
-    LiveSession session = new LiveSession(space.store, SyncOptions.DEFAULTS, new LiveSession.Events() {});
-    return new LiveHandler() {
-      private AutoCloseable watcher;
-
-      @Override
-      public void onOpen(LiveChannel channel) {
-        try {
-          // Watching before subscribing: no commit can fall between the vector sent and the watch begun.
-          watcher = space.store.watchCommits(Duration.ofMillis(10), session::localCommit);
-        } catch (SQLException e) {
-          throw new IllegalStateException("cannot watch the space's commits", e);
-        }
-        session.onOpen(channel);
-      }
-
-      @Override
-      public void onMessage(LiveChannel channel, byte[] message) {
-        session.onMessage(channel, message);
-      }
-
-      @Override
-      public void onClose(LiveChannel channel, String reason) {
-        try {
-          if (watcher != null) {
-            watcher.close();
-          }
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-        session.onClose(channel, reason);
-      }
-    };
+    // The watch begins before the session subscribes its peer: no commit falls between its vector and the watch.
+    return new LiveSession(space.store, SyncOptions.DEFAULTS, new LiveSession.Events() {})
+        .toldOfCommitsBy(onCommit -> space.store.watchCommits(Duration.ofMillis(10), onCommit));
   }
 
   @Override

@@ -4,8 +4,6 @@ import dev.lattice.sync.session.LiveSession;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncResponder;
 import dev.lattice.sync.store.ReplicaStore;
-import dev.lattice.sync.transport.LiveChannel;
-import dev.lattice.sync.transport.LiveHandler;
 import dev.lattice.sync.transport.PeerServer;
 import java.io.IOException;
 import java.net.URI;
@@ -24,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PeerHost implements AutoCloseable {
   private final PeerServer server;
   private final AutoCloseable watcher;
-  private final Set<LiveSession> live;
+  private final Set<Runnable> live;
 
-  private PeerHost(PeerServer server, AutoCloseable watcher, Set<LiveSession> live) {
+  private PeerHost(PeerServer server, AutoCloseable watcher, Set<Runnable> live) {
     this.server = server;
     this.watcher = watcher;
     this.live = live;
@@ -39,11 +37,14 @@ public final class PeerHost implements AutoCloseable {
   public static PeerHost start(ReplicaStore store, PeerServer.Options listen, SyncOptions options)
       throws IOException, SQLException {
     Objects.requireNonNull(store, "store");
-    Set<LiveSession> live = ConcurrentHashMap.newKeySet();
-    AutoCloseable watcher = store.watchCommits(Duration.ofMillis(20), () -> live.forEach(LiveSession::localCommit));
+    Set<Runnable> live = ConcurrentHashMap.newKeySet(); // each open live session's commit notice
+    AutoCloseable watcher = store.watchCommits(Duration.ofMillis(20), () -> live.forEach(Runnable::run));
     try {
-      PeerServer server = PeerServer.start(listen, new SyncResponder(store, options), () -> tracked(
-          new LiveSession(store, options, new LiveSession.Events() {}), live));
+      PeerServer server = PeerServer.start(listen, new SyncResponder(store, options),
+          () -> new LiveSession(store, options, new LiveSession.Events() {}).toldOfCommitsBy(onCommit -> {
+            live.add(onCommit);
+            return () -> live.remove(onCommit);
+          }));
       return new PeerHost(server, watcher, live);
     } catch (IOException | RuntimeException e) {
       closeQuietly(watcher);
@@ -66,28 +67,6 @@ public final class PeerHost implements AutoCloseable {
   public void close() {
     server.close();
     closeQuietly(watcher);
-  }
-
-  /** The live session, registered for commit notices while its connection is open. */
-  private static LiveHandler tracked(LiveSession session, Set<LiveSession> live) {
-    return new LiveHandler() {
-      @Override
-      public void onOpen(LiveChannel channel) {
-        live.add(session);
-        session.onOpen(channel);
-      }
-
-      @Override
-      public void onMessage(LiveChannel channel, byte[] message) {
-        session.onMessage(channel, message);
-      }
-
-      @Override
-      public void onClose(LiveChannel channel, String reason) {
-        live.remove(session);
-        session.onClose(channel, reason);
-      }
-    };
   }
 
   private static void closeQuietly(AutoCloseable c) {

@@ -8,6 +8,7 @@ import dev.lattice.server.ops.Health;
 import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.ops.RequestLog;
 import dev.lattice.server.storage.ClusterFeed;
+import dev.lattice.sync.transport.GracefulStop;
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinBindException;
@@ -16,9 +17,6 @@ import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Server;
 
 /**
  * The server's HTTP and WebSocket face, on Javalin (Jetty): the account routes, sync and live, and the operations
@@ -27,7 +25,6 @@ import org.eclipse.jetty.server.Server;
  */
 public final class HttpServer implements AutoCloseable {
   /** How long an idle keep-alive connection may stay open once the server is stopping. */
-  private static final long IDLE_CONNECTION_GRACE_MS = 100;
 
   private final Javalin app;
   private final LiveConnections connections;
@@ -105,24 +102,9 @@ public final class HttpServer implements AutoCloseable {
       }
       throw new IOException("cannot serve on " + address + ": " + e.getMessage(), e);
     }
-    shutDownGracefully(app.jettyServer().server(), config.stopTimeout());
+    GracefulStop.configure(app.jettyServer().server(), config.stopTimeout());
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
     return new HttpServer(app, connections, live, revocations, URI.create("http://" + host + ":" + app.port()));
-  }
-
-  /**
-   * Makes stopping graceful: Jetty then stops accepting, waits up to {@code stopTimeout} for requests in progress, and
-   * closes idle keep-alive connections after a short while rather than its default second. Set once started, because
-   * a graceful stop of a server that failed to start fails with an unrelated error and hides why it did not start.
-   */
-  private static void shutDownGracefully(Server jetty, Duration stopTimeout) {
-    jetty.setStopTimeout(stopTimeout.toMillis());
-    long idleGrace = Math.min(stopTimeout.toMillis(), IDLE_CONNECTION_GRACE_MS);
-    for (Connector connector : jetty.getConnectors()) {
-      if (connector instanceof AbstractConnector) {
-        ((AbstractConnector) connector).setShutdownIdleTimeout(idleGrace);
-      }
-    }
   }
 
   /** The base address, e.g. {@code http://127.0.0.1:7420}; a wildcard host stays as given. */

@@ -4,14 +4,11 @@ import dev.lattice.server.SpaceSyncs;
 import dev.lattice.sync.session.LiveSession;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncResponder;
-import dev.lattice.sync.transport.LiveChannel;
 import dev.lattice.sync.transport.LiveHandler;
 import dev.lattice.sync.transport.RequestHandler;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves every space from the relay: a protocol responder per space, and for each live device a
@@ -19,8 +16,6 @@ import org.slf4j.LoggerFactory;
  * change pushed by one device reaches the others within milliseconds.
  */
 public final class RelaySyncs implements SpaceSyncs {
-  private static final Logger LOG = LoggerFactory.getLogger(RelaySyncs.class);
-
   private final RelayDatabase db;
   private final SyncOptions options;
   private final Map<String, RequestHandler> responders = new ConcurrentHashMap<>();
@@ -43,33 +38,7 @@ public final class RelaySyncs implements SpaceSyncs {
   @Override
   public LiveHandler live(String spaceId, String deviceId) {
     RelayStore store = db.space(spaceId);
-    LiveSession session = new LiveSession(store, options, new LiveSession.Events() {});
-    return new LiveHandler() {
-      private AutoCloseable subscription;
-
-      @Override
-      public void onOpen(LiveChannel channel) {
-        subscription = store.onCommit(session::localCommit);
-        session.onOpen(channel);
-      }
-
-      @Override
-      public void onMessage(LiveChannel channel, byte[] message) {
-        session.onMessage(channel, message);
-      }
-
-      @Override
-      public void onClose(LiveChannel channel, String reason) {
-        try {
-          if (subscription != null) {
-            subscription.close();
-          }
-        } catch (Exception e) {
-          LOG.debug("unsubscribing device {} failed: {}", deviceId, e.getMessage());
-        }
-        session.onClose(channel, reason);
-      }
-    };
+    return new LiveSession(store, options, new LiveSession.Events() {}).toldOfCommitsBy(store::onCommit);
   }
 
   @Override

@@ -49,6 +49,13 @@ public final class LiveSession implements LiveHandler {
     default void acknowledged() {}
   }
 
+  /** Where a live session hears of its store's commits. */
+  @FunctionalInterface
+  public interface CommitSource {
+    /** Starts calling {@code onCommit} after every commit to the store; closing the result stops it. */
+    AutoCloseable subscribe(Runnable onCommit) throws Exception;
+  }
+
   public LiveSession(SyncStore store, SyncOptions options, Events events) {
     this.store = Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
@@ -128,6 +135,44 @@ public final class LiveSession implements LiveHandler {
       inFlight = true;
     }
     send(batch);
+  }
+
+  /**
+   * This session as the handler of its channel, told of every commit {@code commits} reports from just before it
+   * subscribes its peer (so no commit falls between the vector it sends and the telling) until its channel closes.
+   */
+  public LiveHandler toldOfCommitsBy(CommitSource commits) {
+    LiveSession session = this;
+    return new LiveHandler() {
+      private AutoCloseable subscription;
+
+      @Override
+      public void onOpen(LiveChannel channel) {
+        try {
+          subscription = commits.subscribe(session::localCommit);
+        } catch (Exception e) { // the transport logs it and closes the channel: the peer reconnects
+          throw new IllegalStateException("cannot follow the store's commits: " + e.getMessage(), e);
+        }
+        session.onOpen(channel);
+      }
+
+      @Override
+      public void onMessage(LiveChannel channel, byte[] message) {
+        session.onMessage(channel, message);
+      }
+
+      @Override
+      public void onClose(LiveChannel channel, String reason) {
+        try {
+          if (subscription != null) {
+            subscription.close();
+          }
+        } catch (Exception e) {
+          LOG.debug("unsubscribing a closed live session failed: {}", e.getMessage());
+        }
+        session.onClose(channel, reason);
+      }
+    };
   }
 
   /** Whether both sides have subscribed and the channel is open. */

@@ -8,9 +8,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.eclipse.jetty.server.AbstractConnector;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +31,6 @@ public final class PeerServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PeerServer.class);
 
   /** How long an idle keep-alive connection may stay open once the server is stopping. */
-  private static final long IDLE_CONNECTION_GRACE_MS = 100;
 
   /**
    * How a {@link PeerServer} listens.
@@ -151,26 +147,11 @@ public final class PeerServer implements AutoCloseable {
       }
       throw new IOException("cannot serve sync on " + address + ": " + e.getMessage(), e);
     }
-    shutDownGracefully(app.jettyServer().server(), options.stopTimeout());
+    GracefulStop.configure(app.jettyServer().server(), options.stopTimeout());
     String host = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     URI uri = URI.create("http://" + host + ":" + app.port());
     log.info("serving sync on {}", uri);
     return new PeerServer(app, live, uri);
-  }
-
-  /**
-   * Makes stopping graceful: Jetty then stops accepting, waits up to {@code stopTimeout} for requests in progress, and
-   * closes idle keep-alive connections after a short while rather than its default second. Set once started, because
-   * a graceful stop of a server that failed to start fails with an unrelated error and hides why it did not start.
-   */
-  private static void shutDownGracefully(Server jetty, Duration stopTimeout) {
-    jetty.setStopTimeout(stopTimeout.toMillis());
-    long idleGrace = Math.min(stopTimeout.toMillis(), IDLE_CONNECTION_GRACE_MS);
-    for (Connector connector : jetty.getConnectors()) {
-      if (connector instanceof AbstractConnector) {
-        ((AbstractConnector) connector).setShutdownIdleTimeout(idleGrace);
-      }
-    }
   }
 
   /** The base address peers connect to, e.g. {@code http://127.0.0.1:52113}; a wildcard host stays as given. */
