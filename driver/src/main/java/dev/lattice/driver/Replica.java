@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import org.sqlite.SQLiteConnection;
 
 /**
  * A database seen as a Lattice replica: the Java API over what {@code jdbc:lattice:} captures.
@@ -50,7 +51,20 @@ public final class Replica {
 
   /** The replica behind {@code connection}, a connection to a SQLite database. */
   public static Replica of(Connection connection) {
-    return new Replica(Objects.requireNonNull(connection, "connection"), Clock.systemUTC(), DEFAULT_MAX_CLOCK_DRIFT);
+    return new Replica(engineSide(Objects.requireNonNull(connection, "connection")), Clock.systemUTC(),
+        DEFAULT_MAX_CLOCK_DRIFT);
+  }
+
+  /**
+   * The sqlite-jdbc connection under a {@code jdbc:lattice:} one: Lattice's own schema statements must not be taken
+   * for the application's, which the driver connection follows.
+   */
+  private static Connection engineSide(Connection connection) {
+    try {
+      return connection.isWrapperFor(SQLiteConnection.class) ? connection.unwrap(SQLiteConnection.class) : connection;
+    } catch (SQLException closed) {
+      return connection; // its first use will say it is closed
+    }
   }
 
   /** This replica, judging incoming clocks against {@code clock} (tests pass a fixed one). */
@@ -130,7 +144,8 @@ public final class Replica {
 
   /**
    * Exchanges with {@code other} exactly the changes each lacks according to their version vectors, both ways, in
-   * batches of {@value #DEFAULT_BATCH_CELLS} cells; returns what was applied on both sides together.
+   * batches of {@value #DEFAULT_BATCH_CELLS} cells; returns what was applied on both sides together. Refuses, naming
+   * the differences, when the two track different {@linkplain #schema() schemas}.
    */
   public MergeResult syncWith(Replica other) throws SQLException {
     return syncWith(other, DEFAULT_BATCH_CELLS);
@@ -140,6 +155,11 @@ public final class Replica {
   public MergeResult syncWith(Replica other, int batchCells) throws SQLException {
     if (batchCells < 1) {
       throw new IllegalArgumentException("batchCells must be >= 1, was " + batchCells);
+    }
+    List<String> differences = schema().differences(other.schema());
+    if (!differences.isEmpty()) {
+      throw new SQLException("cannot sync: the two replicas track different schemas: " + String.join("; ",
+          differences) + ". Fix: run the same migrations on both, then sync again; nothing was exchanged", "42000");
     }
     MergeResult pulled = ReplicaEngine.pull(other.connection, connection, batchCells, this::apply);
     return pulled.plus(ReplicaEngine.pull(connection, other.connection, batchCells, other::apply));

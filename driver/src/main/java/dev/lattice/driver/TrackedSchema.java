@@ -20,13 +20,14 @@ public record TrackedSchema(Map<String, Table> tables) {
    * One tracked table.
    *
    * @param keyColumns primary-key columns in key order
-   * @param columns the versioned value columns, in order
+   * @param columns the versioned value columns, in name order: cells are named by column, so declaration order (which
+   *     differs between a replica that added a column and one that rebuilt the table) does not matter
    * @param counters the value columns that merge as counters, in name order
    */
   public record Table(List<String> keyColumns, List<String> columns, List<String> counters) {
     public Table {
       keyColumns = List.copyOf(keyColumns);
-      columns = List.copyOf(columns);
+      columns = columns.stream().sorted().toList();
       counters = counters.stream().sorted().toList();
     }
 

@@ -16,6 +16,8 @@ final class CaptureHooks implements ConnectionHooks {
   private SQLWarning warnings;
   private int statementsSinceCheck;
   private boolean folding;
+  /** The open transaction changed the schema through this connection: follow it before it commits. */
+  private boolean schemaChanged;
 
   CaptureHooks(SQLiteConnection c, CaptureOptions options) {
     this.c = c;
@@ -32,6 +34,40 @@ final class CaptureHooks implements ConnectionHooks {
   @Override
   public void afterCommit() throws SQLException {
     foldIfDue();
+  }
+
+  @Override
+  public <T> T changingSchema(boolean alters, Statement<T> statement) throws SQLException {
+    if (!LatticeSchema.exists(c)) {
+      return statement.run();
+    }
+    boolean autoCommit = c.getAutoCommit();
+    return Transactions.write(c, "lattice_schema_change", () -> {
+      SchemaEvolution.Lifted lifted = alters ? SchemaEvolution.lift(c) : SchemaEvolution.Lifted.NONE;
+      T result = statement.run();
+      if (autoCommit) {
+        SchemaEvolution.follow(c, SchemaEvolution.Mode.COMMIT, lifted);
+      } else {
+        if (alters) {
+          SchemaEvolution.follow(c, SchemaEvolution.Mode.STATEMENT, lifted);
+        }
+        schemaChanged = true;
+      }
+      return result;
+    });
+  }
+
+  @Override
+  public void beforeCommit() throws SQLException {
+    if (schemaChanged) {
+      SchemaEvolution.follow(c, SchemaEvolution.Mode.COMMIT, SchemaEvolution.Lifted.NONE);
+      schemaChanged = false;
+    }
+  }
+
+  @Override
+  public void afterRollback() {
+    schemaChanged = false;
   }
 
   private void foldIfDue() throws SQLException {

@@ -12,6 +12,10 @@ import java.util.List;
  * the row's existence; column cells exist only for live rows and take their value from the application's table. A
  * counter column has one row per contributing site instead, whose value is that site's contribution.
  *
+ * <p>A TEMP view, created on each Lattice connection: a view stored in the database would read the application's
+ * tables, and SQLite checks every stored view when a table is renamed, so the rebuild migrations use (drop the old
+ * table, rename the new one) would fail on it, on every connection, Lattice's or not.
+ *
  * <p>The view reads folded metadata; the driver folds before every read of change metadata it serves and
  * {@code SELECT lattice_fold()} folds on demand (see {@link LogFold} for why capture is deferred).
  */
@@ -28,9 +32,14 @@ final class ChangesView {
     if (branches.isEmpty()) {
       branches.add("SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0");
     }
-    Sql.exec(c, "DROP VIEW IF EXISTS lattice_changes");
-    Sql.exec(c, "CREATE VIEW lattice_changes(table_name, pk, column_name, value, site_id, seq, hlc, cl) AS "
+    drop(c);
+    Sql.exec(c, "DROP VIEW IF EXISTS main.lattice_changes"); // stored by earlier versions
+    Sql.exec(c, "CREATE TEMP VIEW lattice_changes(table_name, pk, column_name, value, site_id, seq, hlc, cl) AS "
         + String.join(" UNION ALL ", branches));
+  }
+
+  static void drop(Connection c) throws SQLException {
+    Sql.exec(c, "DROP VIEW IF EXISTS temp.lattice_changes");
   }
 
   private static List<String> branches(int id, TableShape shape) {

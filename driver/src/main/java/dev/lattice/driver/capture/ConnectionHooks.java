@@ -18,6 +18,25 @@ public interface ConnectionHooks extends AutoCloseable {
   /** After {@link java.sql.Connection#commit()} returned. */
   void afterCommit() throws SQLException;
 
+  /** A statement the wrapper runs on the engine's terms. */
+  interface Statement<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Runs a statement that may change the schema ({@code ALTER}, {@code CREATE}, {@code DROP}) so that capture follows
+   * it: for {@code alters}, the capture triggers are lifted first (SQLite refuses to drop a column a trigger reads) and
+   * put back to match; in auto-commit mode the statement and the follow-up are one transaction, inside the caller's
+   * transaction the rest is settled by {@link #beforeCommit}.
+   */
+  <T> T changingSchema(boolean alters, Statement<T> statement) throws SQLException;
+
+  /** Before {@link java.sql.Connection#commit()} (or the commit of turning auto-commit on) hands over to SQLite. */
+  void beforeCommit() throws SQLException;
+
+  /** After the transaction rolled back. */
+  void afterRollback();
+
   /**
    * Warnings raised by Lattice SQL functions on this connection since the last call (for example "table uses
    * AUTOINCREMENT keys"), or null. The wrapper chains them into {@link java.sql.Connection#getWarnings()}.

@@ -47,14 +47,17 @@ public final class ReplicaEngine {
   }
 
   public static TrackReport track(Connection c, String table, TrackOptions options) throws SQLException {
+    SchemaEvolution.followIfChanged(c);
     return Tracker.track(c, table, options);
   }
 
   public static boolean untrack(Connection c, String table) throws SQLException {
+    SchemaEvolution.followIfChanged(c);
     return Tracker.untrack(c, table);
   }
 
   public static List<String> trackedTables(Connection c) throws SQLException {
+    SchemaEvolution.followIfChanged(c);
     return TrackedTables.all(c).values().stream()
         .filter(TrackedTables.Registered::tracked)
         .map(t -> t.shape().name())
@@ -87,31 +90,38 @@ public final class ReplicaEngine {
         public void close() {}
       };
     }
+    SchemaEvolution.followIfChanged(c);
     LogFold.fold(c);
     return new ChangeReader(c, peer);
   }
 
   public static long fold(Connection c) throws SQLException {
+    SchemaEvolution.followIfChanged(c);
     return LogFold.fold(c);
   }
 
   public static MergeResult apply(Connection c, ChangeBatch batch, long nowMillis, long maxDriftMillis)
       throws SQLException {
+    SchemaEvolution.followIfChanged(c);
     return Merger.apply(c, batch, nowMillis, maxDriftMillis);
   }
 
   /** Pulls what {@code to} lacks from {@code from}; returns what was applied to {@code to}. */
   public static MergeResult pull(Connection from, Connection to, int batchCells, PeerSync.Applier apply)
       throws SQLException {
+    SchemaEvolution.followIfChanged(from);
+    SchemaEvolution.followIfChanged(to);
     return PeerSync.pull(from, to, batchCells, apply).result();
   }
 
   public static ChangeBatches batchesSince(Connection c, VersionVector peer, int batchCells) throws SQLException {
+    SchemaEvolution.followIfChanged(c);
     return BatchReader.open(c, peer, batchCells);
   }
 
   /** The root of the reconciliation tree of {@code c}'s committed state; see {@link ReplicaTree}. */
   public static NodeSummary merkleRoot(Connection c, CellIdHasher hasher) throws SQLException {
+    SchemaEvolution.followIfChanged(c);
     if (!LatticeSchema.exists(c)) {
       return NodeSummary.EMPTY;
     }
@@ -119,6 +129,7 @@ public final class ReplicaEngine {
   }
 
   public static TreeSnapshot treeSnapshot(Connection c, CellIdHasher hasher) throws SQLException {
+    SchemaEvolution.followIfChanged(c);
     MerkleTree<?> copy = LatticeSchema.exists(c) ? ReplicaTrees.of(c, hasher).read(c, MerkleTree::copy)
         : new MerkleTree<>();
     return new TreeSnapshot() {
@@ -150,6 +161,7 @@ public final class ReplicaEngine {
 
   /** The tracked tables' shapes, as peers compare them. */
   public static TrackedSchema schema(Connection c) throws SQLException {
+    SchemaEvolution.followIfChanged(c);
     Map<String, TrackedSchema.Table> tables = new TreeMap<>();
     for (TrackedTables.Registered r : TrackedTables.all(c).values()) {
       if (r.tracked()) {

@@ -14,8 +14,23 @@ import java.util.Set;
 final class TrackedTables {
   private TrackedTables() {}
 
-  /** A registered table: its id in metadata, its shape, and whether capture is on. */
-  record Registered(int id, TableShape shape, boolean tracked) {}
+  /** {@code lattice_tables.tracked}: capture off (untracked by the application). */
+  static final int UNTRACKED = 0;
+  /** Capture on. */
+  static final int TRACKED = 1;
+  /**
+   * Tracked, but the table is gone: dropped, or renamed away in the middle of a rebuild. Its metadata is kept, and
+   * capture resumes if a table of that name appears again (see {@link SchemaEvolution}).
+   */
+  static final int MISSING = 2;
+
+  /** A registered table: its id in metadata, its shape, and its {@code tracked} state. */
+  record Registered(int id, TableShape shape, int state) {
+    /** Capture is on and the table exists. */
+    boolean tracked() {
+      return state == TRACKED;
+    }
+  }
 
   /** Every table Lattice has registered, tracked or not, by id. */
   static Map<Integer, Registered> all(Connection c) throws SQLException {
@@ -32,7 +47,7 @@ final class TrackedTables {
         int id = r.getInt(1);
         TableShape shape = new TableShape(r.getString(2), keys.getOrDefault(id, List.of()),
             values.getOrDefault(id, List.of()), Set.copyOf(counters.getOrDefault(id, List.of())));
-        tables.put(id, new Registered(id, shape, r.getInt(3) == 1));
+        tables.put(id, new Registered(id, shape, r.getInt(3)));
       }
     }
     return tables;
@@ -56,8 +71,14 @@ final class TrackedTables {
     return id;
   }
 
-  static void setTracked(Connection c, int id, boolean tracked) throws SQLException {
-    Sql.update(c, "UPDATE lattice_tables SET tracked = ? WHERE id = ?", tracked ? 1 : 0, id);
+  static void setState(Connection c, int id, int state) throws SQLException {
+    Sql.update(c, "UPDATE lattice_tables SET tracked = ? WHERE id = ?", state, id);
+  }
+
+  /** Replaces the value columns of table {@code id} with {@code shape}'s, in bit order. */
+  static void setValueColumns(Connection c, int id, TableShape shape) throws SQLException {
+    Sql.update(c, "DELETE FROM lattice_columns WHERE tbl = ? AND role = 'value'", id);
+    insertColumns(c, id, "value", shape.columns(), shape.counters());
   }
 
   private static void insertColumns(Connection c, int id, String role, List<String> names, Set<String> counters)

@@ -21,29 +21,35 @@ public final class Tracker {
     TrackReport report = Transactions.write(c, "lattice_track", () -> {
       LatticeSchema.ensure(c);
       TableInspector.Inspection inspection = TableInspector.inspect(c, table, options);
-      TableShape shape = inspection.shape();
+      TableShape declared = inspection.shape();
       TrackedTables.Registered known = TrackedTables.byName(c, table);
       if (known != null && known.tracked()) {
-        if (!known.shape().counters().equals(shape.counters())) {
+        if (!known.shape().counters().equals(declared.counters())) {
           throw new UntrackableTableException(table, "it is already tracked with counter columns "
-              + known.shape().counters() + ", not " + shape.counters(), "untrack it first to change how columns merge"
+              + known.shape().counters() + ", not " + declared.counters(), "untrack it first to change how columns merge"
               + " (every replica must use the same)");
         }
         return new TrackReport(table, false, 0, inspection.warnings());
       }
       int id;
+      TableShape shape = declared;
       if (known == null) {
         id = TrackedTables.register(c, shape);
       } else {
-        if (!known.shape().equals(shape)) {
-          throw new UntrackableTableException(table, "its columns changed while it was untracked (was "
-              + known.shape().pkColumns() + " + " + known.shape().columns() + ", now " + shape.pkColumns() + " + "
-              + shape.columns() + ")", "restore the columns, or migrate the table through Lattice's schema tools");
+        if (!known.shape().pkColumns().equals(declared.pkColumns())) {
+          throw new UntrackableTableException(table, "its primary key changed while it was untracked (was "
+              + known.shape().pkColumns() + ", now " + declared.pkColumns() + ")", "restore the key: a row's key is"
+              + " its identity on every replica");
         }
+        // Columns changed meanwhile keep their versions by name; bit positions follow the registry's order.
+        ColumnChanges changes = ColumnChanges.between(known.shape().columns(), declared.columns(), false);
+        shape = new TableShape(table, declared.pkColumns(), changes.columns(), declared.counters());
+        SchemaEvolution.renumber(c, known.id(), changes, known.shape().columns().size());
+        TrackedTables.setValueColumns(c, known.id(), shape);
         id = known.id();
-        TrackedTables.setTracked(c, id, true);
+        TrackedTables.setState(c, id, TrackedTables.TRACKED);
       }
-      long captured = reconcile(c, id, shape);
+      long captured = reconcile(c, id, shape, true);
       for (String ddl : TriggerSql.create(id, shape)) {
         Sql.exec(c, ddl);
       }
@@ -58,19 +64,23 @@ public final class Tracker {
   public static boolean untrack(Connection c, String table) throws SQLException {
     return Transactions.write(c, "lattice_untrack", () -> {
       TrackedTables.Registered known = TrackedTables.byName(c, table);
-      if (known == null || !known.tracked()) {
+      if (known == null || known.state() == TrackedTables.UNTRACKED) {
         return false;
       }
       for (String ddl : TriggerSql.drop(known.id())) {
         Sql.exec(c, ddl);
       }
-      TrackedTables.setTracked(c, known.id(), false);
+      TrackedTables.setState(c, known.id(), TrackedTables.UNTRACKED);
       ChangesView.rebuild(c, TrackedTables.all(c).values());
       return true;
     });
   }
 
-  private static long reconcile(Connection c, int id, TableShape shape) throws SQLException {
+  /**
+   * Logs what capture missed while it was off: an insert for every row without a live clock, a delete for every live
+   * clock without a row and, if {@code updates}, an update of every column of the rows in both.
+   */
+  static long reconcile(Connection c, int id, TableShape shape, boolean updates) throws SQLException {
     String table = Sql.id(shape.name());
     String key = shape.pkExpression("t");
     String live = "SELECT pk FROM lattice_rows WHERE tbl = " + id + " AND cl % 2 = 1";
@@ -80,7 +90,7 @@ public final class Tracker {
         + TriggerSql.NEW_HLC + " FROM " + table + " t WHERE " + key + " NOT IN (" + live + ")");
     captured += Sql.update(c, append + "SELECT " + id + ", pk, " + LatticeSchema.OP_DELETE + ", NULL, "
         + TriggerSql.NEW_HLC + " FROM (" + live + ") WHERE pk NOT IN (" + rows + ")");
-    if (!shape.columns().isEmpty()) {
+    if (updates && !shape.columns().isEmpty()) {
       captured += Sql.update(c, append + "SELECT " + id + ", pk, " + LatticeSchema.OP_UPDATE + ", "
           + shape.allColumnsMask() + ", " + TriggerSql.NEW_HLC + " FROM (" + live + ") WHERE pk IN (" + rows + ")");
     }

@@ -68,6 +68,11 @@ final class TriggerSql {
         .toList();
   }
 
+  /** The name of table {@code tableId}'s insert trigger, which every tracked table has. */
+  static String insertTrigger(int tableId) {
+    return name(tableId, "insert");
+  }
+
   private static String name(int tableId, String kind) {
     return "lattice_" + tableId + "_" + kind;
   }

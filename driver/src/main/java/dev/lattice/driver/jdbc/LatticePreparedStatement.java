@@ -28,10 +28,12 @@ import java.util.Calendar;
  */
 final class LatticePreparedStatement extends LatticeStatement implements PreparedStatement {
   private final PreparedStatement prepared;
+  private final StatementKind kind;
 
-  LatticePreparedStatement(LatticeConnection connection, PreparedStatement prepared) {
+  LatticePreparedStatement(LatticeConnection connection, String sql, PreparedStatement prepared) {
     super(connection, prepared);
     this.prepared = prepared;
+    this.kind = StatementKind.of(sql);
   }
 
   // Executions: each reports to the connection once the delegate returned (in auto-commit mode, a transaction).
@@ -42,13 +44,15 @@ final class LatticePreparedStatement extends LatticeStatement implements Prepare
   }
 
   @Override public int executeUpdate() throws SQLException {
-    int result = prepared.executeUpdate();
+    int result = kind == StatementKind.DATA
+        ? prepared.executeUpdate()
+        : connection.execute(kind, prepared::executeUpdate);
     connection.afterStatement();
     return result;
   }
 
   @Override public boolean execute() throws SQLException {
-    boolean result = prepared.execute();
+    boolean result = kind == StatementKind.DATA ? prepared.execute() : connection.execute(kind, prepared::execute);
     if (!result) { // a query leaves its result set open, and no fold may write under it
       connection.afterStatement();
     }
@@ -56,7 +60,9 @@ final class LatticePreparedStatement extends LatticeStatement implements Prepare
   }
 
   @Override public long executeLargeUpdate() throws SQLException {
-    long result = prepared.executeLargeUpdate();
+    long result = kind == StatementKind.DATA
+        ? prepared.executeLargeUpdate()
+        : connection.execute(kind, prepared::executeLargeUpdate);
     connection.afterStatement();
     return result;
   }

@@ -1,6 +1,7 @@
 package dev.lattice.driver.jdbc;
 
 import dev.lattice.driver.capture.ConnectionHooks;
+import java.sql.SQLException;
 import java.sql.SQLWarning;
 
 /** A stand-in capture engine that counts the calls the JDBC layer makes and hands out the warnings it is given. */
@@ -8,6 +9,9 @@ final class RecordingHooks implements ConnectionHooks {
   int autoCommitStatements;
   int commits;
   int closes;
+  int schemaStatements;
+  int alterStatements;
+  int rollbacks;
   private SQLWarning pending;
 
   void raise(String warning) {
@@ -27,6 +31,21 @@ final class RecordingHooks implements ConnectionHooks {
   @Override
   public void afterCommit() {
     commits++;
+  }
+
+  @Override
+  public <T> T changingSchema(boolean alters, Statement<T> statement) throws SQLException {
+    schemaStatements++;
+    alterStatements += alters ? 1 : 0;
+    return statement.run();
+  }
+
+  @Override
+  public void beforeCommit() {}
+
+  @Override
+  public void afterRollback() {
+    rollbacks++;
   }
 
   @Override

@@ -1,0 +1,267 @@
+package dev.lattice.driver.capture;
+
+import dev.lattice.driver.TrackOptions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps capture in step with tracked tables whose definitions change: {@code ALTER TABLE ... ADD / RENAME / DROP
+ * COLUMN}, and the rebuild that migration tools use for everything else (create a new table, copy, drop the old one,
+ * rename the new one; or rename the old one away first).
+ *
+ * <p>What it does for a tracked table, comparing the registry with the table as declared now:
+ *
+ * <ul>
+ *   <li>gone (dropped, or renamed away mid-rebuild): metadata kept, state {@link TrackedTables#MISSING}, triggers
+ *       removed wherever they went; capture resumes if a table of that name appears again;
+ *   <li>columns renamed, dropped or added ({@link ColumnChanges}): bit positions renumbered in every table that holds
+ *       them, dropped columns' versions forgotten, added columns logged as updates for rows whose value is not the
+ *       column's default (every replica running the same migration gets the default without syncing it);
+ *   <li>rebuilt (its triggers went with the old table): rows reconciled by key only, inserts and deletes; a copy is
+ *       not mistaken for a burst of updates, so values changed by the migration itself are not captured;
+ *   <li>key changed, or no longer trackable: refused with an error when the change runs through a driver connection
+ *       (the migration rolls back); found later (made by another tool), capture on that table is suspended with a
+ *       warning, and peers see the table as untracked here.
+ * </ul>
+ *
+ * Then the triggers are written afresh and {@code PRAGMA schema_version} is stored as {@code schema_cookie}, so a
+ * change made by any other connection or tool is found by comparing the two at the next open or API call.
+ */
+final class SchemaEvolution {
+  private static final System.Logger LOG = System.getLogger("dev.lattice.driver.schema");
+
+  /** When a follow runs, which decides what a missing table and a refused change mean. */
+  enum Mode {
+    /** A transaction that changed the schema through a driver connection is ending: settle everything, refuse loudly. */
+    COMMIT(true, true),
+    /** Right after an ALTER inside the application's transaction: a table gone may come back before commit. */
+    STATEMENT(false, true),
+    /** A change some other connection or tool made, found at open or before an API call: suspend, do not throw. */
+    DISCOVERED(true, false);
+
+    final boolean settlesMissing;
+    final boolean refuses;
+
+    Mode(boolean settlesMissing, boolean refuses) {
+      this.settlesMissing = settlesMissing;
+      this.refuses = refuses;
+    }
+  }
+
+  /** The tracked tables whose triggers were intact when {@link #lift} removed them. */
+  record Lifted(Set<Integer> intact) {
+    static final Lifted NONE = new Lifted(Set.of());
+  }
+
+  private SchemaEvolution() {}
+
+  /** Follows schema changes made since the last follow by any connection or tool; one PRAGMA when there are none. */
+  static void followIfChanged(Connection c) throws SQLException {
+    if (c.isReadOnly() || !LatticeSchema.exists(c) || current(c)) {
+      return;
+    }
+    Transactions.write(c, "lattice_follow", () -> {
+      if (!current(c)) {
+        follow(c, Mode.DISCOVERED, Lifted.NONE);
+      }
+      return null;
+    });
+  }
+
+  /**
+   * Removes every tracked table's triggers and the changes view before an ALTER runs: SQLite refuses to drop a column
+   * that a trigger or view reads, and checks every view when a table is renamed. Folds first, because pending log rows
+   * carry bit masks of the columns as registered. Inside the caller's transaction; {@link #follow} puts them back.
+   */
+  static Lifted lift(Connection c) throws SQLException {
+    LogFold.fold(c);
+    Set<Integer> intact = new HashSet<>();
+    for (TrackedTables.Registered t : TrackedTables.all(c).values()) {
+      if (t.state() != TrackedTables.UNTRACKED) {
+        if (triggersOn(c, t.id(), t.shape().name())) {
+          intact.add(t.id());
+        }
+        dropTriggers(c, t.id());
+      }
+    }
+    ChangesView.drop(c);
+    return new Lifted(intact);
+  }
+
+  /** Brings registry, metadata and triggers of every tracked table in line with the tables as declared now. */
+  static void follow(Connection c, Mode mode, Lifted lifted) throws SQLException {
+    LogFold.fold(c);
+    for (TrackedTables.Registered t : TrackedTables.all(c).values()) {
+      if (t.state() != TrackedTables.UNTRACKED) {
+        followTable(c, t, mode, lifted);
+      }
+    }
+    ChangesView.rebuild(c, TrackedTables.all(c).values());
+    Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES ('schema_cookie', ?) ON CONFLICT(key) DO UPDATE SET"
+        + " value = excluded.value", cookie(c));
+  }
+
+  private static void followTable(Connection c, TrackedTables.Registered t, Mode mode, Lifted lifted)
+      throws SQLException {
+    String name = t.shape().name();
+    boolean wasLifted = lifted.intact().contains(t.id());
+    if (mode == Mode.STATEMENT && !wasLifted) {
+      return; // mid-transaction, a table without triggers may be half-way through a rebuild: settled at commit
+    }
+    if (!tableExists(c, name)) {
+      dropTriggers(c, t.id()); // after RENAME TO they would capture the renamed table under this one's id
+      if (mode.settlesMissing && t.state() != TrackedTables.MISSING) {
+        TrackedTables.setState(c, t.id(), TrackedTables.MISSING);
+        LOG.log(System.Logger.Level.INFO, "tracked table {0} is gone; its metadata is kept, and capture resumes if"
+            + " a table of that name appears again", name);
+      }
+      return;
+    }
+    boolean intact = wasLifted || triggersOn(c, t.id(), name);
+    TableShape declared;
+    try {
+      declared = TableInspector.inspect(c, name, TrackOptions.DEFAULT).shape();
+      if (!declared.pkColumns().equals(t.shape().pkColumns())) {
+        throw new SQLException("cannot follow the change to tracked table " + name + ": its primary key changed from "
+            + t.shape().pkColumns() + " to " + declared.pkColumns() + ", and a row's key is its identity on every"
+            + " replica. Fix: keep the key; or untrack the table (lattice_untrack('" + name + "')), migrate it, and"
+            + " track it again, so its rows sync as new rows", "42000");
+      }
+    } catch (SQLException e) {
+      if (mode.refuses) {
+        throw e;
+      }
+      dropTriggers(c, t.id());
+      TrackedTables.setState(c, t.id(), TrackedTables.UNTRACKED);
+      LOG.log(System.Logger.Level.WARNING, "capture on table {0} is suspended: {1}", name, e.getMessage());
+      return;
+    }
+    ColumnChanges changes = ColumnChanges.between(t.shape().columns(), declared.columns(), intact);
+    boolean unchanged = changes.none(t.shape().columns());
+    if (unchanged && intact && !wasLifted && t.state() == TrackedTables.TRACKED) {
+      return;
+    }
+    TableShape next = new TableShape(name, t.shape().pkColumns(), changes.columns(), counters(t.shape(), changes));
+    if (!unchanged) {
+      renumber(c, t.id(), changes, t.shape().columns().size());
+      TrackedTables.setValueColumns(c, t.id(), next);
+    }
+    logAddedValues(c, t.id(), next, changes.added());
+    if (!intact) {
+      Tracker.reconcile(c, t.id(), next, false);
+    }
+    dropTriggers(c, t.id());
+    for (String ddl : TriggerSql.create(t.id(), next)) {
+      Sql.exec(c, ddl);
+    }
+    if (t.state() != TrackedTables.TRACKED) {
+      TrackedTables.setState(c, t.id(), TrackedTables.TRACKED);
+    }
+  }
+
+  /** The counter columns that survived, under their new names. */
+  private static Set<String> counters(TableShape before, ColumnChanges changes) {
+    Set<String> counters = new HashSet<>();
+    changes.moves().forEach((old, now) -> {
+      if (before.isCounter(old)) {
+        counters.add(changes.columns().get(now));
+      }
+    });
+    return counters;
+  }
+
+  /**
+   * Moves column versions, counter contributions and recorded conflicts of table {@code id} to the columns' new bit
+   * positions, forgetting those of dropped columns. Moved positions pass through negative numbers so that no two
+   * rows of one key collide half-way.
+   */
+  static void renumber(Connection c, int id, ColumnChanges changes, int registeredCount) throws SQLException {
+    StringBuilder dropped = new StringBuilder();
+    StringBuilder moved = new StringBuilder();
+    for (int old = 0; old < registeredCount; old++) {
+      Integer now = changes.moves().get(old);
+      if (now == null) {
+        dropped.append(dropped.isEmpty() ? "" : ", ").append(old);
+      } else if (now != old) {
+        moved.append(" WHEN ").append(old).append(" THEN ").append(-1 - now);
+      }
+    }
+    for (String table : List.of("lattice_cols", "lattice_counters", "lattice_conflict_log")) {
+      if (!dropped.isEmpty()) {
+        Sql.update(c, "DELETE FROM " + table + " WHERE tbl = ? AND col IN (" + dropped + ")", id);
+      }
+      if (!moved.isEmpty()) {
+        Sql.update(c, "UPDATE " + table + " SET col = CASE col" + moved + " ELSE col END WHERE tbl = ?", id);
+        Sql.update(c, "UPDATE " + table + " SET col = -1 - col WHERE tbl = ? AND col < 0", id);
+      }
+    }
+  }
+
+  /**
+   * Logs the added columns of live rows whose value is not the column's declared default. Every replica that runs
+   * the same {@code ADD COLUMN} already has the default; what a migration (or a later write through a plain
+   * connection) put there instead is this replica's write.
+   */
+  private static void logAddedValues(Connection c, int id, TableShape shape, List<String> added) throws SQLException {
+    if (added.isEmpty()) {
+      return;
+    }
+    Map<String, String> defaults = defaults(c, shape.name());
+    String mask = added.stream()
+        .map(column -> "((t." + Sql.id(column) + " IS NOT (" + defaults.get(column) + ")) << "
+            + shape.columns().indexOf(column) + ")")
+        .collect(Collectors.joining(" | "));
+    Sql.update(c, "INSERT INTO lattice_log(tbl, pk, op, cols, hlc) SELECT " + id + ", pk, " + LatticeSchema.OP_UPDATE
+        + ", mask, " + TriggerSql.NEW_HLC + " FROM (SELECT " + shape.pkExpression("t") + " AS pk, " + mask
+        + " AS mask FROM " + Sql.id(shape.name()) + " t) WHERE mask <> 0 AND pk IN (SELECT pk FROM lattice_rows"
+        + " WHERE tbl = " + id + " AND cl % 2 = 1)");
+  }
+
+  /** Each column's declared default as SQL ({@code NULL} when it has none). */
+  private static Map<String, String> defaults(Connection c, String table) throws SQLException {
+    Map<String, String> defaults = new HashMap<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT name, dflt_value FROM pragma_table_xinfo(?)")) {
+      p.setString(1, table);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          defaults.put(r.getString(1), r.getString(2) == null ? "NULL" : r.getString(2));
+        }
+      }
+    }
+    return defaults;
+  }
+
+  private static boolean current(Connection c) throws SQLException {
+    Object stored = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = 'schema_cookie'");
+    return stored != null && ((Number) stored).longValue() == cookie(c);
+  }
+
+  /** SQLite's schema cookie: it changes with every change to the schema, by anyone. */
+  private static long cookie(Connection c) throws SQLException {
+    return Sql.oneLong(c, "PRAGMA schema_version");
+  }
+
+  private static boolean tableExists(Connection c, String name) throws SQLException {
+    return Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ? COLLATE NOCASE", name) != null;
+  }
+
+  /** True if table {@code id}'s capture triggers sit on the table called {@code name}. */
+  private static boolean triggersOn(Connection c, int id, String name) throws SQLException {
+    return Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ? AND tbl_name = ? COLLATE"
+        + " NOCASE", TriggerSql.insertTrigger(id), name) != null;
+  }
+
+  private static void dropTriggers(Connection c, int id) throws SQLException {
+    for (String ddl : TriggerSql.drop(id)) {
+      Sql.exec(c, ddl);
+    }
+  }
+}
