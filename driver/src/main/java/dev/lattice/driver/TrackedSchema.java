@@ -57,8 +57,13 @@ public record TrackedSchema(Map<String, Table> tables) {
 
   /** SHA-256 of {@link #describe()}: equal for equal schemas. */
   public byte[] fingerprint() {
+    return fingerprint(describe().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The fingerprint of a schema described by {@code description}, the UTF-8 bytes of a {@link #describe()}. */
+  public static byte[] fingerprint(byte[] description) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(describe().getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256").digest(description);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every Java platform", e);
     }

@@ -38,8 +38,8 @@ class MigrationToolsTest {
 
     long before = ownSeq("a");
     assertEquals(3, flywayByUrl("a").load().migrate().migrationsExecuted);
-    assertEquals(before + 1, ownSeq("a"), "one write (V2's UPDATE of one row); the rebuild in V4 copied rows, and"
-        + " copying is not writing");
+    assertEquals(before + 3 + 1, ownSeq("a"), "V2's new column logged for each of the three rows, and its UPDATE of"
+        + " one row; the rebuild in V4 copied rows, and copying is not writing");
     assertEquals(3, flywayByDataSource("b").load().migrate().migrationsExecuted);
 
     try (Connection a = driver("a"); Connection b = driver("b")) {
@@ -71,7 +71,11 @@ class MigrationToolsTest {
     long before = ownSeq("a");
     liquibaseUpdate("a");
     liquibaseUpdate("b");
-    assertEquals(before + 1, ownSeq("a"), "one write (the update of one row's tags); no burst from any rebuild");
+    // Liquibase adds a NOT NULL column to a SQLite table by rebuilding it (rename away, create, copy, drop), so the
+    // changeset's UPDATE runs on the new table before capture resumes at commit: what a rebuild's own statements
+    // write is the same on every replica that runs them, and is not captured.
+    assertEquals(before + 3, ownSeq("a"), "the new column logged once for each of the three rows; no burst of"
+        + " inserts and deletes from the rebuilds");
 
     try (Connection a = driver("a"); Connection b = driver("b")) {
       exec(b, "UPDATE note SET heading = 'written on b after migrating' WHERE id = 'n2'");

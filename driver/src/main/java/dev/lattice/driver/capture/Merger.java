@@ -64,6 +64,7 @@ final class Merger {
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<String, TableSql> tableSql = new HashMap<>();
   private final Map<SiteId, Long> heldBefore = new HashMap<>();
+  private final Map<String, Object[]> defaults = new HashMap<>();
   private boolean belowWatermark;
   private long applied;
   private long ignored;
@@ -281,9 +282,11 @@ final class Merger {
           values[i] = contributionSum(table.id(), pk, i);
           changed[i] = true;
         } else if (newLife && columnVersions[i] == null) {
-          throw new SQLException("cannot apply changes: the batch starts a new life of " + shape.name() + " row "
-              + pk + " without a value for column " + shape.columns().get(i) + "; a new life must carry every"
-              + " column. Nothing from this batch was applied", "22000");
+          // Written before the column existed (on a replica that had not migrated yet, and kept by a relay): the
+          // column holds its declared default in that life, as ADD COLUMN gave every row.
+          columnVersions[i] = rowVersion;
+          values[i] = columnDefault(shape, i);
+          changed[i] = true;
         }
       }
     }
@@ -441,6 +444,21 @@ final class Merger {
     for (int i = 0; i < values.length; i++) {
       p.setObject(first + i, values[i]);
     }
+  }
+
+  /** The value column {@code i} of {@code shape} takes when an insert leaves it out: its declared default. */
+  private Object columnDefault(TableShape shape, int i) throws SQLException {
+    Object[] byColumn = defaults.get(shape.name());
+    if (byColumn == null) {
+      byColumn = new Object[shape.columns().size()];
+      for (int k = 0; k < byColumn.length; k++) {
+        Object expression = Sql.one(c, "SELECT dflt_value FROM pragma_table_xinfo(?) WHERE name = ?", shape.name(),
+            shape.columns().get(k));
+        byColumn[k] = expression == null ? null : Sql.one(c, "SELECT " + expression);
+      }
+      defaults.put(shape.name(), byColumn);
+    }
+    return byColumn[i];
   }
 
   PreparedStatement statement(String sql) throws SQLException {

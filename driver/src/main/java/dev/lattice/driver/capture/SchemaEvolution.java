@@ -10,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Keeps capture in step with tracked tables whose definitions change: {@code ALTER TABLE ... ADD / RENAME / DROP
@@ -23,8 +22,8 @@ import java.util.stream.Collectors;
  *   <li>gone (dropped, or renamed away mid-rebuild): metadata kept, state {@link TrackedTables#MISSING}, triggers
  *       removed wherever they went; capture resumes if a table of that name appears again;
  *   <li>columns renamed, dropped or added ({@link ColumnChanges}): bit positions renumbered in every table that holds
- *       them, dropped columns' versions forgotten, added columns logged as updates for rows whose value is not the
- *       column's default (every replica running the same migration gets the default without syncing it);
+ *       them, dropped columns' versions forgotten, added columns logged for every live row (their cells then travel
+ *       by version vector, to relays too), a default at the row's own clock so that any real write wins over it;
  *   <li>rebuilt (its triggers went with the old table): rows reconciled by key only, inserts and deletes; a copy is
  *       not mistaken for a burst of updates, so values changed by the migration itself are not captured;
  *   <li>key changed, or no longer trackable: refused with an error when the change runs through a driver connection
@@ -154,7 +153,7 @@ final class SchemaEvolution {
       renumber(c, t.id(), changes, t.shape().columns().size());
       TrackedTables.setValueColumns(c, t.id(), next);
     }
-    logAddedValues(c, t.id(), next, changes.added());
+    logAddedColumns(c, t.id(), next, changes.added());
     if (!intact) {
       Tracker.reconcile(c, t.id(), next, false);
     }
@@ -206,23 +205,32 @@ final class SchemaEvolution {
   }
 
   /**
-   * Logs the added columns of live rows whose value is not the column's declared default. Every replica that runs
-   * the same {@code ADD COLUMN} already has the default; what a migration (or a later write through a plain
-   * connection) put there instead is this replica's write.
+   * Logs the added columns of every live row, so that their cells reach peers by version vector like any change: a
+   * relay, which cannot run the migration, learns them, and replicas agree on every cell without reconciling the
+   * whole table. A row whose added columns hold their declared defaults is stamped with its own clock: a default is
+   * as old as the row, so any real write wins over it, and the defaults logged by each migrating replica tie on the
+   * clock and settle by site id with equal values (no conflict). A row holding something else (written by the
+   * migration, or meanwhile by a tool capture did not see) is stamped now, as a write. The received clock then rises
+   * to the newest stamp, so that this replica's next writes stamp above all of these.
    */
-  private static void logAddedValues(Connection c, int id, TableShape shape, List<String> added) throws SQLException {
+  private static void logAddedColumns(Connection c, int id, TableShape shape, List<String> added)
+      throws SQLException {
     if (added.isEmpty()) {
       return;
     }
     Map<String, String> defaults = defaults(c, shape.name());
-    String mask = added.stream()
-        .map(column -> "((t." + Sql.id(column) + " IS NOT (" + defaults.get(column) + ")) << "
-            + shape.columns().indexOf(column) + ")")
-        .collect(Collectors.joining(" | "));
-    Sql.update(c, "INSERT INTO lattice_log(tbl, pk, op, cols, hlc) SELECT " + id + ", pk, " + LatticeSchema.OP_UPDATE
-        + ", mask, " + TriggerSql.NEW_HLC + " FROM (SELECT " + shape.pkExpression("t") + " AS pk, " + mask
-        + " AS mask FROM " + Sql.id(shape.name()) + " t) WHERE mask <> 0 AND pk IN (SELECT pk FROM lattice_rows"
-        + " WHERE tbl = " + id + " AND cl % 2 = 1)");
+    long mask = 0;
+    StringBuilder differs = new StringBuilder();
+    for (String column : added) {
+      mask |= 1L << shape.columns().indexOf(column);
+      differs.append(differs.isEmpty() ? "" : " OR ").append("t.").append(Sql.id(column)).append(" IS NOT (")
+          .append(defaults.get(column)).append(')');
+    }
+    Sql.update(c, "INSERT INTO lattice_log(tbl, pk, op, cols, hlc) SELECT " + id + ", r.pk, " + LatticeSchema.OP_UPDATE
+        + ", " + mask + ", CASE WHEN " + differs + " THEN " + TriggerSql.NEW_HLC + " ELSE r.hlc END FROM "
+        + Sql.id(shape.name()) + " t JOIN lattice_rows r ON r.tbl = " + id + " AND r.pk = " + shape.pkExpression("t")
+        + " WHERE r.cl % 2 = 1");
+    Sql.update(c, "UPDATE lattice_clock SET hlc = max(hlc, (SELECT max(hlc) FROM lattice_log)) WHERE id = 1");
   }
 
   /** Each column's declared default as SQL ({@code NULL} when it has none). */

@@ -15,7 +15,9 @@ import java.sql.Statement;
  *   <li>{@code relay_rows}: the winning row-cell envelope of every row (its causal length says whether it is alive);
  *   <li>{@code relay_cells}: the winning envelope of every column of a live row, and every site's latest contribution
  *       to a counter (one line per contributor; {@code contributor} is empty for columns);
- *   <li>{@code relay_vv}: the version vector, advanced by the {@code covers} of the batches stored.
+ *   <li>{@code relay_vv}: the version vector, advanced by the {@code covers} of the batches stored;
+ *   <li>{@code relay_schema_details}: per space, the sealed description of its schema sent by the device that last
+ *       migrated it, passed on to devices that have not migrated yet so they can say what differs.
  * </ul>
  */
 final class RelaySchema {
@@ -42,6 +44,8 @@ final class RelaySchema {
       "CREATE INDEX IF NOT EXISTS relay_cells_by_row ON relay_cells(space, row)",
       "CREATE TABLE IF NOT EXISTS relay_vv(space TEXT NOT NULL, site " + blob + " NOT NULL, seq " + integer
           + " NOT NULL, PRIMARY KEY (space, site))" + clustered,
+      "CREATE TABLE IF NOT EXISTS relay_schema_details(space TEXT PRIMARY KEY NOT NULL, detail " + blob
+          + " NOT NULL)",
     };
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {

@@ -9,6 +9,7 @@ import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.KeyInfo;
+import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import java.nio.ByteBuffer;
@@ -28,12 +29,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One space on the relay, as the sync protocol sees it: a {@link SyncStore} that holds envelopes and their metadata
  * and never a key. It merges by metadata as devices do ({@link RelayMerge}), streams batches as devices do
  * ({@link RelayReader}) and keeps the same tree ({@link RelayTree}), so a device syncs with it exactly as with another
- * device. It cannot read schemas or check keys: it adopts the first device's schema fingerprint and key parameters and
+ * device. It cannot read schemas or check keys: it adopts the first device's schema fingerprint (and a migrated
+ * device's new one, when it migrated from the space's current schema) and key parameters and
  * holds later devices to them, and passes the first device's key check on for devices to verify.
  *
  * <p>Calls on one space are serialized in this instance; with PostgreSQL, writes to a space from several instances are
@@ -41,6 +45,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * another instance changed.
  */
 public final class RelayStore implements SyncStore {
+  private static final Logger LOG = LoggerFactory.getLogger(RelayStore.class);
+
   /** How far ahead of the server's clock a change may be stamped, as devices allow. */
   static final Duration MAX_CLOCK_DRIFT = Duration.ofMinutes(5);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -81,24 +87,50 @@ public final class RelayStore implements SyncStore {
   }
 
   @Override
-  public synchronized boolean acceptsSchema(byte[] peerFingerprint) throws SyncException {
+  public synchronized boolean acceptsSchema(byte[] peerFingerprint, SchemaMigration migrated) throws SyncException {
     return write(c -> {
       byte[] schema = spaceBytes(c, "schema");
-      if (schema == null) {
-        try (PreparedStatement p = c.prepareStatement("UPDATE relay_spaces SET schema = ? WHERE space = ?")) {
-          p.setBytes(1, peerFingerprint);
-          p.setString(2, space);
-          p.executeUpdate();
-        }
+      if (Arrays.equals(schema, peerFingerprint)) {
         return true;
       }
-      return Arrays.equals(schema, peerFingerprint);
+      boolean first = schema == null;
+      if (!first && (migrated == null || !Arrays.equals(schema, migrated.from()))) {
+        return false;
+      }
+      try (PreparedStatement p = c.prepareStatement("UPDATE relay_spaces SET schema = ? WHERE space = ?")) {
+        p.setBytes(1, peerFingerprint);
+        p.setString(2, space);
+        p.executeUpdate();
+      }
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM relay_schema_details WHERE space = ?")) {
+        p.setString(1, space);
+        p.executeUpdate();
+      }
+      if (migrated != null) {
+        try (PreparedStatement p = c.prepareStatement(
+            "INSERT INTO relay_schema_details(space, detail) VALUES (?, ?)")) {
+          p.setString(1, space);
+          p.setBytes(2, migrated.detail());
+          p.executeUpdate();
+        }
+        LOG.info("space {}: a device migrated it to a new schema; devices still on the old one are refused until"
+            + " they migrate", space);
+      }
+      return true;
     });
   }
 
+  /** The sealed description the device that last migrated the space sent, or null: the relay cannot read it. */
   @Override
-  public byte[] schemaDetail() {
-    return null; // the relay cannot describe a schema it only knows by fingerprint
+  public synchronized byte[] schemaDetail() throws SyncException {
+    return read(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT detail FROM relay_schema_details WHERE space = ?")) {
+        p.setString(1, space);
+        try (ResultSet r = p.executeQuery()) {
+          return r.next() ? r.getBytes(1) : null;
+        }
+      }
+    });
   }
 
   @Override

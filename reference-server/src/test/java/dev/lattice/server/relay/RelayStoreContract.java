@@ -170,4 +170,35 @@ abstract class RelayStoreContract {
     assertEquals(0, future.space("s").root().count());
     assertEquals(List.of(), future.space("s").vector(), "nothing of the batch was stored");
   }
+
+  @Test
+  void aDeviceThatMigratedMovesTheSpaceToItsSchema_andOneThatDidNotIsToldWhatDiffers_untilItMigrates()
+      throws Exception {
+    RelayStore relay = relay("space-m");
+    Phone laptop = phone("laptop.db", "words").exec("INSERT INTO t VALUES ('a', 'x', 1.5, 3)");
+    Phone phone = phone("phone.db", "words").exec("INSERT INTO t VALUES ('b', 'y', NULL, 4)");
+    sync(laptop, relay);
+    sync(phone, relay);
+
+    laptop.exec("ALTER TABLE t ADD COLUMN note TEXT").exec("UPDATE t SET note = 'migrated' WHERE id = 'a'");
+    sync(laptop, relay);
+    phone.exec("UPDATE t SET a = 'edited before migrating' WHERE id = 'b'");
+
+    SyncException refused = assertThrows(SyncException.class, () -> sync(phone, relay));
+    assertEquals("schema", refused.code());
+    assertTrue(refused.getMessage().contains("note") && refused.getMessage().contains("Migrate"),
+        refused.getMessage());
+
+    phone.exec("ALTER TABLE t ADD COLUMN note TEXT");
+    sync(phone, relay);
+    sync(laptop, relay);
+    assertEquals(laptop.rows(), phone.rows());
+    assertTrue(phone.rows().contains("b|'edited before migrating'|NULL|4"), "nothing was lost while refused");
+    try (var r = phone.app.createStatement().executeQuery("SELECT note FROM t WHERE id = 'a'")) {
+      assertTrue(r.next());
+      assertEquals("migrated", r.getString(1));
+    }
+    assertEquals(root(laptop.store.root()), root(relay.root()));
+    assertEquals(root(phone.store.root()), root(relay.root()));
+  }
 }

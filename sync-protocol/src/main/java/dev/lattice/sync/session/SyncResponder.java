@@ -108,9 +108,11 @@ public final class SyncResponder implements RequestHandler {
       }
       return new Failure("key", keyProblem, detail);
     }
-    if (!store.acceptsSchema(hello.schema())) {
-      return new Failure("schema", "the peers track different tables or columns", store.schemaDetail());
+    if (!store.acceptsSchema(hello.schema(), hello.migrated())) {
+      return new Failure("schema", "the peers track different tables or columns (run the same migrations on both)",
+          store.schemaDetail());
     }
+    store.schemaAgreed();
     TreeRoot root = store.root(); // before the vector: see the class comment
     List<VectorEntry> vector = store.vector();
     Changes first = Vectors.gap(vector, hello.vector()) == 0 ? null

@@ -179,12 +179,14 @@ public final class SyncSession {
     if (!Arrays.equals(welcome.schema(), local.schemaFingerprint())) {
       throw new SyncException("schema", "the peer tracks other tables or columns than this replica");
     }
+    local.schemaAgreed();
     return welcome;
   }
 
   private Hello helloMessage() throws SyncException {
     return new Hello(Message.PROTOCOL, local.siteId(), local.schemaFingerprint(), local.vector(), local.root(),
-        local.keyInfo(false), local.encrypted(), options.batchCells(), options.maxMessageBytes());
+        local.keyInfo(false), local.encrypted(), options.batchCells(), options.maxMessageBytes(),
+        local.schemaMigration());
   }
 
   private static void refuseKey(String problem) throws SyncException {

@@ -19,6 +19,7 @@ import dev.lattice.sync.crypto.SpaceKey;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.KeyInfo;
+import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import java.io.IOException;
@@ -103,10 +104,30 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
 
   @Override
   public synchronized byte[] schemaFingerprint() throws SyncException {
-    TrackedSchema schema = sql(replica::schema);
+    return fingerprint(sql(replica::schema).describe());
+  }
+
+  /** {@link TrackedSchema#fingerprint()} of a description; keyed in an encrypted space, so a relay cannot guess it. */
+  private byte[] fingerprint(String description) {
     SpaceKey key = keys.key();
-    // Keyed in an encrypted space, so that a relay cannot tell two spaces' schemas apart, or guess one.
-    return key == null ? schema.fingerprint() : key.mac("schema", schema.describe().getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = description.getBytes(StandardCharsets.UTF_8);
+    return key == null ? TrackedSchema.fingerprint(bytes) : key.mac("schema", bytes);
+  }
+
+  @Override
+  public synchronized SchemaMigration schemaMigration() throws SyncException {
+    String agreed = sql(() -> AgreedSchema.read(connection));
+    String now = sql(replica::schema).describe();
+    return agreed == null || agreed.equals(now) ? null : new SchemaMigration(fingerprint(agreed), schemaDetail());
+  }
+
+  @Override
+  public synchronized void schemaAgreed() throws SyncException {
+    String now = sql(replica::schema).describe();
+    sql(() -> {
+      AgreedSchema.write(connection, now);
+      return null;
+    });
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.lattice.sync.SyncException;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.KeyInfo;
+import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import java.util.List;
@@ -23,12 +24,22 @@ public interface SyncStore {
   byte[] schemaFingerprint() throws SyncException;
 
   /**
-   * Whether a peer whose schema fingerprint is {@code peerFingerprint} may sync with this one. A device accepts its
-   * own; a relay, which cannot read schemas, takes the first device's and holds every later one to it.
+   * Whether a peer whose schema fingerprint is {@code peerFingerprint} may sync with this one; {@code migrated} is the
+   * peer's schema change since it last synced, or null. A device accepts only its own schema. A relay, which cannot
+   * read schemas, takes the first device's, and moves to a migrated device's new one when the device migrated from
+   * the relay's current schema.
    */
-  default boolean acceptsSchema(byte[] peerFingerprint) throws SyncException {
+  default boolean acceptsSchema(byte[] peerFingerprint, SchemaMigration migrated) throws SyncException {
     return java.util.Arrays.equals(peerFingerprint, schemaFingerprint());
   }
+
+  /** This store's schema change since it last synced, for its hello; null when none (and for a relay). */
+  default SchemaMigration schemaMigration() throws SyncException {
+    return null;
+  }
+
+  /** The two sides of a sync agreed on this store's current schema: remember it as the one last synced under. */
+  default void schemaAgreed() throws SyncException {}
 
   /**
    * This peer's schema in a form {@link #schemaDifferences} on another peer of the space can read (sealed in an
