@@ -87,37 +87,46 @@ public final class RelayStore implements SyncStore {
   }
 
   @Override
-  public synchronized boolean acceptsSchema(byte[] peerFingerprint, SchemaMigration migrated) throws SyncException {
+  public synchronized boolean acceptsSchema(byte[] peerFingerprint) throws SyncException {
     return write(c -> {
       byte[] schema = spaceBytes(c, "schema");
-      if (Arrays.equals(schema, peerFingerprint)) {
+      if (schema == null) {
+        setSchema(c, peerFingerprint, null);
         return true;
       }
-      boolean first = schema == null;
-      if (!first && (migrated == null || !Arrays.equals(schema, migrated.from()))) {
-        return false;
-      }
-      try (PreparedStatement p = c.prepareStatement("UPDATE relay_spaces SET schema = ? WHERE space = ?")) {
-        p.setBytes(1, peerFingerprint);
-        p.setString(2, space);
-        p.executeUpdate();
-      }
-      try (PreparedStatement p = c.prepareStatement("DELETE FROM relay_schema_details WHERE space = ?")) {
-        p.setString(1, space);
-        p.executeUpdate();
-      }
-      if (migrated != null) {
-        try (PreparedStatement p = c.prepareStatement(
-            "INSERT INTO relay_schema_details(space, detail) VALUES (?, ?)")) {
-          p.setString(1, space);
-          p.setBytes(2, migrated.detail());
-          p.executeUpdate();
-        }
+      return Arrays.equals(schema, peerFingerprint);
+    });
+  }
+
+  @Override
+  public synchronized void migrated(SchemaMigration migration) throws SyncException {
+    write(c -> {
+      if (Arrays.equals(spaceBytes(c, "schema"), migration.from())) {
+        setSchema(c, migration.to(), migration.detail());
         LOG.info("space {}: a device migrated it to a new schema; devices still on the old one are refused until"
             + " they migrate", space);
       }
-      return true;
+      return null;
     });
+  }
+
+  private void setSchema(Connection c, byte[] fingerprint, byte[] detail) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("UPDATE relay_spaces SET schema = ? WHERE space = ?")) {
+      p.setBytes(1, fingerprint);
+      p.setString(2, space);
+      p.executeUpdate();
+    }
+    try (PreparedStatement p = c.prepareStatement("DELETE FROM relay_schema_details WHERE space = ?")) {
+      p.setString(1, space);
+      p.executeUpdate();
+    }
+    if (detail != null) {
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_schema_details(space, detail) VALUES (?, ?)")) {
+        p.setString(1, space);
+        p.setBytes(2, detail);
+        p.executeUpdate();
+      }
+    }
   }
 
   /** The sealed description the device that last migrated the space sent, or null: the relay cannot read it. */

@@ -15,6 +15,7 @@ import dev.lattice.sync.wire.KeyInfo;
 import dev.lattice.sync.wire.Message;
 import dev.lattice.sync.wire.Pull;
 import dev.lattice.sync.wire.Reconcile;
+import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.Reconciled;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
@@ -81,6 +82,10 @@ public final class SyncResponder implements RequestHandler {
         return new Ack(store.vector(), root, applied);
       } else if (request instanceof Reconcile r) {
         return reconcile(r);
+      } else if (request instanceof SchemaMigration m) {
+        store.migrated(m);
+        TreeRoot root = store.root(); // before the vector: see the class comment
+        return new Ack(store.vector(), root, 0);
       }
       return new Failure("malformed", "a " + WireCodec.kind(request) + " message is not a request this peer answers"
           + " over request/response", null);
@@ -108,7 +113,7 @@ public final class SyncResponder implements RequestHandler {
       }
       return new Failure("key", keyProblem, detail);
     }
-    if (!store.acceptsSchema(hello.schema(), hello.migrated())) {
+    if (!store.acceptsSchema(hello.schema())) {
       return new Failure("schema", "the peers track different tables or columns (run the same migrations on both)",
           store.schemaDetail());
     }

@@ -16,6 +16,7 @@ import dev.lattice.sync.wire.Message;
 import dev.lattice.sync.wire.Pull;
 import dev.lattice.sync.wire.Reconcile;
 import dev.lattice.sync.wire.Reconciled;
+import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import dev.lattice.sync.wire.Welcome;
@@ -153,6 +154,10 @@ public final class SyncSession {
 
   /** Hello and its welcome, checked; an asker that has the passphrase but not its space's parameters adopts them. */
   private Welcome hello() throws SyncException {
+    SchemaMigration migration = local.schemaMigration();
+    if (migration != null) {
+      expect(exchange(migration), Ack.class); // a relay moves the space along; the hello decides either way
+    }
     Message reply = exchangeRaw(helloMessage());
     if (reply instanceof Failure f && f.code().equals("key") && f.detail() != null && local.encrypted()
         && local.keyInfo(false) == null) {
@@ -185,8 +190,7 @@ public final class SyncSession {
 
   private Hello helloMessage() throws SyncException {
     return new Hello(Message.PROTOCOL, local.siteId(), local.schemaFingerprint(), local.vector(), local.root(),
-        local.keyInfo(false), local.encrypted(), options.batchCells(), options.maxMessageBytes(),
-        local.schemaMigration());
+        local.keyInfo(false), local.encrypted(), options.batchCells(), options.maxMessageBytes());
   }
 
   private static void refuseKey(String problem) throws SyncException {

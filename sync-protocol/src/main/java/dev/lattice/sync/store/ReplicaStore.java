@@ -118,7 +118,8 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   public synchronized SchemaMigration schemaMigration() throws SyncException {
     String agreed = sql(() -> AgreedSchema.read(connection));
     String now = sql(replica::schema).describe();
-    return agreed == null || agreed.equals(now) ? null : new SchemaMigration(fingerprint(agreed), schemaDetail());
+    return agreed == null || agreed.equals(now) ? null
+        : new SchemaMigration(fingerprint(agreed), fingerprint(now), schemaDetail());
   }
 
   @Override

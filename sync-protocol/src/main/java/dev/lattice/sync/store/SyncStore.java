@@ -24,19 +24,24 @@ public interface SyncStore {
   byte[] schemaFingerprint() throws SyncException;
 
   /**
-   * Whether a peer whose schema fingerprint is {@code peerFingerprint} may sync with this one; {@code migrated} is the
-   * peer's schema change since it last synced, or null. A device accepts only its own schema. A relay, which cannot
-   * read schemas, takes the first device's, and moves to a migrated device's new one when the device migrated from
-   * the relay's current schema.
+   * Whether a peer whose schema fingerprint is {@code peerFingerprint} may sync with this one. A device accepts its
+   * own; a relay, which cannot read schemas, takes the first device's and holds every later one to it (until a
+   * device {@linkplain #migrated migrates} it).
    */
-  default boolean acceptsSchema(byte[] peerFingerprint, SchemaMigration migrated) throws SyncException {
+  default boolean acceptsSchema(byte[] peerFingerprint) throws SyncException {
     return java.util.Arrays.equals(peerFingerprint, schemaFingerprint());
   }
 
-  /** This store's schema change since it last synced, for its hello; null when none (and for a relay). */
+  /** This store's schema change since it last synced, sent before its hello; null when none (and for a relay). */
   default SchemaMigration schemaMigration() throws SyncException {
     return null;
   }
+
+  /**
+   * A peer says it migrated. A device notes nothing (the hello decides); a relay moves its space to the new schema
+   * when the peer migrated from the space's current one.
+   */
+  default void migrated(SchemaMigration migration) throws SyncException {}
 
   /** The two sides of a sync agreed on this store's current schema: remember it as the one last synced under. */
   default void schemaAgreed() throws SyncException {}

@@ -15,10 +15,9 @@ import java.util.List;
  * @param encrypted whether the asker encrypts: with no {@code key}, it asks for the space's parameters
  * @param maxCells the most cells the asker wants per batch
  * @param maxBytes the largest message the asker accepts
- * @param migrated the schema change since the asker last synced, or null when its schema is the one it synced under
  */
 public record Hello(int protocol, byte[] site, byte[] schema, List<VectorEntry> vector, TreeRoot root, KeyInfo key,
-    boolean encrypted, int maxCells, int maxBytes, SchemaMigration migrated) implements Message {
+    boolean encrypted, int maxCells, int maxBytes) implements Message {
   public Hello {
     Check.bytes(site, 16, "site");
     Check.present(schema, "schema");

@@ -17,10 +17,11 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Reconcile.class, name = "reconcile"),
     @JsonSubTypes.Type(value = Reconciled.class, name = "reconciled"),
     @JsonSubTypes.Type(value = Subscribe.class, name = "subscribe"),
+    @JsonSubTypes.Type(value = SchemaMigration.class, name = "migrate"),
     @JsonSubTypes.Type(value = Failure.class, name = "failure")
 })
 public sealed interface Message
-    permits Hello, Welcome, Pull, Changes, Ack, Reconcile, Reconciled, Subscribe, Failure {
+    permits Hello, Welcome, Pull, Changes, Ack, Reconcile, Reconciled, Subscribe, SchemaMigration, Failure {
   /** The protocol version this code speaks; a peer speaking another is refused by name. */
   int PROTOCOL = 1;
 }

@@ -176,7 +176,7 @@ class SyncSessionTest {
     Device a = device("a.db");
     WireCodec codec = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
     Hello future = new Hello(Message.PROTOCOL + 1, new byte[16], new byte[32], List.of(),
-        new TreeRoot(0, new byte[16]), null, false, 100, 1 << 20, null);
+        new TreeRoot(0, new byte[16]), null, false, 100, 1 << 20);
 
     Message reply = codec.decode(a.responder().handle(codec.encode(future)));
 
