@@ -39,8 +39,16 @@ final class BatchReader implements ChangeBatches {
     LogFold.fold(c);
     ChangeReader reader = new ChangeReader(c, peer);
     try {
-      // Read inside the reader's snapshot, so that the vector describes exactly what the stream holds.
-      return new BatchReader(reader, ReplicaEngine.versionVector(c), batchCells);
+      // Read inside the reader's snapshot, so that the vector describes exactly what the stream holds: the reader
+      // sees folded metadata only, and another connection may have committed local writes to the log since the fold.
+      VersionVector held = ReplicaEngine.versionVector(c);
+      SiteId self = LatticeSchema.siteId(c);
+      Map<SiteId, Long> offered = new TreeMap<>(held.entries());
+      long folded = LogFold.foldedSeq(c);
+      if (self != null && held.get(self) > folded) {
+        offered.put(self, folded);
+      }
+      return new BatchReader(reader, VersionVector.of(offered), batchCells);
     } catch (SQLException | RuntimeException e) {
       reader.close();
       throw e;

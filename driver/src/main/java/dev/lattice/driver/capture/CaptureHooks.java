@@ -3,6 +3,8 @@ package dev.lattice.driver.capture;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import org.sqlite.SQLiteConnection;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Folds the capture log from a driver connection once enough has accumulated. Checking costs one indexed query, so
@@ -79,11 +81,18 @@ final class CaptureHooks implements ConnectionHooks {
       folding = true;
       try {
         LogFold.fold(c);
-        if (!c.getAutoCommit()) {
-          c.commit(); // the fold ran in the fresh transaction that followed the caller's commit: end it too
+      } catch (SQLiteException e) {
+        // The application's write already committed; this fold only tidies up after it. Another connection wrote
+        // since this transaction read (SQLITE_BUSY_SNAPSHOT, which no busy timeout cures), or held the lock beyond
+        // the timeout: leave the log for the next fold rather than fail a commit that succeeded.
+        if ((e.getResultCode().code & 0xff) != SQLiteErrorCode.SQLITE_BUSY.code) {
+          throw e;
         }
       } finally {
         folding = false;
+      }
+      if (!c.getAutoCommit()) {
+        c.commit(); // the fold ran in the fresh transaction that followed the caller's commit: end it too
       }
     }
   }

@@ -76,6 +76,16 @@ final class LogFold {
   private LogFold() {}
 
   /**
+   * This replica's own writes up to this sequence number are folded into metadata; later ones are only in the log.
+   * What a reader of folded metadata may vouch for: a writer on another connection may have committed to the log
+   * since the last fold.
+   */
+  static long foldedSeq(Connection c) throws SQLException {
+    return Sql.oneLong(c, "SELECT coalesce((SELECT min(seq) - 1 FROM lattice_log WHERE op <> " + LatticeSchema.OP_FOLDED
+        + "), (SELECT max(seq) FROM lattice_log), 0)");
+  }
+
+  /**
    * Number of log rows waiting to be folded, in three lookups on the log's integer key: the log is contiguous and only
    * its oldest row can be an already-folded anchor.
    */

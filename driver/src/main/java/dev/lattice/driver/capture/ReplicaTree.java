@@ -50,10 +50,6 @@ final class ReplicaTree {
 
   private static final String CONTRIBUTIONS = "SELECT k.tbl, k.pk, k.col, k.site, k.seq, k.hlc FROM %s";
 
-  /** Local writes up to this sequence number are folded into metadata. */
-  private static final String FOLDED_SEQ = "SELECT coalesce((SELECT min(seq) - 1 FROM lattice_log WHERE op <> "
-      + LatticeSchema.OP_FOLDED + "), (SELECT max(seq) FROM lattice_log), 0)";
-
   private final MerkleTree<RowRef> tree = new MerkleTree<>();
   private final CellIdHasher hasher;
   private boolean built;
@@ -174,7 +170,7 @@ final class ReplicaTree {
 
   private static Map<Integer, Long> watermark(Connection c) throws SQLException {
     Map<Integer, Long> mark = new HashMap<>();
-    mark.put(LatticeSchema.LOCAL_SITE, Sql.oneLong(c, FOLDED_SEQ));
+    mark.put(LatticeSchema.LOCAL_SITE, LogFold.foldedSeq(c));
     try (PreparedStatement p = c.prepareStatement("SELECT site, seq FROM lattice_vv");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
