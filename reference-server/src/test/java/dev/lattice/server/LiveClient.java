@@ -47,6 +47,16 @@ final class LiveClient implements AutoCloseable {
     socket.sendBinary(ByteBuffer.wrap(CODEC.encode(message)), true).get(5, TimeUnit.SECONDS);
   }
 
+  /** Sends {@code bytes} as one binary message, whatever they are. */
+  void sendBytes(byte[] bytes) throws Exception {
+    socket.sendBinary(ByteBuffer.wrap(bytes), true).get(5, TimeUnit.SECONDS);
+  }
+
+  /** The next message's bytes, or null if none came within {@code millis}. */
+  byte[] nextBytes(long millis) throws InterruptedException {
+    return received.poll(millis, TimeUnit.MILLISECONDS);
+  }
+
   /** The next message from the server, waiting up to 10 s. */
   Message next() throws Exception {
     byte[] message = received.poll(10, TimeUnit.SECONDS);

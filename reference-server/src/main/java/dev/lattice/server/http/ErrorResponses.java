@@ -105,13 +105,16 @@ final class ErrorResponses {
     }
   }
 
-  private static String codeOf(int status) {
+  static String codeOf(int status) {
     return switch (status) {
       case 400 -> "bad_request";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 413 -> "too_large";
+      case 414 -> "uri_too_long";
       case 415 -> "unsupported_media_type";
+      case 431 -> "headers_too_large";
+      case 505 -> "http_version_not_supported";
       default -> status >= 500 ? "internal" : "refused";
     };
   }

@@ -70,6 +70,9 @@ public final class HttpServer implements AutoCloseable {
       // Sync bodies are encrypted: compressing them costs CPU and saves nothing.
       javalin.http.disableCompression();
       javalin.requestLogger.http(observer::observe);
+      // What Jetty refuses before Javalin sees it (unparseable HTTP, 414, 431, 505) is answered in JSON too.
+      javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+      javalin.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
       javalin.jetty.modifyWebSocketServletFactory(factory -> {
         factory.setIdleTimeout(config.liveIdleTimeout());
         factory.setMaxBinaryMessageSize(max);

@@ -99,6 +99,12 @@ public final class LiveSession implements LiveHandler {
         localCommit();
       } else if (message instanceof Ack a) {
         synchronized (this) {
+          if (peerVector == null) {
+            // Nothing is pushed before the peer's subscribe, so there is nothing to acknowledge (issue 8: this was a
+            // NullPointerException, and the channel closed with 1011 as if this side had failed).
+            throw new SyncException("malformed", "an ack came before the peer's subscribe: nothing was sent to"
+                + " acknowledge");
+          }
           peerVector = Vectors.merge(peerVector, a.vector());
           inFlight = false;
         }

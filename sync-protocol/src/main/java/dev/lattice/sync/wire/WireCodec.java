@@ -1,17 +1,25 @@
 package dev.lattice.sync.wire;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Encodes {@link Message}s as CBOR (the wire) or JSON (for people and debugging) and decodes them strictly: a message
@@ -21,6 +29,12 @@ import java.io.IOException;
 public final class WireCodec {
   /** Default largest message: room for a batch of a few thousand cells with large values. */
   public static final int DEFAULT_MAX_BYTES = 16 << 20;
+
+  /** The message kinds, as {@code type} names them: for refusals of an unknown one. */
+  private static final String KINDS = Arrays.stream(Message.class.getAnnotation(JsonSubTypes.class).value())
+      .map(JsonSubTypes.Type::name).sorted().collect(Collectors.joining(", "));
+  /** A qualified Java name, as {@code java.util.ArrayList} or {@code dev.lattice.sync.wire.Hello}. */
+  private static final Pattern QUALIFIED = Pattern.compile("\\b(?:[a-z_][\\w$]*\\.)+([A-Z][\\w$]*)");
 
   private final ObjectMapper mapper;
   private final ObjectWriter writer;
@@ -117,7 +131,12 @@ public final class WireCodec {
 
   /** The message's kind as its {@code type} field names it. */
   public static String kind(Message message) {
-    return message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    for (JsonSubTypes.Type type : Message.class.getAnnotation(JsonSubTypes.class).value()) {
+      if (type.value() == message.getClass()) {
+        return type.name();
+      }
+    }
+    throw new IllegalArgumentException("not a registered message kind: " + message.getClass());
   }
 
   private static StreamReadConstraints constraints(int maxBytes) {
@@ -137,13 +156,53 @@ public final class WireCodec {
         .build();
   }
 
-  /** Jackson's own words without its source excerpt, and the validation message when a field was out of range. */
+  /**
+   * What is wrong, in the protocol's words: the validation message when a field was out of range; otherwise Jackson's
+   * words without its source excerpt and without Java's names for the records (a peer learns nothing of the
+   * implementation from a refusal), followed by where in the message the problem is.
+   */
   private static String reason(JsonProcessingException e) {
     Throwable cause = e.getCause();
     if (cause instanceof IllegalArgumentException) {
       return cause.getMessage();
     }
-    String m = e.getOriginalMessage();
-    return m == null ? e.getClass().getSimpleName() : m.replaceAll("\\s+", " ").trim();
+    String what;
+    if (e instanceof InvalidTypeIdException t) {
+      what = t.getTypeId() == null ? "no 'type' field naming the message's kind"
+          : "unknown message type '" + t.getTypeId() + "'; known: " + KINDS;
+    } else if (e instanceof UnrecognizedPropertyException u) {
+      what = "unknown field '" + u.getPropertyName() + "'";
+    } else {
+      String m = e.getOriginalMessage();
+      what = m == null ? "unreadable" : withoutJavaNames(m.replaceAll("\\s+", " ").trim());
+    }
+    String at = e instanceof JsonMappingException m ? path(m) : "";
+    return at.isEmpty() ? what : what + " (at " + at + ")";
+  }
+
+  /** Jackson's text with records by their simple names, and collections and arrays as what they hold. */
+  private static String withoutJavaNames(String message) {
+    String m = message.replaceAll("\\[simple type, class ([\\w.$]+)\\]", "$1")
+        .replaceAll("\\[collection type; class [\\w.$]+, contains ([^\\]]+)\\]", "list of $1")
+        .replaceAll("java\\.util\\.(?:Array)?List<([\\w.$]+)>", "list of $1")
+        // Jackson's advice to its own users ("disable `DeserializationFeature.X` to allow") is not for a peer.
+        .replaceAll(";? ?\\(?[^;()]*(?:DeserializationFeature|MapperFeature|StreamReadFeature|JsonParser\\.Feature)"
+            + "\\.\\w+[^;()]*\\)?", "")
+        .replace("java.lang.", "")
+        .replace("(class ", "(");
+    return QUALIFIED.matcher(m).replaceAll("$1").replace("`[B`", "`bytes`").replace("[B", "bytes");
+  }
+
+  /** Where in the message: {@code vector[0].site}. */
+  private static String path(JsonMappingException e) {
+    StringBuilder at = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        at.append(at.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        at.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return at.toString();
   }
 }
