@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -21,6 +22,21 @@ class LatticeTest {
 
     assertEquals(0, cli.execute("--help"));
     assertTrue(out.toString().contains("serve"), out.toString());
+  }
+
+  @Test
+  void everyCommandHasHelp_andTheRootListsThemAll() {
+    List<String> commands = List.of("enable", "status", "changes", "conflicts", "sync", "serve-peer", "export",
+        "import", "compact");
+    String root = Cli.run("--help").out();
+    for (String command : commands) {
+      Cli.Run help = Cli.run(command, "--help");
+      assertEquals(0, help.exitCode(), help::toString);
+      assertTrue(help.out().startsWith("Usage: lattice " + command), help::toString);
+      assertTrue(root.contains("  " + command + " "), root);
+    }
+    assertEquals(0, Cli.run("conflicts", "x.db", "resolve", "--help").exitCode());
+    assertEquals(0, Cli.run("conflicts", "x.db", "clear", "--help").exitCode());
   }
 
   @Test

@@ -99,6 +99,14 @@ public final class Replica {
     return ReplicaEngine.track(connection, table, Objects.requireNonNull(options, "options"));
   }
 
+  /**
+   * Whether {@code table} could be tracked with {@code options}, and the risks tracking would warn about, without
+   * tracking it or writing anything to the database.
+   */
+  public TrackCheck inspect(String table, TrackOptions options) throws SQLException {
+    return ReplicaEngine.inspect(connection, table, Objects.requireNonNull(options, "options"));
+  }
+
   /** Stops capture on {@code table}, keeping its metadata; returns false if it was not tracked. */
   public boolean untrack(String table) throws SQLException {
     return ReplicaEngine.untrack(connection, table);
@@ -209,6 +217,17 @@ public final class Replica {
   /** The tracked tables as peers compare them before syncing. */
   public TrackedSchema schema() throws SQLException {
     return ReplicaEngine.schema(connection);
+  }
+
+  /**
+   * Gives this replica a new random site id, keeping its data and everything it has synced: what it wrote under the
+   * old id stays attributed to the old id, which becomes an ordinary other site whose writes this replica holds up to
+   * its last sequence number. Use it when a database file is restored from a backup or copied: the original may still
+   * be writing under the old id (or already wrote past the backup), and two replicas writing under one id would make
+   * peers ignore one of them. Returns the new site id. Call it outside a transaction.
+   */
+  public SiteId renewSiteId() throws SQLException {
+    return ReplicaEngine.renewSiteId(connection);
   }
 
   /** The concurrent edits recorded on this replica, oldest first. */

@@ -7,6 +7,7 @@ import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Conflict;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.SiteId;
+import dev.lattice.driver.TrackCheck;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
 import dev.lattice.driver.TrackedSchema;
@@ -49,6 +50,19 @@ public final class ReplicaEngine {
   public static TrackReport track(Connection c, String table, TrackOptions options) throws SQLException {
     SchemaEvolution.followIfChanged(c);
     return Tracker.track(c, table, options);
+  }
+
+  /** What tracking {@code table} would do, found without writing anything. */
+  public static TrackCheck inspect(Connection c, String table, TrackOptions options) throws SQLException {
+    try {
+      return new TrackCheck(table, true, null, null, TableInspector.inspect(c, table, options).warnings());
+    } catch (UntrackableTableException e) {
+      return new TrackCheck(table, false, e.reason(), e.fix(), List.of());
+    }
+  }
+
+  public static SiteId renewSiteId(Connection c) throws SQLException {
+    return SiteRenewal.renew(c);
   }
 
   public static boolean untrack(Connection c, String table) throws SQLException {

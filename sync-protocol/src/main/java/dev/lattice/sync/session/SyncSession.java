@@ -148,6 +148,7 @@ public final class SyncSession {
             + " tree does not match its data; stopping rather than loop");
       }
     }
+    local.synced(welcome.site(), peer.vector(), String.valueOf(transport));
     return new SyncReport(roundTrips, bytesSent, bytesReceived, payloadSent, payloadReceived, cellsSent,
         cellsReceived, cellsApplied, reconciliations, Duration.ofNanos(System.nanoTime() - started));
   }

@@ -29,6 +29,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -212,6 +213,17 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
     } catch (SQLException e) {
       throw new SyncException("rejected", "the batch was refused and nothing of it was applied: " + e.getMessage(), e);
     }
+  }
+
+  /** Remembers the sync in {@link SyncHistory}, with the peer's entry for this device's site. */
+  @Override
+  public synchronized void synced(byte[] peerSite, List<VectorEntry> peerVector, String peer) throws SyncException {
+    sql(() -> {
+      SiteId self = replica.siteId();
+      long acked = driver(peerVector).get(self);
+      SyncHistory.record(connection, new SyncHistory.Peer(peerSite, peer, acked, Instant.now()));
+      return null;
+    });
   }
 
   @Override

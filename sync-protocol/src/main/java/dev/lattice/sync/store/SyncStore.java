@@ -97,6 +97,12 @@ public interface SyncStore {
    */
   long apply(Changes changes) throws SyncException;
 
+  /**
+   * Told by the asking side when a sync with a peer completed: the peer's site, its version vector as last heard, and
+   * where it was reached. A device remembers it ({@link SyncHistory}); the default forgets it.
+   */
+  default void synced(byte[] peerSite, List<VectorEntry> peerVector, String peer) throws SyncException {}
+
   /** A frozen view of the tree for one reconciliation session. */
   ReconcileView reconcileView() throws SyncException;
 

@@ -110,6 +110,12 @@ public final class HttpTransport implements Transport {
     return base;
   }
 
+  /** The peer's base address, which names the peer in sync history; never the bearer token. */
+  @Override
+  public String toString() {
+    return base.toString();
+  }
+
   @Override
   public byte[] exchange(byte[] request) throws IOException {
     Objects.requireNonNull(request, "request");

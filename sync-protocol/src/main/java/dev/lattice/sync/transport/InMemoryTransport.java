@@ -17,4 +17,9 @@ public final class InMemoryTransport implements Transport {
   public byte[] exchange(byte[] request) {
     return peer.handle(request.clone()); // the peer must not see the asker's buffer change under it
   }
+
+  @Override
+  public String toString() {
+    return "in-process peer";
+  }
 }

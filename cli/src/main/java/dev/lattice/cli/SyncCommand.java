@@ -1,0 +1,179 @@
+package dev.lattice.cli;
+
+import dev.lattice.driver.MergeResult;
+import dev.lattice.driver.Replica;
+import dev.lattice.driver.SiteId;
+import dev.lattice.sync.SyncClient;
+import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncListener;
+import dev.lattice.sync.SyncStatus;
+import dev.lattice.sync.session.SyncReport;
+import dev.lattice.sync.store.Encryption;
+import dev.lattice.sync.store.ReplicaStore;
+import dev.lattice.sync.store.SyncHistory;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code lattice sync}: one sync, now, with a space on a reference server, a device serving its database
+ * ({@code lattice serve-peer}), or another database file on this machine. For scripts and for trying Lattice out;
+ * applications keep syncing with {@link SyncClient#start()} instead.
+ *
+ * <p>The passphrase is never a flag (flags show in the process list and shell history): it comes from
+ * {@value Lattice#PASSPHRASE_VARIABLE} or is typed at a prompt. Two files on one machine sync without one, since
+ * nothing leaves the machine.
+ */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+    description = {"Sync a database once with a space on a server (--server, --space, --token), a peer serving with"
+        + " lattice serve-peer (--peer http://...), or another database file (--peer other.db).",
+        "End-to-end encrypted with the passphrase from LATTICE_PASSPHRASE or a prompt, unless --plain."})
+final class SyncCommand implements Callable<Integer> {
+  @ParentCommand
+  Lattice lattice;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "<db>", description = "the database file")
+  Path database;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Peer peer;
+
+  static final class Peer {
+    @ArgGroup(exclusive = false)
+    Server server;
+
+    @Option(names = "--peer", required = true, paramLabel = "<url|file>",
+        description = "a device serving with lattice serve-peer (http://host:port), or another database file")
+    String peer;
+  }
+
+  static final class Server {
+    @Option(names = "--server", required = true, paramLabel = "<url>", description = "the server, e.g."
+        + " http://127.0.0.1:7420")
+    URI server;
+
+    @Option(names = "--space", required = true, paramLabel = "<id>", description = "the space's id")
+    String space;
+
+    @Option(names = "--token", required = true, paramLabel = "<token>", description = "this device's token")
+    String token;
+  }
+
+  @Option(names = "--plain", description = "sync without end-to-end encryption (both sides must agree)")
+  boolean plain;
+
+  @Override
+  public Integer call() throws Exception {
+    if (peer.server != null) {
+      URI base = URI.create(peer.server.server.toString().replaceAll("/+$", "") + "/spaces/" + peer.server.space);
+      return overNetwork(base, peer.server.token);
+    }
+    String target = peer.peer;
+    if (target.toLowerCase(Locale.ROOT).startsWith("http://") || target.toLowerCase(Locale.ROOT).startsWith("https://")) {
+      return overNetwork(URI.create(target.replaceAll("/+$", "")), null);
+    }
+    return withFile(Path.of(target));
+  }
+
+  private int overNetwork(URI base, String token) throws Exception {
+    Databases.openReplica(database).close(); // refuses a missing file or a plain database before any prompt
+    Encryption encryption = encryption();
+    PrintWriter out = spec.commandLine().getOut();
+    SyncReport report;
+    try (ReplicaStore store = ReplicaStore.open(Databases.url(database), encryption);
+        Progress progress = Progress.on(spec.commandLine().getErr(), "sync")) {
+      SyncClient.Builder builder = SyncClient.builder(store, base);
+      if (token != null) {
+        builder.bearerToken(token);
+      }
+      try (SyncClient client = builder.build()) {
+        client.addListener(new SyncListener() {
+          @Override
+          public void statusChanged(SyncStatus status) {
+            if (status.progress() != null) {
+              progress.update(status.progress().workDone(), status.progress().workTotal(), "writes");
+            }
+          }
+        });
+        report = client.syncNow();
+      } catch (SyncException e) {
+        if (e.code().equals("schema") && encryption.enabled()) {
+          // A relay compares schema fingerprints keyed by the space key, before any key check it cannot verify.
+          throw new CommandFailure("sync failed (schema): " + e.getMessage() + ". In an end-to-end encrypted space a"
+              + " wrong passphrase looks the same: check " + Lattice.PASSPHRASE_VARIABLE + " first");
+        }
+        throw e;
+      }
+    } finally {
+      encryption.clear();
+    }
+    out.println("Synced " + database + " with " + base + ": " + report.cellsSent() + " cell(s) sent, "
+        + report.cellsReceived() + " received (" + report.cellsApplied() + " applied), " + report.roundTrips()
+        + " round trip(s), " + report.duration().toMillis() + " ms.");
+    out.flush();
+    return 0;
+  }
+
+  private Encryption encryption() {
+    if (plain) {
+      return Encryption.off();
+    }
+    char[] passphrase = lattice.passphrase("the space", false);
+    try {
+      return Encryption.passphrase(passphrase);
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
+  }
+
+  /** Two files on this machine: the driver's in-process sync, both ways; nothing leaves the machine. */
+  private int withFile(Path other) throws Exception {
+    if (other.toAbsolutePath().normalize().equals(database.toAbsolutePath().normalize())) {
+      throw new CommandFailure("--peer names the database itself: give the other device's file");
+    }
+    try (Connection a = Databases.openReplica(database); Connection b = Databases.openReplica(other)) {
+      Replica mine = Replica.of(a);
+      Replica theirs = Replica.of(b);
+      List<String> differences = mine.schema().differences(theirs.schema());
+      if (!differences.isEmpty()) {
+        throw new CommandFailure(database + " and " + other + " track different tables or columns: "
+            + String.join("; ", differences) + ". Track the same tables on both (lattice enable), then sync again");
+      }
+      if (mine.siteId().equals(theirs.siteId())) {
+        throw new CommandFailure(database + " and " + other + " have the same site id, so one is a copy of the other:"
+            + " restore copies with lattice import (which gives them a new site id) instead of copying the file");
+      }
+      long started = System.nanoTime();
+      MergeResult result = mine.syncWith(theirs);
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      remember(a, mine.siteId(), theirs, other);
+      remember(b, theirs.siteId(), mine, database);
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("Synced " + database + " with " + other + ": " + result.cellsApplied() + " cell(s) applied, "
+          + result.cellsIgnored() + " already held, " + result.conflicts() + " conflict(s), " + millis + " ms.");
+      out.flush();
+    }
+    return 0;
+  }
+
+  /** Records the sync in {@code c}'s history, as a sync through the protocol would. */
+  private static void remember(Connection c, SiteId self, Replica peer, Path peerFile) throws Exception {
+    SyncHistory.record(c, new SyncHistory.Peer(peer.siteId().bytes(), peerFile.toString(),
+        peer.versionVector().get(self), Instant.now()));
+  }
+}
