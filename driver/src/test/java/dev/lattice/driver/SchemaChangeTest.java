@@ -28,7 +28,8 @@ class SchemaChangeTest {
 
   @Test
   void addColumn_throughTheDriver_capturesWritesToTheNewColumn_andSyncs() throws Exception {
-    try (Connection a = replicaWithNotes("a"); Connection b = replicaWithNotes("b")) {
+    syncedPair();
+    try (Connection a = driver("a"); Connection b = driver("b")) {
       String add = "ALTER TABLE note ADD COLUMN tags TEXT NOT NULL DEFAULT ''";
       exec(a, add, "UPDATE note SET tags = 'work' WHERE id = 'n1'");
       exec(b, add);
@@ -38,6 +39,9 @@ class SchemaChangeTest {
       assertEquals("work", one(b, "SELECT tags FROM note WHERE id = 'n1'"));
       assertEquals("", one(b, "SELECT tags FROM note WHERE id = 'n2'"));
       assertConverged(a, b);
+      assertEquals(List.of(), Replica.of(a).conflicts(), "a write and another replica's migration default do not"
+          + " conflict");
+      assertEquals(List.of(), Replica.of(b).conflicts());
     }
   }
 

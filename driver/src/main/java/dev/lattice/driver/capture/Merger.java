@@ -262,7 +262,9 @@ final class Merger {
             localValues = local.values(this, shape, pk);
           }
           Object oursValue = localValues == null ? null : localValues[i];
-          if (!sameValue(oursValue, change.value())) { // equal values lose nothing: not a conflict worth keeping
+          Version loser = wins ? ours : theirs;
+          // Equal values lose nothing; a migration's default (stamped with its row's clock) is not an edit.
+          if (!sameValue(oursValue, change.value()) && !isMigrationDefault(loser, rowVersion)) {
             recordConflict(table.id(), pk, i, wins ? change.value() : oursValue, wins ? theirs : ours,
                 wins ? oursValue : change.value(), wins ? ours : theirs, cl);
           }
@@ -436,6 +438,14 @@ final class Merger {
   }
 
   /** Equal as SQLite stores them: same type and same value, BLOBs by content. */
+  /**
+   * True for the version an added column's default was logged with when a replica migrated: its row's clock, from
+   * another write than the row's (see {@code SchemaEvolution}). Every real write is stamped later than its row.
+   */
+  private static boolean isMigrationDefault(Version column, Version row) {
+    return column.hlc() == row.hlc() && !column.sameWrite(row);
+  }
+
   private static boolean sameValue(Object a, Object b) {
     return java.util.Objects.deepEquals(a, b);
   }
