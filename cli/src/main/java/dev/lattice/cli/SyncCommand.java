@@ -4,7 +4,6 @@ import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.SiteId;
 import dev.lattice.sync.SyncClient;
-import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncListener;
 import dev.lattice.sync.SyncStatus;
 import dev.lattice.sync.session.SyncReport;
@@ -111,13 +110,6 @@ final class SyncCommand implements Callable<Integer> {
           }
         });
         report = client.syncNow();
-      } catch (SyncException e) {
-        if (e.code().equals("schema") && encryption.enabled()) {
-          // A relay compares schema fingerprints keyed by the space key, before any key check it cannot verify.
-          throw new CommandFailure("sync failed (schema): " + e.getMessage() + ". In an end-to-end encrypted space a"
-              + " wrong passphrase looks the same: check " + Lattice.PASSPHRASE_VARIABLE + " first");
-        }
-        throw e;
       }
     } finally {
       encryption.clear();

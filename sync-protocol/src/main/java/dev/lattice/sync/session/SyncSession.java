@@ -375,6 +375,10 @@ public final class SyncSession {
       if (f.code().equals("schema") && f.detail() != null) {
         message += ": " + String.join("; ", local.schemaDifferences(f.detail()))
             + ". Migrate both replicas to the same tracked tables and columns, then sync again";
+      } else if (f.code().equals("schema") && local.encrypted()) {
+        // A relay compares fingerprints keyed with the space key, before any key check it cannot verify.
+        message += ". A server knows an encrypted space's schema only by a fingerprint keyed with the space key, so a"
+            + " wrong passphrase looks the same: check the passphrase first";
       }
       throw new SyncException(f.code(), message);
     }
