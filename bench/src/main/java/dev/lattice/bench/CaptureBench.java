@@ -1,5 +1,12 @@
 package dev.lattice.bench;
 
+import static dev.lattice.bench.BenchSupport.deleteTree;
+import static dev.lattice.bench.BenchSupport.exec;
+import static dev.lattice.bench.BenchSupport.expect;
+import static dev.lattice.bench.BenchSupport.millisSince;
+import static dev.lattice.bench.BenchSupport.oneLong;
+import static dev.lattice.bench.BenchSupport.oneString;
+
 import dev.lattice.bench.Workload.KeyOrder;
 import dev.lattice.driver.capture.CaptureOptions;
 import java.io.IOException;
@@ -508,48 +515,5 @@ public final class CaptureBench {
 
   private Connection open(String prefix, Path file) throws SQLException {
     return DriverManager.getConnection(prefix + file, prefix.equals(PLAIN) ? plainProperties : trackedProperties);
-  }
-
-  private static void exec(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
-
-  private static long oneLong(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static String oneString(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
-  private static void expect(long expected, long actual, String what) {
-    if (expected != actual) {
-      throw new IllegalStateException(what + ": expected " + expected + ", got " + actual);
-    }
-  }
-
-  private static double millisSince(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e6;
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      System.err.println("capture: could not delete " + root + ": " + e);
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.lattice.bench;
 
+import static dev.lattice.bench.BenchSupport.millisSince;
+
 import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.CellIdHasher;
 import dev.lattice.merkle.Digest;
@@ -422,9 +424,5 @@ public final class MerkleBench {
 
   private static int ceilDiv(int x, int y) {
     return (x + y - 1) / y;
-  }
-
-  private static double millisSince(long start) {
-    return (System.nanoTime() - start) / 1e6;
   }
 }

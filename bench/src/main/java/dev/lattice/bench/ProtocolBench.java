@@ -1,5 +1,13 @@
 package dev.lattice.bench;
 
+import static dev.lattice.bench.BenchSupport.deleteFile;
+import static dev.lattice.bench.BenchSupport.deleteTree;
+import static dev.lattice.bench.BenchSupport.exec;
+import static dev.lattice.bench.BenchSupport.expect;
+import static dev.lattice.bench.BenchSupport.millisSince;
+import static dev.lattice.bench.BenchSupport.oneLong;
+import static dev.lattice.bench.BenchSupport.oneString;
+
 import dev.lattice.bench.Workload.KeyOrder;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeBatch;
@@ -862,58 +870,5 @@ public final class ProtocolBench {
     return "journal_mode=" + oneString(c, "PRAGMA journal_mode").toUpperCase(Locale.ROOT)
         + ", synchronous=" + synchronous[(int) oneLong(c, "PRAGMA synchronous")]
         + ", temp_store=" + tempStore[(int) oneLong(c, "PRAGMA temp_store")];
-  }
-
-  private static void exec(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
-
-  private static long oneLong(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static String oneString(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      rs.next();
-      return rs.getString(1);
-    }
-  }
-
-  private static void expect(long expected, long actual, String what) {
-    if (expected != actual) {
-      throw new IllegalStateException(what + ": expected " + expected + ", got " + actual);
-    }
-  }
-
-  private static double millisSince(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e6;
-  }
-
-  private static void deleteFile(Path file) {
-    for (String suffix : new String[] {"", "-wal", "-shm"}) {
-      try {
-        Files.deleteIfExists(file.resolveSibling(file.getFileName() + suffix));
-      } catch (IOException e) {
-        System.err.println("protocol: could not delete " + file + suffix + ": " + e);
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      System.err.println("protocol: could not delete " + root + ": " + e);
-    }
   }
 }

@@ -1,5 +1,9 @@
 package dev.lattice.bench;
 
+import static dev.lattice.bench.BenchSupport.deleteTree;
+import static dev.lattice.bench.BenchSupport.exec;
+import static dev.lattice.bench.BenchSupport.millisSince;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.OperatingSystemMXBean;
@@ -1264,29 +1268,6 @@ public final class ServerBench {
       return Files.exists(file) ? Files.size(file) : 0;
     } catch (IOException e) {
       return 0;
-    }
-  }
-
-  private static void exec(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(sql);
-    }
-  }
-
-  private static double millisSince(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e6;
-  }
-
-  private static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      System.err.println("server: could not delete " + root + ": " + e);
     }
   }
 }

@@ -61,6 +61,18 @@ class SchemaChangeTest {
   }
 
   @Test
+  void addColumn_toAnEmptyTrackedTable_thatNeverCapturedAWrite_works() throws Exception {
+    try (Connection a = driver("empty")) {
+      exec(a, NOTE);
+      Replica.of(a).track("note");
+      exec(a, "ALTER TABLE note ADD COLUMN tags TEXT");
+      exec(a, "INSERT INTO note(id, tags) VALUES ('n1', 'first')");
+      Replica.of(a).fold();
+      assertEquals("first", one(a, "SELECT value FROM lattice_changes WHERE column_name = 'tags'"));
+    }
+  }
+
+  @Test
   void renameColumn_keepsEveryCellsVersion_throughTheDriverAndThroughPlainSqlite() throws Exception {
     try (Connection a = replicaWithNotes("a"); Connection b = replicaWithNotes("b")) {
       exec(a, "UPDATE note SET body = 'edited before the rename' WHERE id = 'n1'");

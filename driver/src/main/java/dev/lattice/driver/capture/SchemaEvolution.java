@@ -230,7 +230,8 @@ final class SchemaEvolution {
         + ", " + mask + ", CASE WHEN " + differs + " THEN " + TriggerSql.NEW_HLC + " ELSE r.hlc END FROM "
         + Sql.id(shape.name()) + " t JOIN lattice_rows r ON r.tbl = " + id + " AND r.pk = " + shape.pkExpression("t")
         + " WHERE r.cl % 2 = 1");
-    Sql.update(c, "UPDATE lattice_clock SET hlc = max(hlc, (SELECT max(hlc) FROM lattice_log)) WHERE id = 1");
+    Sql.update(c, "UPDATE lattice_clock SET hlc = max(hlc, coalesce((SELECT max(hlc) FROM lattice_log), 0)) WHERE"
+        + " id = 1");
   }
 
   /** Each column's declared default as SQL ({@code NULL} when it has none). */
