@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hostile clients of a real server with the relay (issue 8), each case a specification: what the attacker tries and
+ * Hostile clients of a real server with the relay, each case a specification: what the attacker tries and
  * what the server and the honest devices do about it.
  *
  * <p>Covered elsewhere, so not repeated here: a revoked device is refused with 403 everywhere and its live socket

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hostile HTTP at a real server over loopback (issue 8): random methods, paths (traversal, encoded dots and NULs,
+ * Hostile HTTP at a real server over loopback: random methods, paths (traversal, encoded dots and NULs,
  * doubled slashes, unicode, very long), query strings, headers (Authorization variants, bogus media types, lying or
  * repeated {@code Content-Length}) and bodies (noise, mutated real sync messages, oversized). Every answer is a
  * documented status with a JSON error body and no trace of the server's insides; nothing is a 500; and afterwards the
@@ -241,7 +241,7 @@ class HttpFuzzTest {
    * HTTP version) was answered with Jetty's HTML page, not the JSON error body every other refusal has.
    */
   @Test
-  void issue8_whatJettyRefusesBeforeTheRoutesIsAnsweredInJsonToo() throws Exception {
+  void whatJettyRefusesBeforeTheRoutesIsAnsweredInJsonToo() throws Exception {
     try (LatticeServer server = LatticeServer.startWithRelay(TestServer.config(dir))) {
       RawHttp http = new RawHttp(server.uri(), 10_000);
       byte[] health = "/health".getBytes(StandardCharsets.UTF_8);

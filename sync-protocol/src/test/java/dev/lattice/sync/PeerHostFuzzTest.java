@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hostile HTTP at a device serving its own database (issue 8): {@link PeerHost} over loopback gets random methods,
+ * Hostile HTTP at a device serving its own database: {@link PeerHost} over loopback gets random methods,
  * paths, media types, lying framing and mutated real sync messages. Its refusals are short plain text (see
  * {@code SyncEndpoint}); what is checked is that none is a 500 or shows the insides of the device, every protocol
  * answer is a well-formed message and never an internal failure, and the device still syncs afterwards. The seed is

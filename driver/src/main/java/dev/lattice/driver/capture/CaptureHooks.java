@@ -29,13 +29,39 @@ final class CaptureHooks implements ConnectionHooks {
   @Override
   public void afterAutoCommitStatement() throws SQLException {
     if (++statementsSinceCheck >= AUTOCOMMIT_CHECK_INTERVAL) {
-      foldIfDue();
+      foldAfterCommit();
     }
   }
 
   @Override
   public void afterCommit() throws SQLException {
-    foldIfDue();
+    foldAfterCommit();
+  }
+
+  /**
+   * Folds if due, right after the application's transaction committed. A fold that fails here (a full disk, a file
+   * that became read-only, a lock held too long) must not be thrown from {@code commit()} or the statement: the
+   * transaction is durable, and an exception would tell the application it was lost. It becomes a warning
+   * on the connection; the log stays pending and folds at the next commit or replica read.
+   */
+  private void foldAfterCommit() throws SQLException {
+    try {
+      foldIfDue();
+    } catch (SQLException e) {
+      try {
+        if (!c.getAutoCommit()) {
+          c.rollback(); // the transaction the fold ran in holds nothing of the application's yet
+        }
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
+      if (isBusy(e)) {
+        return; // another connection wrote since this transaction read (SQLITE_BUSY_SNAPSHOT): routine, fold later
+      }
+      warn(new SQLWarning("the transaction committed, but folding the capture log after it failed: "
+          + e.getMessage() + ". Nothing is lost: the log stays pending and is folded at the next commit or read"
+          + " through the replica API", e.getSQLState(), e.getErrorCode(), e));
+    }
   }
 
   @Override
@@ -81,13 +107,6 @@ final class CaptureHooks implements ConnectionHooks {
       folding = true;
       try {
         LogFold.fold(c);
-      } catch (SQLiteException e) {
-        // The application's write already committed; this fold only tidies up after it. Another connection wrote
-        // since this transaction read (SQLITE_BUSY_SNAPSHOT, which no busy timeout cures), or held the lock beyond
-        // the timeout: leave the log for the next fold rather than fail a commit that succeeded.
-        if ((e.getResultCode().code & 0xff) != SQLiteErrorCode.SQLITE_BUSY.code) {
-          throw e;
-        }
       } finally {
         folding = false;
       }
@@ -95,6 +114,10 @@ final class CaptureHooks implements ConnectionHooks {
         c.commit(); // the fold ran in the fresh transaction that followed the caller's commit: end it too
       }
     }
+  }
+
+  private static boolean isBusy(SQLException e) {
+    return e instanceof SQLiteException s && (s.getResultCode().code & 0xff) == SQLiteErrorCode.SQLITE_BUSY.code;
   }
 
   void warn(SQLWarning warning) {

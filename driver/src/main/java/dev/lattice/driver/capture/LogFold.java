@@ -35,6 +35,8 @@ import java.sql.SQLException;
  * <p>The fold is idempotent and runs in one transaction: a crash leaves either the log or its folded result.
  */
 final class LogFold {
+  /** SQLite's primary result code for a write to a read-only database. */
+  private static final int SQLITE_READONLY = 8;
   private static final String LIFE_TABLE = "CREATE TEMP TABLE IF NOT EXISTS lattice_fold_life(tbl INTEGER NOT NULL,"
       + " pk NOT NULL, cl INTEGER NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (tbl, pk))"
       + " WITHOUT ROWID";
@@ -135,9 +137,25 @@ final class LogFold {
 
   /** Folds every pending log row; returns how many there were. A no-op on a database Lattice never enabled. */
   static long fold(Connection c) throws SQLException {
-    if (!LatticeSchema.exists(c) || pending(c) == 0) {
+    long due;
+    if (!LatticeSchema.exists(c) || (due = pending(c)) == 0) {
       return 0;
     }
+    try {
+      return foldPending(c);
+    } catch (SQLException e) {
+      if ((e.getErrorCode() & 0xff) != SQLITE_READONLY) {
+        throw e;
+      }
+      // Reads through the replica API need the log folded first: say so, rather than SQLite's bare refusal.
+      throw new SQLException("cannot fold " + due + " captured write" + (due == 1 ? "" : "s") + " of this database:"
+          + " it is open read-only (" + e.getMessage() + "). Lattice reads changes, vectors and roots from folded"
+          + " metadata. Fix: open it writable once (any jdbc:lattice: connection or Replica call folds the log),"
+          + " then read-only readers work; plain SQL reads work meanwhile", "25006", e.getErrorCode(), e);
+    }
+  }
+
+  private static long foldPending(Connection c) throws SQLException {
     return Transactions.write(c, "lattice_fold", () -> {
       long pending = pending(c);
       if (pending == 0) {

@@ -17,7 +17,7 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * {@code Content-Length} that is not a number or is given twice or beside {@code Transfer-Encoding} (400), a URI
  * over its buffer (414), headers over its buffer (431), a request line without an HTTP version (505), and paths it
  * finds ambiguous (400). Found by
- * {@code HttpFuzzTest} (issue 8).
+ * {@code HttpFuzzTest}.
  */
 final class JsonErrorHandler extends ErrorHandler {
   JsonErrorHandler() {

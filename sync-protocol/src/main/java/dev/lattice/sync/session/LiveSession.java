@@ -100,8 +100,8 @@ public final class LiveSession implements LiveHandler {
       } else if (message instanceof Ack a) {
         synchronized (this) {
           if (peerVector == null) {
-            // Nothing is pushed before the peer's subscribe, so there is nothing to acknowledge (issue 8: this was a
-            // NullPointerException, and the channel closed with 1011 as if this side had failed).
+            // Nothing is pushed before the peer's subscribe, so there is nothing to acknowledge; a malformed peer,
+            // not a failure of this side (which would close the channel with 1011).
             throw new SyncException("malformed", "an ack came before the peer's subscribe: nothing was sent to"
                 + " acknowledge");
           }

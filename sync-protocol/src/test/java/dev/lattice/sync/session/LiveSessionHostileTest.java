@@ -49,7 +49,7 @@ class LiveSessionHostileTest {
    * closed the WebSocket with 1011, "internal error", as if it had failed). It is the peer's mistake, and said so.
    */
   @Test
-  void issue8_anAckBeforeThePeersSubscribeIsRefusedAsMalformed() throws Exception {
+  void anAckBeforeThePeersSubscribeIsRefusedAsMalformed() throws Exception {
     try (Device device = Device.create(dir, "d.db")) {
       LiveSession session = new LiveSession(device.store, SyncOptions.DEFAULTS, new LiveSession.Events() {});
       Channel channel = new Channel();

@@ -30,7 +30,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AfterContainer;
 
 /**
- * Hostile input to the decoder (issue 8): whatever bytes arrive, {@link WireCodec#decode} returns a {@link Message} or
+ * Hostile input to the decoder: whatever bytes arrive, {@link WireCodec#decode} returns a {@link Message} or
  * throws a {@link WireException} whose message names the problem. Never another exception, never an
  * {@link OutOfMemoryError} or {@link StackOverflowError}, never a long pause; a declared length is not an allocation.
  *
@@ -347,7 +347,7 @@ class WireCodecFuzzProperties {
    * "`java.util.ArrayList<dev.lattice.sync.wire.VectorEntry>`"). They now name the problem and where it is.
    */
   @Example
-  void issue8_refusalsNameTheProblemAndWhereButNoJavaClass() {
+  void refusalsNameTheProblemAndWhereButNoJavaClass() {
     WireCodec json = WireCodec.json(1 << 20);
     String[][] cases = {
         {"{\"vector\":[]}", "no 'type' field"},
