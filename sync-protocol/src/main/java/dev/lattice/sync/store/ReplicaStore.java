@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.sqlite.SQLiteException;
 
 /**
  * A device's database as a {@link SyncStore}: the tracked tables of one SQLite file, read and written through the
@@ -211,8 +212,24 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
       MergeResult result = replica.apply(batch);
       return result.cellsApplied();
     } catch (SQLException e) {
+      if (isLocalStorageFailure(e)) {
+        throw new SyncException("internal", "this device's database could not take the batch (" + e.getMessage()
+            + "); nothing of it was applied, and the next sync resumes from here once the database can be written",
+            e);
+      }
       throw new SyncException("rejected", "the batch was refused and nothing of it was applied: " + e.getMessage(), e);
     }
+  }
+
+  /** A full disk, a read-only or damaged file, a lock held too long: this side's trouble, not the batch's. */
+  private static boolean isLocalStorageFailure(SQLException e) {
+    if (!(e instanceof SQLiteException s)) {
+      return false;
+    }
+    return switch (s.getResultCode().code & 0xff) {
+      case 5, 6, 7, 8, 10, 11, 13, 14, 26 -> true; // BUSY, LOCKED, NOMEM, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB
+      default -> false;
+    };
   }
 
   /** Remembers the sync in {@link SyncHistory}, with the peer's entry for this device's site. */
