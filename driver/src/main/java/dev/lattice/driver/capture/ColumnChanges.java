@@ -48,9 +48,4 @@ record ColumnChanges(List<String> columns, Map<Integer, Integer> moves, List<Str
   boolean none(List<String> registered) {
     return columns.equals(registered);
   }
-
-  /** True if some registered column is no longer there. */
-  boolean dropsAny(List<String> registered) {
-    return moves.size() < registered.size();
-  }
 }

@@ -33,11 +33,39 @@ class LatticeConnectionHooksTest {
       statement.executeUpdate("CREATE TABLE t(id INTEGER PRIMARY KEY, v)");
     }
     hooks.autoCommitStatements = 0;
+    hooks.schemaStatements = 0;
   }
 
   @AfterEach
   void close() throws SQLException {
     connection.close();
+  }
+
+  @Test
+  void statementsThatMayChangeTheSchema_runThroughTheEngine_whicheverWayTheyAreExecuted() throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("ALTER TABLE t ADD COLUMN w");
+      statement.executeUpdate("  -- a migration\n/* step 2 */ create index t_v on t(v)");
+      statement.execute("INSERT INTO t(v) VALUES ('ALTER TABLE t')");
+      statement.addBatch("INSERT INTO t(v) VALUES (1)");
+      statement.addBatch("DROP INDEX t_v");
+      statement.executeBatch();
+      statement.addBatch("INSERT INTO t(v) VALUES (2)");
+      statement.executeBatch();
+    }
+    try (PreparedStatement alter = connection.prepareStatement("alter table t rename column w to x");
+        PreparedStatement insert = connection.prepareStatement("INSERT INTO t(v) VALUES (?)")) {
+      alter.execute();
+      insert.setInt(1, 3);
+      insert.executeUpdate();
+    }
+    assertEquals(4, hooks.schemaStatements, "the ALTER, the CREATE INDEX, the batch with a DROP, the prepared ALTER");
+    assertEquals(2, hooks.alterStatements);
+
+    connection.setAutoCommit(false);
+    connection.rollback();
+    connection.setAutoCommit(true);
+    assertEquals(1, hooks.rollbacks, "a rollback forgets what the transaction's schema statements left to settle");
   }
 
   @Test
