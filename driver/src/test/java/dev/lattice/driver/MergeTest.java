@@ -259,6 +259,29 @@ class MergeTest {
     assertEquals(VersionVector.empty(), b.replica().versionVector());
   }
 
+  /**
+   * Issue 8 (found by the sync's HostilePeerProperties): a column of a row this replica never held, without the row
+   * cell that starts its life, threw a NullPointerException out of apply. A peer that withholds the row cell while its
+   * vector says it was sent produces such a batch. There is no life to put the column in: it is ignored, and the rest
+   * of the batch applies; a reconciliation brings the row whole later.
+   */
+  @Test
+  void aColumnOfARowNeverHeldWithoutItsRowCell_isIgnoredAndTheRestApplies() throws Exception {
+    SiteId stranger = SiteId.random(new java.util.Random(4));
+    long now = Hlc.ofMillis(System.currentTimeMillis());
+    MergeResult result = b.replica().apply(new ChangeBatch(VersionVector.empty(), List.of(
+        new Change("notes", "orphan", "title", "lost", stranger, 2, now, 1),
+        new Change("notes", "ok", null, null, stranger, 3, now, 1),
+        new Change("notes", "ok", "title", "kept", stranger, 3, now, 1)),
+        VersionVector.empty().with(stranger, 3)));
+
+    assertEquals(1, result.cellsIgnored(), result.toString());
+    assertEquals(List.of(java.util.Arrays.asList("ok", "kept", null, null)),
+        b.query("SELECT id, title, body, n FROM notes"));
+    assertEquals(3, b.replica().versionVector().get(stranger));
+    assertEquals("ok", b.query("PRAGMA integrity_check").get(0).get(0));
+  }
+
   @Test
   void aChildArrivingBeforeItsParent_doesNotFailTheMerge() throws Exception {
     String parent = "CREATE TABLE artist(id TEXT PRIMARY KEY NOT NULL, name TEXT)";

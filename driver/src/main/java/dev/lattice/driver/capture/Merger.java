@@ -210,6 +210,13 @@ final class Merger {
       cl = bestRow.cl();
       rowVersion = version(bestRow);
     }
+    if (rowVersion == null) {
+      // Cells of a row this replica has never held, without the row cell that starts its life: there is no life to
+      // put them in. Only a batch that breaks the contract (every cell of a new life travels with its row cell) or a
+      // peer that withheld the row cell while claiming to cover it gets here; a reconciliation brings the row whole.
+      ignored += incoming.size();
+      return;
+    }
     for (Change change : incoming) {
       if (change.isRowCell()) {
         if (change == bestRow && rowVersion.sameWrite(version(change))) {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +57,11 @@ public final class SyncSession {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** New hellos a sync says to a peer that keeps changing before it settles for a state moments old. */
   private static final int MAX_CATCH_UPS = 3;
+  /** The stable codes of {@link SyncException}; a peer's failure with another is malformed. */
+  private static final Set<String> CODES =
+      Set.of("protocol", "schema", "key", "malformed", "rejected", "reconcile", "unavailable", "internal");
+  /** How much of a peer's failure message is quoted. */
+  private static final int MAX_PEER_TEXT = 2_000;
 
   private final SyncStore local;
   private final Transport transport;
@@ -207,6 +213,12 @@ public final class SyncSession {
   private void pull(Changes first) throws SyncException {
     List<VectorEntry> held = local.vector();
     for (Changes batch = first; batch != null; ) {
+      if (batch.more() && Vectors.gap(batch.covers(), held) == 0) {
+        // Every honest batch that has more to follow covers a step further; one that does not would be asked for
+        // again with the same vector, and answered the same, forever (found by HostilePeerProperties).
+        throw new SyncException("rejected", "the peer sent a batch that says more follows but covers nothing beyond"
+            + " what this side holds; stopping rather than ask for the same batch forever");
+      }
       held = Vectors.merge(held, batch.covers());
       Future<Exchanged> next = batch.more()
           ? ahead(new Pull(held, options.batchCells(), options.maxMessageBytes())) : null;
@@ -232,6 +244,13 @@ public final class SyncSession {
       Ack ack = expect(collect(acked), Ack.class);
       cellsSent += batch.envelopes().size();
       payloadSent += payloadBytesOf(batch.envelopes());
+      if (Vectors.gap(peerVector, ack.vector()) > 0) {
+        // A replica's vector only grows. An ack that goes back would have this side push again from further back,
+        // and one that goes back differently each time, forever (found by HostilePeerProperties).
+        throw new SyncException("rejected", "the peer acknowledged a batch with a version vector that lacks "
+            + Vectors.gap(peerVector, ack.vector()) + " versions it said it held before; stopping rather than push"
+            + " the same versions again");
+      }
       if (Vectors.same(ack.vector(), peerVector) && !batch.envelopes().isEmpty()) {
         throw new SyncException("rejected", "the peer acknowledged a batch without advancing its version vector;"
             + " stopping rather than send it again");
@@ -267,6 +286,11 @@ public final class SyncSession {
         byte[] answer = reply.message();
         peer = receiveFound(reply);
         while (reply.more()) {
+          if (reply.items().isEmpty()) {
+            // More found rows, yet none in this step: asking again would be answered the same.
+            throw new SyncException("reconcile", "the peer says it found more rows for this side but sent none;"
+                + " stopping rather than ask forever");
+          }
           reply = expect(exchange(new Reconcile(id, null)), Reconciled.class);
           peer = receiveFound(reply);
         }
@@ -371,7 +395,15 @@ public final class SyncSession {
 
   private Message checked(Message reply) throws SyncException {
     if (reply instanceof Failure f) {
-      String message = "the peer refused: " + f.message();
+      String told = f.message().length() <= MAX_PEER_TEXT ? f.message()
+          : f.message().substring(0, MAX_PEER_TEXT) + "... (" + f.message().length() + " characters)";
+      if (!CODES.contains(f.code())) {
+        // The code is what programs act on: a peer's word outside the stable set is not passed on as one.
+        String code = f.code().length() <= 40 ? f.code() : f.code().substring(0, 40) + "...";
+        throw new SyncException("malformed", "the peer refused with a code this side does not know ('" + code
+            + "'): " + told);
+      }
+      String message = "the peer refused: " + told;
       if (f.code().equals("schema") && f.detail() != null) {
         message += ": " + String.join("; ", local.schemaDifferences(f.detail()))
             + ". Migrate both replicas to the same tracked tables and columns, then sync again";

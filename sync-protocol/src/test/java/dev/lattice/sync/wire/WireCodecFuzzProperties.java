@@ -38,8 +38,11 @@ import net.jqwik.api.lifecycle.AfterContainer;
  * valid CBOR trees of random shape written with real field names and kinds, and mutations of valid messages of every
  * kind (bit flips, cuts, insertions, duplicated spans, lying length prefixes, deep nesting, huge integers). The seeds
  * are fixed, so every build checks the same cases; the number of inputs decoded is printed when the class ends.
+ *
+ * <p>The generators ({@link #cborTree}, {@link #mutate}, {@link #samples}, {@link #sampleMessages}) are public so that
+ * the session's hostile-peer properties ({@code session.HostilePeerProperties}) feed the same garbage to a device.
  */
-class WireCodecFuzzProperties {
+public class WireCodecFuzzProperties {
   /** As a responder decodes: the default limit. */
   private static final WireCodec CBOR = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
   private static final CBORFactory FACTORY = new CBORFactory();
@@ -91,7 +94,7 @@ class WireCodecFuzzProperties {
   }
 
   /** A CBOR document: usually a map with a real {@code type}, then fields of real names holding anything. */
-  static byte[] cborTree(Random random) {
+  public static byte[] cborTree(Random random) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator g = FACTORY.createGenerator(out)) {
       if (random.nextInt(8) == 0) {
@@ -171,7 +174,7 @@ class WireCodecFuzzProperties {
     });
   }
 
-  static byte[] mutate(byte[] in, Random random) {
+  public static byte[] mutate(byte[] in, Random random) {
     int at = random.nextInt(in.length + 1);
     return switch (random.nextInt(8)) {
       case 0 -> { // flip one bit
@@ -412,7 +415,7 @@ class WireCodecFuzzProperties {
   private static List<byte[]> samples;
 
   /** One or two valid messages of every kind, encoded. */
-  static synchronized List<byte[]> samples() {
+  public static synchronized List<byte[]> samples() {
     if (samples == null) {
       List<byte[]> out = new ArrayList<>();
       for (Message m : sampleMessages()) {
@@ -423,7 +426,7 @@ class WireCodecFuzzProperties {
     return samples;
   }
 
-  static List<Message> sampleMessages() {
+  public static List<Message> sampleMessages() {
     List<VectorEntry> vector = List.of(new VectorEntry(id(1), 7), new VectorEntry(id(2), 1L << 40));
     TreeRoot root = new TreeRoot(123, id(9));
     KeyInfo key = new KeyInfo(id(5), 65_536, 3, 1, new byte[41]);
