@@ -10,15 +10,12 @@ public final class Capture {
   /**
    * Prepares a freshly opened sqlite-jdbc connection for Lattice: registers the {@code lattice_*} SQL functions on it,
    * follows schema changes other tools made to tracked tables since Lattice last looked (writing only if there are
-   * some), creates the connection's {@code lattice_changes} view, and returns the hooks the wrapper must call.
+   * some), and returns the hooks the wrapper must call.
    */
   public static ConnectionHooks attach(SQLiteConnection raw, CaptureOptions options) throws SQLException {
     CaptureHooks hooks = new CaptureHooks(raw, options);
     SqlFunctions.register(raw, hooks::warn);
-    if (LatticeSchema.exists(raw)) {
-      SchemaEvolution.followIfChanged(raw);
-      ChangesView.rebuild(raw, TrackedTables.all(raw).values());
-    }
+    SchemaEvolution.followIfChanged(raw);
     return hooks;
   }
 }

@@ -20,6 +20,8 @@ final class CaptureHooks implements ConnectionHooks {
   private boolean folding;
   /** The open transaction changed the schema through this connection: follow it before it commits. */
   private boolean schemaChanged;
+  /** {@code PRAGMA schema_version} when this connection last made its changes view; -1 before that. */
+  private long changesViewMadeAt = -1;
 
   CaptureHooks(SQLiteConnection c, CaptureOptions options) {
     this.c = c;
@@ -83,6 +85,18 @@ final class CaptureHooks implements ConnectionHooks {
       }
       return result;
     });
+  }
+
+  @Override
+  public void changesViewNeeded() throws SQLException {
+    if (!LatticeSchema.exists(c)) {
+      return;
+    }
+    long cookie = Sql.oneLong(c, "PRAGMA schema_version");
+    if (cookie != changesViewMadeAt || !ChangesView.exists(c)) {
+      ChangesView.rebuild(c, TrackedTables.all(c).values());
+      changesViewMadeAt = cookie;
+    }
   }
 
   @Override

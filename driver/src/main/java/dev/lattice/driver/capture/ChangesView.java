@@ -12,9 +12,10 @@ import java.util.List;
  * the row's existence; column cells exist only for live rows and take their value from the application's table. A
  * counter column has one row per contributing site instead, whose value is that site's contribution.
  *
- * <p>A TEMP view, created on each Lattice connection: a view stored in the database would read the application's
- * tables, and SQLite checks every stored view when a table is renamed, so the rebuild migrations use (drop the old
- * table, rename the new one) would fail on it, on every connection, Lattice's or not.
+ * <p>A TEMP view, made on a Lattice connection when its SQL first mentions {@code lattice_changes} (and remade when
+ * the schema changed since): a view stored in the database would read the application's tables, and SQLite checks
+ * every stored view when a table is renamed, so the rebuild migrations use (drop the old table, rename the new one)
+ * would fail on it, on every connection, Lattice's or not.
  *
  * <p>The view reads folded metadata; the driver folds before every read of change metadata it serves and
  * {@code SELECT lattice_fold()} folds on demand (see {@link LogFold} for why capture is deferred).
@@ -36,6 +37,10 @@ final class ChangesView {
     Sql.exec(c, "DROP VIEW IF EXISTS main.lattice_changes"); // stored by earlier versions
     Sql.exec(c, "CREATE TEMP VIEW lattice_changes(table_name, pk, column_name, value, site_id, seq, hlc, cl) AS "
         + String.join(" UNION ALL ", branches));
+  }
+
+  static boolean exists(Connection c) throws SQLException {
+    return Sql.one(c, "SELECT 1 FROM sqlite_temp_schema WHERE type = 'view' AND name = 'lattice_changes'") != null;
   }
 
   static void drop(Connection c) throws SQLException {

@@ -31,6 +31,13 @@ public interface ConnectionHooks extends AutoCloseable {
    */
   <T> T changingSchema(boolean alters, Statement<T> statement) throws SQLException;
 
+  /**
+   * SQL about to be prepared mentions the {@code lattice_changes} view: create this connection's TEMP view, or
+   * refresh it if the schema changed since it was made. Made on demand because it costs milliseconds per connection
+   * for a view most connections never read.
+   */
+  void changesViewNeeded() throws SQLException;
+
   /** Before {@link java.sql.Connection#commit()} (or the commit of turning auto-commit on) hands over to SQLite. */
   void beforeCommit() throws SQLException;
 

@@ -66,6 +66,7 @@ class LatticeStatement implements Statement {
   // Executions: each reports to the connection once the delegate returned (in auto-commit mode, a transaction).
 
   @Override public ResultSet executeQuery(String sql) throws SQLException {
+    connection.beforePreparing(sql);
     ResultSet result = delegate.executeQuery(sql);
     return wrap(result);
   }

@@ -62,6 +62,13 @@ class LatticeConnectionHooksTest {
     assertEquals(4, hooks.schemaStatements, "the ALTER, the CREATE INDEX, the batch with a DROP, the prepared ALTER");
     assertEquals(2, hooks.alterStatements);
 
+    try (Statement statement = connection.createStatement()) {
+      statement.executeQuery("SELECT count(*) FROM t").close();
+      assertEquals(0, hooks.changesViewRequests, "the changes view is made only for SQL that reads it");
+      assertThrows(SQLException.class, () -> statement.executeQuery("select * from LATTICE_CHANGES"));
+      assertEquals(1, hooks.changesViewRequests);
+    }
+
     connection.setAutoCommit(false);
     connection.rollback();
     connection.setAutoCommit(true);

@@ -12,6 +12,7 @@ final class RecordingHooks implements ConnectionHooks {
   int schemaStatements;
   int alterStatements;
   int rollbacks;
+  int changesViewRequests;
   private SQLWarning pending;
 
   void raise(String warning) {
@@ -38,6 +39,11 @@ final class RecordingHooks implements ConnectionHooks {
     schemaStatements++;
     alterStatements += alters ? 1 : 0;
     return statement.run();
+  }
+
+  @Override
+  public void changesViewNeeded() {
+    changesViewRequests++;
   }
 
   @Override
