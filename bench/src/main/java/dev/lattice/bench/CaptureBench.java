@@ -61,8 +61,16 @@ public final class CaptureBench {
   private static final long SEED = 20_261_122L;
   private static final double WRITE_TARGET = 0.70;
   private static final double READ_TARGET = 0.97;
+  /**
+   * Connections opened (and one row read) per second through the driver against raw sqlite-jdbc: applications that
+   * open a connection per request pay the driver's open on every one.
+   */
+  private static final double OPEN_TARGET = 0.90;
+  /** Opens per side in each round; see {@link #opens}. */
+  private static final int OPENS = 200;
   private static final double SIZE_TARGET = 2.0;
-  private static final List<String> FIGURES = List.of("insert", "update", "delete", "scan", "lookup", "file size");
+  private static final List<String> FIGURES = List.of("insert", "update", "delete", "scan", "lookup", "open",
+      "file size");
 
   private final Options options;
   private final Path dir;
@@ -189,6 +197,7 @@ public final class CaptureBench {
         Figure.Kind kind = name.equals("file size") ? Figure.Kind.SIZE : Figure.Kind.THROUGHPUT;
         double target = switch (name) {
           case "scan", "lookup" -> READ_TARGET;
+          case "open" -> OPEN_TARGET;
           case "file size" -> SIZE_TARGET;
           default -> WRITE_TARGET;
         };
@@ -230,11 +239,11 @@ public final class CaptureBench {
           plain = jdbc:sqlite:, table untracked; tracked = jdbc:lattice:sqlite:, lattice_track('t'), fold threshold %s.
           Writes: tracked time includes the automatic folds and a final lattice_fold(). Reads: the tracked file after \
           insert, raw sqlite-jdbc (plain) vs the driver (tracked), best of %d scans, lookups best of %d per %,d-key \
-          slice. File size: main + -wal after \
-          fold and wal_checkpoint(TRUNCATE). Ratio: tracked/plain per round; median of rounds, range = min-max.""",
+          slice. Opens: the tracked file, %,d opens each reading one row by key, then closing. File size: main + \
+          -wal after fold and wal_checkpoint(TRUNCATE). Ratio: tracked/plain per round; median of rounds, range = min-max.""",
           date, oneString(plain, "SELECT sqlite_version()"), plain.getMetaData().getDriverVersion(), Runtime.version(),
           Runtime.getRuntime().availableProcessors(), options.rows(), options.rounds(), options.warmup(), settings,
-          TRANSACTION_ROWS, threshold, SCAN_PASSES, LOOKUP_PASSES, LOOKUP_SLICE);
+          TRANSACTION_ROWS, threshold, SCAN_PASSES, LOOKUP_PASSES, LOOKUP_SLICE, OPENS);
     } finally {
       deleteTree(probe);
     }
@@ -269,6 +278,7 @@ public final class CaptureBench {
       long trackedBytes = checkpointedSize(tracked, trackedFile);
       double buildMs = treeBuild(trackedFile);
       Reads reads = reads(trackedFile, w, plainFirst);
+      double[] opensMs = opens(trackedFile, plainFirst);
       Timing update = phase(plain, tracked, plainFirst, c -> update(c, w));
       Timing delete = phase(plain, tracked, plainFirst, c -> delete(c, w));
       expect(0, oneLong(plain, "SELECT count(*) FROM t"), "plain rows after delete");
@@ -284,6 +294,7 @@ public final class CaptureBench {
       tally(line, "delete", w, n, delete, counted);
       tally(line, "scan", w, perSecond(n, reads.rawScanMs()), perSecond(n, reads.driverScanMs()), counted);
       tally(line, "lookup", w, perSecond(n, reads.rawLookupMs()), perSecond(n, reads.driverLookupMs()), counted);
+      tally(line, "open", w, perSecond(OPENS, opensMs[0]), perSecond(OPENS, opensMs[1]), counted);
       tally(line, "file size", w, plainBytes, trackedBytes, counted);
       if (counted) {
         treeBuilds.computeIfAbsent(w.order, k -> new Stats()).add(buildMs);
@@ -463,6 +474,25 @@ public final class CaptureBench {
       }
     }
     expect(rows, read, "rows scanned");
+  }
+
+  /**
+   * Milliseconds for {@value #OPENS} opens of {@code file} by raw sqlite-jdbc and by the driver, each reading one row by
+   * key and closing: what an application that opens a connection per request pays each time.
+   */
+  private double[] opens(Path file, boolean plainFirst) throws SQLException {
+    double[] ms = new double[2];
+    for (int turn = 0; turn < 2; turn++) {
+      int side = plainFirst ? turn : 1 - turn;
+      long start = System.nanoTime();
+      for (int i = 0; i < OPENS; i++) {
+        try (Connection c = open(side == 0 ? PLAIN : TRACKED, file)) {
+          oneLong(c, "SELECT count(*) FROM t WHERE id = 'absent'");
+        }
+      }
+      ms[side] = millisSince(start);
+    }
+    return ms;
   }
 
   /** Looks up the keys at positions {@code from..to-1} of the workload's lookup order, one query each. */
