@@ -41,6 +41,37 @@ final class BenchSupport {
     }
   }
 
+  /** The value after option {@code args[i - 1]}, or a usage error naming the option. */
+  static String argument(String[] args, int i, String option) {
+    if (i >= args.length) {
+      throw new IllegalArgumentException(option + " needs a value");
+    }
+    return args[i];
+  }
+
+  /** An integer option value of at least {@code min} ({@code _} and {@code ,} allowed as separators). */
+  static int number(String option, String value, int min) {
+    try {
+      int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
+      if (n >= min) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(option + " takes an integer >= " + min + ", not '" + value + "'");
+  }
+
+  /**
+   * A new temporary directory, deleted when the JVM exits: by a shutdown hook rather than {@code finally}, so that it
+   * also goes when the benchmark is interrupted with Ctrl-C.
+   */
+  static Path scratchDirectory(String prefix) throws IOException {
+    Path dir = Files.createTempDirectory(prefix);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+    return dir;
+  }
+
   static double millisSince(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e6;
   }

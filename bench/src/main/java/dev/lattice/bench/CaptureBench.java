@@ -1,11 +1,14 @@
 package dev.lattice.bench;
 
+import static dev.lattice.bench.BenchSupport.argument;
 import static dev.lattice.bench.BenchSupport.deleteTree;
 import static dev.lattice.bench.BenchSupport.exec;
 import static dev.lattice.bench.BenchSupport.expect;
 import static dev.lattice.bench.BenchSupport.millisSince;
+import static dev.lattice.bench.BenchSupport.number;
 import static dev.lattice.bench.BenchSupport.oneLong;
 import static dev.lattice.bench.BenchSupport.oneString;
+import static dev.lattice.bench.BenchSupport.scratchDirectory;
 
 import dev.lattice.bench.Workload.KeyOrder;
 import dev.lattice.driver.capture.CaptureOptions;
@@ -22,13 +25,11 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -115,24 +116,6 @@ public final class CaptureBench {
       return new Options(rows, rounds, warmup, keys, foldThreshold);
     }
 
-    private static String argument(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int number(String option, String value, int min) {
-      try {
-        int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new IllegalArgumentException(option + " takes an integer >= " + min + ", not '" + value + "'");
-    }
   }
 
   /** A timed write phase: milliseconds of each side, and of the tracked side's final fold. */
@@ -179,9 +162,7 @@ public final class CaptureBench {
       System.out.println(USAGE);
       return;
     }
-    Path dir = Files.createTempDirectory("lattice-capture-");
-    // A hook rather than finally: it also runs when the benchmark is interrupted with Ctrl-C.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+    Path dir = scratchDirectory("lattice-capture-");
     new CaptureBench(options, dir).run();
   }
 

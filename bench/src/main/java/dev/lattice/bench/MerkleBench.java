@@ -1,6 +1,8 @@
 package dev.lattice.bench;
 
+import static dev.lattice.bench.BenchSupport.argument;
 import static dev.lattice.bench.BenchSupport.millisSince;
+import static dev.lattice.bench.BenchSupport.number;
 
 import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.CellIdHasher;
@@ -77,24 +79,6 @@ public final class MerkleBench {
       return new Options(items, updates);
     }
 
-    private static String argument(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int number(String option, String value, int min) {
-      try {
-        int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new IllegalArgumentException(option + " takes an integer >= " + min + ", not '" + value + "'");
-    }
   }
 
   /** A scenario's targets: at most this many round trips and protocol bytes (both ways), or no goal. */

@@ -1,12 +1,14 @@
 package dev.lattice.bench;
 
+import static dev.lattice.bench.BenchSupport.argument;
 import static dev.lattice.bench.BenchSupport.deleteFile;
-import static dev.lattice.bench.BenchSupport.deleteTree;
 import static dev.lattice.bench.BenchSupport.exec;
 import static dev.lattice.bench.BenchSupport.expect;
 import static dev.lattice.bench.BenchSupport.millisSince;
+import static dev.lattice.bench.BenchSupport.number;
 import static dev.lattice.bench.BenchSupport.oneLong;
 import static dev.lattice.bench.BenchSupport.oneString;
+import static dev.lattice.bench.BenchSupport.scratchDirectory;
 
 import dev.lattice.bench.Workload.KeyOrder;
 import dev.lattice.driver.Change;
@@ -37,7 +39,6 @@ import dev.lattice.sync.wire.VectorEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,7 +53,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -60,7 +60,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * What a sync costs, end to end: round trips, bytes each way (the envelopes' payloads apart from the protocol's own
@@ -143,24 +142,6 @@ public final class ProtocolBench {
       return new Options(rows);
     }
 
-    private static String argument(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int number(String option, String value, int min) {
-      try {
-        int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new IllegalArgumentException(option + " takes an integer >= " + min + ", not '" + value + "'");
-    }
   }
 
   /** One fresh-replica variant: how the new device reaches the server, and whether the space is encrypted. */
@@ -209,9 +190,7 @@ public final class ProtocolBench {
       System.out.println(USAGE);
       return;
     }
-    Path dir = Files.createTempDirectory("lattice-protocol-");
-    // A hook rather than finally: it also runs when the benchmark is interrupted with Ctrl-C.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+    Path dir = scratchDirectory("lattice-protocol-");
     ProtocolBench bench = new ProtocolBench(options, dir);
     bench.run();
     if (!bench.failures.isEmpty()) {

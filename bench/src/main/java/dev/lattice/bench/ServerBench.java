@@ -1,8 +1,10 @@
 package dev.lattice.bench;
 
-import static dev.lattice.bench.BenchSupport.deleteTree;
+import static dev.lattice.bench.BenchSupport.argument;
 import static dev.lattice.bench.BenchSupport.exec;
 import static dev.lattice.bench.BenchSupport.millisSince;
+import static dev.lattice.bench.BenchSupport.number;
+import static dev.lattice.bench.BenchSupport.scratchDirectory;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -67,7 +69,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 
 /**
  * A load run against the real reference server ({@link LatticeServer#startWithRelay}, embedded SQLite), in this JVM,
@@ -181,24 +182,6 @@ public final class ServerBench {
       return new Options(devices, spaces, seconds, threads, writeEvery, live, liveWrites);
     }
 
-    private static String argument(String[] args, int i, String option) {
-      if (i >= args.length) {
-        throw new IllegalArgumentException(option + " needs a value");
-      }
-      return args[i];
-    }
-
-    private static int number(String option, String value, int min) {
-      try {
-        int n = Integer.parseInt(value.replace("_", "").replace(",", ""));
-        if (n >= min) {
-          return n;
-        }
-      } catch (NumberFormatException e) {
-        // reported below
-      }
-      throw new IllegalArgumentException(option + " takes an integer >= " + min + ", not '" + value + "'");
-    }
   }
 
   private ServerBench(Options options, Path dir) {
@@ -220,9 +203,7 @@ public final class ServerBench {
       System.out.println(USAGE);
       return;
     }
-    Path dir = Files.createTempDirectory("lattice-server-bench-");
-    // A hook rather than finally: it also runs when the benchmark is interrupted with Ctrl-C.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+    Path dir = scratchDirectory("lattice-server-bench-");
     ServerBench bench = new ServerBench(options, dir);
     bench.run();
     if (!bench.failures.isEmpty()) {
