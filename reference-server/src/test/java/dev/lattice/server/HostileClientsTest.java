@@ -13,6 +13,7 @@ import dev.lattice.sync.SyncException;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncSession;
 import dev.lattice.sync.transport.HttpTransport;
+import dev.lattice.sync.transport.RawHttp;
 import dev.lattice.sync.transport.Transport;
 import dev.lattice.sync.wire.Ack;
 import dev.lattice.sync.wire.Changes;

@@ -8,23 +8,18 @@ import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncSession;
 import dev.lattice.sync.transport.HttpTransport;
 import dev.lattice.sync.transport.PeerServer;
+import dev.lattice.sync.transport.RawHttp;
 import dev.lattice.sync.transport.Transport;
 import dev.lattice.sync.wire.Failure;
 import dev.lattice.sync.wire.WireCodec;
+import dev.lattice.sync.wire.WireCodecFuzzProperties;
 import dev.lattice.sync.wire.WireException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -67,6 +62,7 @@ class PeerHostFuzzTest {
       }, SyncOptions.DEFAULTS);
 
       Random random = new Random(20261129L);
+      RawHttp http = new RawHttp(host.uri(), 10_000);
       Map<Integer, Integer> statuses = new TreeMap<>();
       List<String> findings = new ArrayList<>();
       for (int i = 0; i < REQUESTS; i++) {
@@ -80,7 +76,7 @@ class PeerHostFuzzTest {
           case 1 -> noise(random, random.nextInt(2048));
           case 2 -> new byte[MAX_BODY + 1 + random.nextInt(1024)];
           case 3 -> pick(random, recorded).clone();
-          default -> mutate(random, pick(random, recorded));
+          default -> WireCodecFuzzProperties.mutate(pick(random, recorded), random);
         };
         List<String> headers = new ArrayList<>();
         if (random.nextInt(6) != 0) {
@@ -104,13 +100,14 @@ class PeerHostFuzzTest {
         if (random.nextBoolean()) { // half are what a peer could almost have sent: framing right, message mutated
           method = "POST";
           path = "/lattice/sync";
-          body = random.nextInt(5) == 0 ? pick(random, recorded).clone() : mutate(random, pick(random, recorded));
+          body = random.nextInt(5) == 0 ? pick(random, recorded).clone() : WireCodecFuzzProperties.mutate(pick(random, recorded), random);
           headers = List.of("Content-Type: application/cbor", "Content-Length: " + body.length);
           mayGoUnanswered = false;
         }
-        Response response;
+        RawHttp.Response response;
         try {
-          response = send(host.uri(), method, path, headers, body);
+          response = http.send(http.head(method, path.getBytes(StandardCharsets.UTF_8),
+              headers.toArray(String[]::new)), body);
         } catch (IOException e) {
           statuses.merge(0, 1, Integer::sum);
           if (!mayGoUnanswered) {
@@ -118,10 +115,10 @@ class PeerHostFuzzTest {
           }
           continue;
         }
-        statuses.merge(response.status, 1, Integer::sum);
+        statuses.merge(response.status(), 1, Integer::sum);
         String problem = problem(response);
         if (problem != null) {
-          findings.add("#" + i + " " + method + " " + abbreviated(path) + " " + headers + " -> " + response.status
+          findings.add("#" + i + " " + method + " " + abbreviated(path) + " " + headers + " -> " + response.status()
               + ": " + problem);
         }
       }
@@ -130,7 +127,8 @@ class PeerHostFuzzTest {
       assertTrue(findings.isEmpty(), findings.size() + " bad answers, the first ones:\n"
           + String.join("\n", findings.subList(0, Math.min(20, findings.size()))));
 
-      assertEquals(200, send(host.uri(), "GET", "/lattice/health", List.of(), new byte[0]).status);
+      assertEquals(200, http.send(http.head("GET", "/lattice/health".getBytes(StandardCharsets.UTF_8)), new byte[0])
+          .status());
       laptop.exec("INSERT INTO t VALUES ('after', 'the storm', 3, NULL, 3)");
       SyncSession.run(phone.store, honest, SyncOptions.DEFAULTS);
       assertEquals(laptop.rows(), phone.rows(), "the device still syncs");
@@ -138,19 +136,19 @@ class PeerHostFuzzTest {
     }
   }
 
-  private static String problem(Response response) {
-    if (!EXPECTED.contains(response.status)) {
+  private static String problem(RawHttp.Response response) {
+    if (!EXPECTED.contains(response.status())) {
       return "unexpected status";
     }
-    String text = new String(response.body, StandardCharsets.UTF_8);
+    String text = response.text();
     for (String inside : INSIDES) {
       if (text.contains(inside)) {
         return "the body shows the device's insides (" + inside + "): " + abbreviated(text);
       }
     }
-    if (response.status == 200 && "application/cbor".equals(response.headers.get("content-type"))) {
+    if (response.status() == 200 && "application/cbor".equals(response.header("content-type"))) {
       try {
-        if (CODEC.decode(response.body) instanceof Failure f && f.code().equals("internal")) {
+        if (CODEC.decode(response.body()) instanceof Failure f && f.code().equals("internal")) {
           return "the protocol failed inside the device: " + f.message();
         }
       } catch (WireException e) {
@@ -158,94 +156,6 @@ class PeerHostFuzzTest {
       }
     }
     return null;
-  }
-
-  private record Response(int status, Map<String, String> headers, byte[] body) {}
-
-  /** One request on its own connection, sent raw (any framing), output half-closed; the first response read. */
-  private static Response send(URI base, String method, String path, List<String> headers, byte[] body)
-      throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
-      socket.setSoTimeout(10_000);
-      StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: localhost\r\n"
-          + "Connection: close\r\n");
-      headers.forEach(h -> head.append(h).append("\r\n"));
-      head.append("\r\n");
-      try {
-        socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.UTF_8));
-        socket.getOutputStream().write(body);
-        socket.shutdownOutput();
-      } catch (IOException e) {
-        // answered and closed before the body was all sent: read the answer
-      }
-      InputStream in = socket.getInputStream();
-      String status = line(in);
-      if (status == null) {
-        throw new IOException("closed without an answer");
-      }
-      Map<String, String> fields = new TreeMap<>();
-      for (String l; (l = line(in)) != null && !l.isEmpty(); ) {
-        int colon = l.indexOf(':');
-        if (colon > 0) {
-          fields.put(l.substring(0, colon).strip().toLowerCase(Locale.ROOT), l.substring(colon + 1).strip());
-        }
-      }
-      byte[] content;
-      if (fields.containsKey("content-length")) {
-        content = in.readNBytes(Integer.parseInt(fields.get("content-length")));
-      } else if ("chunked".equalsIgnoreCase(fields.get("transfer-encoding"))) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String size; (size = line(in)) != null; ) {
-          int n = Integer.parseInt(size.split(";", 2)[0].strip(), 16);
-          if (n == 0) {
-            break;
-          }
-          out.writeBytes(in.readNBytes(n));
-          line(in);
-        }
-        content = out.toByteArray();
-      } else {
-        content = in.readAllBytes();
-      }
-      return new Response(Integer.parseInt(status.split(" ", 3)[1]), fields, content);
-    }
-  }
-
-  private static String line(InputStream in) throws IOException {
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    for (int b; (b = in.read()) != -1; ) {
-      if (b == '\n') {
-        String s = line.toString(StandardCharsets.ISO_8859_1);
-        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
-      }
-      line.write(b);
-    }
-    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  private static byte[] mutate(Random random, byte[] in) {
-    byte[] out = in.clone();
-    int at = random.nextInt(in.length + 1);
-    switch (random.nextInt(4)) {
-      case 0 -> {
-        for (int i = 0; i < 1 + random.nextInt(4) && out.length > 0; i++) {
-          out[random.nextInt(out.length)] ^= (byte) (1 << random.nextInt(8));
-        }
-      }
-      case 1 -> out = Arrays.copyOf(in, at);
-      case 2 -> {
-        byte[] span = Arrays.copyOfRange(in, at, Math.min(in.length, at + 1 + random.nextInt(64)));
-        out = ByteBuffer.allocate(in.length + span.length).put(in, 0, at).put(span).put(in, at, in.length - at)
-            .array();
-      }
-      default -> {
-        byte[] noise = noise(random, 1 + random.nextInt(32));
-        out = ByteBuffer.allocate(in.length + noise.length).put(in, 0, at).put(noise).put(in, at, in.length - at)
-            .array();
-      }
-    }
-    return out;
   }
 
   private static byte[] chunked(byte[] body) {

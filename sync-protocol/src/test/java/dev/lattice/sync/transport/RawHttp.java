@@ -1,4 +1,4 @@
-package dev.lattice.server;
+package dev.lattice.sync.transport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,21 +17,22 @@ import java.util.Map;
  * line, lying or repeated {@code Content-Length}, bodies cut short. One request per connection; the client stops
  * sending after the body (half-close), so a body shorter than declared ends instead of waiting for the idle timeout.
  * Reads the first response only: status, headers, and the body (by {@code Content-Length}, chunked, or to the end).
+ * Shared with the reference server's tests, which fuzz its endpoints the same way.
  */
-final class RawHttp {
+public final class RawHttp {
   /** A response: status, headers with lower-case names (the last of a repeated one), body. */
-  record Response(int status, Map<String, String> headers, byte[] body) {
-    String text() {
+  public record Response(int status, Map<String, String> headers, byte[] body) {
+    public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
 
-    String header(String name) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
   /** The server closed the connection without answering. */
-  static final class NoResponse extends IOException {
+  public static final class NoResponse extends IOException {
     NoResponse(String message) {
       super(message);
     }
@@ -40,13 +41,13 @@ final class RawHttp {
   private final URI base;
   private final int timeoutMillis;
 
-  RawHttp(URI base, int timeoutMillis) {
+  public RawHttp(URI base, int timeoutMillis) {
     this.base = base;
     this.timeoutMillis = timeoutMillis;
   }
 
   /** Sends {@code head} (request line and headers, each line ending CRLF, without the blank line) and {@code body}. */
-  Response send(byte[] head, byte[] body) throws IOException {
+  public Response send(byte[] head, byte[] body) throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), timeoutMillis);
       socket.setSoTimeout(timeoutMillis);
@@ -65,7 +66,7 @@ final class RawHttp {
   }
 
   /** A request head: {@code method target HTTP/1.1}, {@code Host}, {@code Connection: close}, then {@code headers}. */
-  byte[] head(String method, byte[] target, String... headers) {
+  public byte[] head(String method, byte[] target, String... headers) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes((method + " ").getBytes(StandardCharsets.UTF_8));
     out.writeBytes(target);
