@@ -239,7 +239,7 @@ class MergeTest {
   }
 
   @Test
-  void malformedChanges_areRejectedWithTheReasonAndApplyNothing() throws Exception {
+  void malformedChanges_andBatchesCoveringMoreThanTheirSenderHolds_areRejectedWithTheReasonAndApplyNothing() throws Exception {
     SiteId stranger = SiteId.random(new java.util.Random(2));
     long now = Hlc.ofMillis(System.currentTimeMillis());
     Change good = new Change("notes", "ok", null, null, stranger, 1, now, 1);
@@ -255,6 +255,10 @@ class MergeTest {
       assertTrue(e.getMessage().contains(reasons.get(i)), e.getMessage());
       assertTrue(e.getMessage().contains("Nothing from this batch was applied"), e.getMessage());
     }
+    ChangeBatch overclaiming = new ChangeBatch(VersionVector.empty().with(stranger, 1), List.of(good),
+        VersionVector.empty().with(stranger, 5));
+    SQLException e = assertThrows(SQLException.class, () -> b.replica().apply(overclaiming));
+    assertTrue(e.getMessage().contains("beyond the sender's own vector"), e.getMessage());
     assertEquals(List.of(), notes(b));
     assertEquals(VersionVector.empty(), b.replica().versionVector());
   }
@@ -269,7 +273,7 @@ class MergeTest {
   void aColumnOfARowNeverHeldWithoutItsRowCell_isIgnoredAndTheRestApplies() throws Exception {
     SiteId stranger = SiteId.random(new java.util.Random(4));
     long now = Hlc.ofMillis(System.currentTimeMillis());
-    MergeResult result = b.replica().apply(new ChangeBatch(VersionVector.empty(), List.of(
+    MergeResult result = b.replica().apply(new ChangeBatch(VersionVector.empty().with(stranger, 3), List.of(
         new Change("notes", "orphan", "title", "lost", stranger, 2, now, 1),
         new Change("notes", "ok", null, null, stranger, 3, now, 1),
         new Change("notes", "ok", "title", "kept", stranger, 3, now, 1)),

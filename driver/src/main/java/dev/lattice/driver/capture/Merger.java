@@ -115,6 +115,15 @@ final class Merger {
         tables.put(t.shape().name(), t);
       }
     }
+    for (Map.Entry<SiteId, Long> covered : batch.covers().entries().entrySet()) {
+      // A sender cannot have sent everything up to a version it has not seen; a batch that says so would leave this
+      // replica claiming versions it will then never ask for (found by HostilePeerProperties).
+      if (covered.getValue() > batch.senderVector().get(covered.getKey())) {
+        throw new SQLException("cannot apply changes: the batch covers site " + covered.getKey() + " up to "
+            + covered.getValue() + ", beyond the sender's own vector (" + batch.senderVector().get(covered.getKey())
+            + "). Nothing from this batch was applied", "22000");
+      }
+    }
     for (Change change : batch.changes()) {
       TrackedTables.Registered table = tables.get(change.table());
       if (table == null) {

@@ -78,8 +78,9 @@ final class LatticeConnection implements Connection {
   }
 
   private static int indexOfIgnoreCase(String text, String word) {
+    char first = word.charAt(0); // lower case, so that | 0x20 folds an ASCII letter to match it cheaply
     for (int i = 0; i + word.length() <= text.length(); i++) {
-      if (text.regionMatches(true, i, word, 0, word.length())) {
+      if ((text.charAt(i) | 0x20) == first && text.regionMatches(true, i, word, 0, word.length())) {
         return i;
       }
     }

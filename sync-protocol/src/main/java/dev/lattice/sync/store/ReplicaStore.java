@@ -206,18 +206,8 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
 
   @Override
   public synchronized long apply(Changes changes) throws SyncException {
-    VersionVector sender = driver(changes.senderVector());
-    VersionVector covers = driver(changes.covers());
-    for (Map.Entry<SiteId, Long> e : covers.entries().entrySet()) {
-      // A sender cannot have sent everything up to a version it has not seen: a batch that says so would leave this
-      // replica claiming versions it will then never ask for (found by HostilePeerProperties).
-      if (e.getValue() > sender.get(e.getKey())) {
-        throw new SyncException("rejected", "the batch was refused and nothing of it was applied: it covers site "
-            + e.getKey() + " up to " + e.getValue() + ", beyond the sender's own vector ("
-            + sender.get(e.getKey()) + ")");
-      }
-    }
-    ChangeBatch batch = new ChangeBatch(sender, envelopes().open(changes.envelopes()), covers);
+    ChangeBatch batch = new ChangeBatch(driver(changes.senderVector()), envelopes().open(changes.envelopes()),
+        driver(changes.covers()));
     try {
       MergeResult result = replica.apply(batch);
       return result.cellsApplied();
