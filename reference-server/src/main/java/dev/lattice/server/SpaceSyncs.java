@@ -5,6 +5,14 @@ public interface SpaceSyncs extends AutoCloseable {
   /** The protocol's request handler for the space (dev.lattice.sync.transport.RequestHandler). */
   dev.lattice.sync.transport.RequestHandler handler(String spaceId);
 
+  /**
+   * The protocol's request handler for one authenticated device of the space: a relay remembers what each device
+   * holds, to find the vector every device holds (the stable point, below which tombstones are dropped).
+   */
+  default dev.lattice.sync.transport.RequestHandler handler(String spaceId, String deviceId) {
+    return handler(spaceId);
+  }
+
   /** A new live handler for one device's WebSocket in the space (dev.lattice.sync.transport.LiveHandler). */
   dev.lattice.sync.transport.LiveHandler live(String spaceId, String deviceId);
 

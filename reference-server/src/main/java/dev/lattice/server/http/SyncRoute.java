@@ -35,7 +35,7 @@ final class SyncRoute {
     byte[] reply;
     boolean ok = false;
     try {
-      RequestHandler handler = syncs.handler(device.spaceId());
+      RequestHandler handler = syncs.handler(device.spaceId(), device.deviceId());
       reply = handler.handle(request);
       if (reply == null) {
         throw new IllegalStateException("the space's request handler returned null");

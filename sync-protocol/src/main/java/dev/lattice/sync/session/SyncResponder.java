@@ -15,8 +15,9 @@ import dev.lattice.sync.wire.KeyInfo;
 import dev.lattice.sync.wire.Message;
 import dev.lattice.sync.wire.Pull;
 import dev.lattice.sync.wire.Reconcile;
-import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.Reconciled;
+import dev.lattice.sync.wire.SchemaMigration;
+import dev.lattice.sync.wire.Stable;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import dev.lattice.sync.wire.Welcome;
@@ -29,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers the request/response half of the protocol from one {@link SyncStore}: hello, pull, pushed changes and
- * reconciliation steps. Stateless between requests except for open reconciliation sessions, so any transport can
+ * Answers the request/response half of the protocol from one {@link SyncStore}: hello, pull, pushed changes, stable
+ * points and reconciliation steps. Stateless between requests except for open reconciliation sessions, so any transport can
  * carry it and a request may be retried. Every problem is answered with a {@link Failure} naming it; nothing of a
  * refused request is applied.
  *
@@ -60,20 +61,33 @@ public final class SyncResponder implements RequestHandler {
   /** Decodes a request, answers it and encodes the answer; malformed input is answered with a failure. */
   @Override
   public byte[] handle(byte[] request) {
+    return handle(request, null);
+  }
+
+  /**
+   * As {@link #handle(byte[])}, for a peer the transport has identified ({@code peer}: a relay's device id), which the
+   * store hears with the peer's hello ({@link SyncStore#peerHello}).
+   */
+  public byte[] handle(byte[] request, String peer) {
     Message message;
     try {
       message = codec.decode(request);
     } catch (WireException e) {
       return codec.encode(new Failure("malformed", e.getMessage(), null));
     }
-    return codec.encode(respond(message));
+    return codec.encode(respond(message, peer));
   }
 
   /** The answer to one request. */
   public Message respond(Message request) {
+    return respond(request, null);
+  }
+
+  /** The answer to one request of {@code peer} (null when not known). */
+  public Message respond(Message request, String peer) {
     try {
       if (request instanceof Hello h) {
-        return welcome(h);
+        return welcome(h, peer);
       } else if (request instanceof Pull p) {
         return Batches.next(store, p.vector(), cells(p.maxCells()), bytes(p.maxBytes()));
       } else if (request instanceof Changes c) {
@@ -82,6 +96,9 @@ public final class SyncResponder implements RequestHandler {
         return new Ack(store.vector(), root, applied);
       } else if (request instanceof Reconcile r) {
         return reconcile(r);
+      } else if (request instanceof Stable s) {
+        store.adoptStable(s.vector());
+        return new Stable(store.stableVector(), store.root());
       } else if (request instanceof SchemaMigration m) {
         store.migrated(m);
         TreeRoot root = store.root(); // before the vector: see the class comment
@@ -97,7 +114,7 @@ public final class SyncResponder implements RequestHandler {
     }
   }
 
-  private Message welcome(Hello hello) throws SyncException {
+  private Message welcome(Hello hello, String peer) throws SyncException {
     if (hello.protocol() != Message.PROTOCOL) {
       return new Failure("protocol", "the asker speaks sync protocol " + hello.protocol() + " and this peer speaks "
           + Message.PROTOCOL + ": update the older of the two", null);
@@ -118,6 +135,7 @@ public final class SyncResponder implements RequestHandler {
           store.schemaDetail());
     }
     store.schemaAgreed();
+    store.peerHello(peer, hello.site(), hello.vector());
     TreeRoot root = store.root(); // before the vector: see the class comment
     List<VectorEntry> vector = store.vector();
     Changes first = Vectors.gap(vector, hello.vector()) == 0 ? null

@@ -17,6 +17,7 @@ import dev.lattice.sync.wire.Pull;
 import dev.lattice.sync.wire.Reconcile;
 import dev.lattice.sync.wire.Reconciled;
 import dev.lattice.sync.wire.SchemaMigration;
+import dev.lattice.sync.wire.Stable;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import dev.lattice.sync.wire.Welcome;
@@ -44,8 +45,9 @@ import java.util.function.Consumer;
  *       peer's key before anything is applied and already carries the first batch the asker lacks.
  *   <li><b>Pull, then push.</b> Batches by version vector, each applied in one transaction; each batch advances the
  *       receiver's vector, so an interrupted sync resumes where it stopped and a re-delivered batch changes nothing.
- *   <li><b>Reconcile</b>, only if the roots still differ while the vectors agree: descend both trees and exchange
- *       the differing rows whole, up to {@link SyncOptions#reconcileAttempts()} times; a reconciliation that moves
+ *   <li><b>Reconcile</b>, only if the roots still differ while the vectors agree: first exchange stable points (one
+ *       side may have dropped tombstones the other still holds; both drop them), then, if the roots still differ,
+ *       descend both trees and exchange the differing rows whole, up to {@link SyncOptions#reconcileAttempts()} times; a reconciliation that moves
  *       nothing fails the session. Roots that differ because someone wrote meanwhile (the vectors differ) are caught
  *       up by a new hello instead, a few times at most: a busy peer leaves this side holding a state of it moments
  *       old, which the next sync or the live phase completes.
@@ -88,6 +90,7 @@ public final class SyncSession {
   private long cellsReceived;
   private long cellsApplied;
   private int reconciliations;
+  private boolean stableExchanged;
 
   private SyncSession(SyncStore local, Transport transport, SyncOptions options, Consumer<SyncProgress> progress) {
     this.local = Objects.requireNonNull(local, "local");
@@ -138,6 +141,12 @@ public final class SyncSession {
         Welcome again = expect(exchange(helloMessage()), Welcome.class);
         pull(again.changes());
         peer = push(again.vector(), again.root());
+        continue;
+      }
+      if (!stableExchanged) {
+        // Equal vectors, different roots: first see whether one side dropped tombstones the other still holds.
+        stableExchanged = true;
+        peer = exchangeStable(peer.vector());
         continue;
       }
       if (reconciliations == options.reconcileAttempts()) {
@@ -270,6 +279,16 @@ public final class SyncSession {
 
   /** What this side last heard of the peer's state. */
   private record Peer(List<VectorEntry> vector, TreeRoot root) {}
+
+  /**
+   * Sends this side's stable point, adopts the peer's in return (each side drops the tombstones at or below what it
+   * adopted); returns the peer as it is afterwards. Compaction changes no vector.
+   */
+  private Peer exchangeStable(List<VectorEntry> peerVector) throws SyncException {
+    Stable reply = expect(exchange(new Stable(local.stableVector(), local.root())), Stable.class);
+    local.adoptStable(reply.vector());
+    return new Peer(peerVector, reply.root());
+  }
 
   /** One tree reconciliation; returns the peer's root at its end. */
   private Peer reconcile() throws SyncException {

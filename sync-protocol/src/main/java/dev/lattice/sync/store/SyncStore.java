@@ -103,6 +103,27 @@ public interface SyncStore {
    */
   default void synced(byte[] peerSite, List<VectorEntry> peerVector, String peer) throws SyncException {}
 
+  /**
+   * A peer said hello: {@code peer} names it as the transport knows it (a relay's device id; null when unknown),
+   * {@code peerSite} and {@code peerVector} are what it claims to hold. A relay remembers every device's vector to
+   * find the space's stable point; a device ignores it. Called before the welcome reads this store's root.
+   */
+  default void peerHello(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {}
+
+  /**
+   * This store's stable point: a vector every device of its space is known to hold, at or below which it has dropped
+   * tombstones. Empty when it knows none.
+   */
+  default List<VectorEntry> stableVector() throws SyncException {
+    return List.of();
+  }
+
+  /**
+   * Adopts a peer's stable point as far as this store's own vector reaches, and drops the tombstones at or below what
+   * it adopted. A relay, which finds the point itself, ignores it.
+   */
+  default void adoptStable(List<VectorEntry> peerStable) throws SyncException {}
+
   /** A frozen view of the tree for one reconciliation session. */
   ReconcileView reconcileView() throws SyncException;
 

@@ -18,10 +18,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Reconciled.class, name = "reconciled"),
     @JsonSubTypes.Type(value = Subscribe.class, name = "subscribe"),
     @JsonSubTypes.Type(value = SchemaMigration.class, name = "migrate"),
+    @JsonSubTypes.Type(value = Stable.class, name = "stable"),
     @JsonSubTypes.Type(value = Failure.class, name = "failure")
 })
 public sealed interface Message
-    permits Hello, Welcome, Pull, Changes, Ack, Reconcile, Reconciled, Subscribe, SchemaMigration, Failure {
-  /** The protocol version this code speaks; a peer speaking another is refused by name. */
-  int PROTOCOL = 1;
+    permits Hello, Welcome, Pull, Changes, Ack, Reconcile, Reconciled, Subscribe, SchemaMigration, Stable,
+        Failure {
+  /**
+   * The protocol version this code speaks; a peer speaking another is refused by name. Version 2 added
+   * {@link Stable}: peers that drop tombstones must agree on what they dropped.
+   */
+  int PROTOCOL = 2;
 }
