@@ -230,6 +230,35 @@ public final class Replica {
     return ReplicaEngine.renewSiteId(connection);
   }
 
+  /**
+   * This replica's stable point: a vector every replica of its space is known to hold, learned from a peer (the
+   * reference server finds it from every device's vector). Tombstones at or below it have been dropped. Empty until
+   * one is learned.
+   */
+  public VersionVector stablePoint() throws SQLException {
+    return ReplicaEngine.stablePoint(connection);
+  }
+
+  /**
+   * Raises the {@linkplain #stablePoint() stable point} towards {@code point}, never beyond this replica's own
+   * vector, and drops the tombstones (deleted rows' clocks) at or below it; returns how many were dropped. From then
+   * on a merge ignores a row this replica does not hold whose version is at or below the point: it was deleted and
+   * compacted here, and only a replica that has not compacted yet can send it. Only a point that every replica of
+   * the space holds may be given; the sync protocol passes on the server's. Call it outside a transaction.
+   */
+  public long adoptStablePoint(VersionVector point) throws SQLException {
+    return ReplicaEngine.adoptStablePoint(connection, Objects.requireNonNull(point, "point"));
+  }
+
+  /**
+   * Drops every tombstone at or below the {@linkplain #stablePoint() stable point} still held; returns how many. A
+   * merge or {@link #adoptStablePoint} drops them as they come, so this finds something only in a database written
+   * by other means. Call it outside a transaction.
+   */
+  public long dropStableTombstones() throws SQLException {
+    return ReplicaEngine.dropStableTombstones(connection);
+  }
+
   /** The concurrent edits recorded on this replica, oldest first. */
   public List<Conflict> conflicts() throws SQLException {
     return ReplicaEngine.conflicts(connection);

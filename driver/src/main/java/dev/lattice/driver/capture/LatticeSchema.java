@@ -26,6 +26,7 @@ import java.sql.SQLException;
  *   <li>{@code lattice_applying}: non-empty only while a merge writes application tables, so triggers skip capture.
  *   <li>{@code lattice_vv}: the highest sequence number held from each other site.
  *   <li>{@code lattice_conflict_log} (view {@code lattice_conflicts}): losing versions of concurrent edits.
+ *   <li>{@code lattice_stable}: the stable point, made when a replica first learns one ({@link Compaction}).
  * </ul>
  */
 public final class LatticeSchema {

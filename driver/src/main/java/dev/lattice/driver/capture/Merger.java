@@ -5,6 +5,7 @@ import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.Hlc;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.SiteId;
+import dev.lattice.driver.VersionVector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,6 +67,7 @@ final class Merger {
   private final Map<SiteId, Long> heldBefore = new HashMap<>();
   private final Map<String, Object[]> defaults = new HashMap<>();
   private boolean belowWatermark;
+  private VersionVector stable = VersionVector.empty();
   private long applied;
   private long ignored;
   private long conflicts;
@@ -167,6 +169,7 @@ final class Merger {
     LogFold.fold(c); // local writes must be in lattice_rows/lattice_cols to be compared
     loadSites();
     loadVector();
+    stable = Compaction.stablePoint(c);
     Sql.exec(c, "INSERT INTO lattice_applying(x) VALUES (1)");
     Map<String, List<Change>> rows = new LinkedHashMap<>();
     for (Change change : batch.changes()) {
@@ -218,6 +221,12 @@ final class Merger {
       newLife = bestRow.cl() > local.cl;
       cl = bestRow.cl();
       rowVersion = version(bestRow);
+    }
+    if (local.rowVersion == null && bestRow != null && stable.covers(bestRow.site(), bestRow.seq())) {
+      // A row this replica has seen (the stable point is within its vector) and does not hold: its tombstone was
+      // dropped here. What arrives is an old life or that tombstone, from a replica that has not compacted yet.
+      ignored += incoming.size();
+      return;
     }
     if (rowVersion == null) {
       // Cells of a row this replica has never held, without the row cell that starts its life: there is no life to
@@ -324,6 +333,14 @@ final class Merger {
     }
     writeClocks(table.id(), pk, cl, rowVersion, columnVersions, local);
     writeRow(shape, pk, cl, local.cl, newLife, values, changed);
+    if ((cl & 1) == 0 && stable.covers(rowVersion.site(), rowVersion.seq())) {
+      // Dead at or below the stable point: every replica holds the delete, so no tombstone is kept (Compaction).
+      PreparedStatement forget = statement("DELETE FROM lattice_rows WHERE tbl = ? AND pk = ?");
+      forget.setInt(1, table.id());
+      forget.setObject(2, pk);
+      forget.executeUpdate();
+      belowWatermark = true; // the incremental refresh finds rows by version, not rows that are gone
+    }
   }
 
   private void writeClocks(int tbl, Object pk, long cl, Version row, Version[] columns, RowState local)

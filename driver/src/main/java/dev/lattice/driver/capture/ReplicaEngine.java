@@ -191,6 +191,18 @@ public final class ReplicaEngine {
     return hasher.cell(change.table(), PrimaryKeyCodec.bytes(change.pk()), change.column());
   }
 
+  public static VersionVector stablePoint(Connection c) throws SQLException {
+    return Compaction.stablePoint(c);
+  }
+
+  public static long adoptStablePoint(Connection c, VersionVector point) throws SQLException {
+    return Compaction.adopt(c, point);
+  }
+
+  public static long dropStableTombstones(Connection c) throws SQLException {
+    return Compaction.dropStable(c);
+  }
+
   public static List<Conflict> conflicts(Connection c) throws SQLException {
     return Conflicts.list(c);
   }

@@ -244,6 +244,16 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   }
 
   @Override
+  public synchronized List<VectorEntry> stableVector() throws SyncException {
+    return wire(sql(replica::stablePoint));
+  }
+
+  @Override
+  public synchronized void adoptStable(List<VectorEntry> peerStable) throws SyncException {
+    sql(() -> replica.adoptStablePoint(driver(peerStable)));
+  }
+
+  @Override
   public synchronized ReconcileView reconcileView() throws SyncException {
     TreeSnapshot snapshot = sql(() -> replica.treeSnapshot(keys.hasher()));
     return new ReconcileView() {

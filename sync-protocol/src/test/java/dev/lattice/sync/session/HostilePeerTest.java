@@ -15,6 +15,7 @@ import dev.lattice.sync.wire.Failure;
 import dev.lattice.sync.wire.Message;
 import dev.lattice.sync.wire.Reconcile;
 import dev.lattice.sync.wire.Reconciled;
+import dev.lattice.sync.wire.Stable;
 import dev.lattice.sync.wire.Subscribe;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
@@ -172,6 +173,9 @@ class HostilePeerTest {
         if (m instanceof Welcome w) {
           return CODEC.encode(new Welcome(w.protocol(), w.site(), w.schema(), w.vector(), never, w.key(),
               w.changes()));
+        }
+        if (m instanceof Stable s) {
+          return CODEC.encode(new Stable(s.vector(), never));
         }
         return CODEC.encode(m instanceof Reconciled r ? new Reconciled(r.message(), r.items(), true,
             r.senderVector(), never) : m);

@@ -1,14 +1,22 @@
 package dev.lattice.sync.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.lattice.driver.Change;
+import dev.lattice.driver.ChangeStream;
+import dev.lattice.driver.Replica;
+import dev.lattice.driver.SiteId;
+import dev.lattice.driver.VersionVector;
 import dev.lattice.sync.SyncException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -24,7 +32,9 @@ import net.jqwik.api.constraints.IntRange;
  * make random writes
  * of every kind, sync in random pairs over a transport that loses requests and replies, duplicates them, replays
  * earlier ones out of order and truncates replies, with small batches so that interrupted syncs leave
- * half-finished work behind. A sync that fails is simply left failed. At the end, syncs over a sound transport in a
+ * half-finished work behind. A sync that fails is simply left failed. Now and then one device is given the space's
+ * stable point as a relay finds it (the pointwise minimum of every device's vector) and drops the tombstones at or
+ * below it, so devices that dropped different amounts must agree again through the protocol. At the end, syncs over a sound transport in a
  * ring must leave every device with identical rows, cell versions, version vectors and Merkle roots, and no device's
  * writes missing. jqwik prints the seed of a failing case.
  */
@@ -34,6 +44,8 @@ class ProtocolConvergenceProperties {
   record Write(int at, String sql, List<Object> args) implements Action {}
 
   record Sync(int asker, int responder, int batchCells, long faultSeed, double faultRate) implements Action {}
+
+  record Compact(int at) implements Action {}
 
   @Provide
   Arbitrary<List<Action>> actions() {
@@ -51,7 +63,9 @@ class ProtocolConvergenceProperties {
         Combinators.combine(device, key).as((d, k) -> new Write(d, "DELETE FROM t WHERE id = ?", List.of(k))));
     Arbitrary<Action> sync = Combinators.combine(device, device, Arbitraries.integers().between(1, 12),
         Arbitraries.longs(), Arbitraries.of(0.0, 0.3, 0.6)).as(Sync::new);
-    return Arbitraries.frequencyOf(Tuple.of(3, write), Tuple.of(2, sync)).list().ofMinSize(1).ofMaxSize(30);
+    Arbitrary<Action> compact = device.map(Compact::new);
+    return Arbitraries.frequencyOf(Tuple.of(3, write), Tuple.of(2, sync), Tuple.of(1, compact)).list().ofMinSize(1)
+        .ofMaxSize(30);
   }
 
   @Property(tries = 150)
@@ -80,6 +94,15 @@ class ProtocolConvergenceProperties {
         assertEquals(first.root(), other.root(), "Merkle roots differ");
       }
       for (Device d : devices) {
+        VersionVector stable = Replica.of(d.app).stablePoint();
+        try (ChangeStream cells = Replica.of(d.app).changesSince(VersionVector.empty())) {
+          for (Change c; (c = cells.next()) != null; ) {
+            assertFalse(c.isRowCell() && c.cl() % 2 == 0 && stable.covers(c.site(), c.seq()),
+                "a tombstone at or below the stable point was kept: " + c);
+          }
+        }
+      }
+      for (Device d : devices) {
         var site = d.store.replica().siteId();
         assertEquals(d.vector().get(site), first.vector().get(site), "every device's writes reached everyone");
       }
@@ -93,9 +116,21 @@ class ProtocolConvergenceProperties {
     }
   }
 
+  private static VersionVector min(VersionVector a, VersionVector b) {
+    Map<SiteId, Long> entries = new HashMap<>();
+    a.entries().forEach((site, seq) -> entries.put(site, Math.min(seq, b.get(site))));
+    return VersionVector.of(entries);
+  }
+
   private static void run(Action action, List<Device> devices) throws SQLException {
     int n = devices.size();
-    if (action instanceof Write w) {
+    if (action instanceof Compact c) {
+      VersionVector point = null;
+      for (Device d : devices) {
+        point = point == null ? d.vector() : min(point, d.vector());
+      }
+      Replica.of(devices.get(c.at() % n).app).adoptStablePoint(point);
+    } else if (action instanceof Write w) {
       try {
         devices.get(w.at() % n).exec(w.sql(), w.args().toArray());
       } catch (SQLException constraint) {

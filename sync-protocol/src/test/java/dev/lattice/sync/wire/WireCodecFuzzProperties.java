@@ -53,7 +53,7 @@ public class WireCodecFuzzProperties {
       "encrypted", "maxCells", "maxBytes", "from", "to", "changes", "senderVector", "covers", "envelopes", "more", "applied",
       "session", "message", "items", "code", "detail", "cell", "row", "seq", "hlc", "cl", "kind", "payload");
   private static final List<String> KINDS = List.of("hello", "welcome", "pull", "changes", "ack", "reconcile",
-      "reconciled", "subscribe", "migrate", "failure");
+      "reconciled", "subscribe", "migrate", "stable", "failure");
 
   private static final AtomicLong decoded = new AtomicLong();
   private static final AtomicLong accepted = new AtomicLong();
@@ -449,6 +449,8 @@ public class WireCodecFuzzProperties {
         new Reconcile(id(7), null),
         new Reconciled(new byte[] {9, 9}, envelopes, false, vector, root),
         new Subscribe(vector),
+        new Stable(vector, root),
+        new Stable(List.of(), new TreeRoot(0, id(0))),
         new Failure("key", "wrong passphrase", new byte[] {(byte) 0xa0}),
         new Failure("malformed", "what", null));
   }

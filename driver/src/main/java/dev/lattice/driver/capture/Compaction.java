@@ -1,0 +1,116 @@
+package dev.lattice.driver.capture;
+
+import dev.lattice.driver.SiteId;
+import dev.lattice.driver.VersionVector;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Drops tombstones no replica can need any more.
+ *
+ * <p>A tombstone (a dead row's clock in {@code lattice_rows}) exists so that a replica still holding an older life of
+ * the row learns of its death. Once every replica of the space holds the delete, nobody can: the <em>stable point</em>
+ * is a vector every device is known to hold (the relay finds it, as the pointwise minimum of its devices' vectors),
+ * and a tombstone whose version is at or below it goes. The point is kept in {@code lattice_stable(site_id, seq)},
+ * by site id rather than ordinal so that renewing this replica's site id leaves it true.
+ *
+ * <p>Dropping must leave replicas comparable, so three rules go with it (see docs/architecture.md, "Compaction"):
+ * a replica adopts a point only up to its own vector (so it has seen every version at or below what it adopted, and
+ * a row it does not hold with such a version was compacted here); {@link Merger} ignores a row it does not hold whose
+ * row version is at or below the point (an old life, or its tombstone, coming back from a replica that has not
+ * dropped it yet); and a merge that ends with a row dead at or below the point keeps no tombstone.
+ */
+final class Compaction {
+  private static final String TABLE = "CREATE TABLE IF NOT EXISTS lattice_stable(site_id BLOB PRIMARY KEY NOT NULL,"
+      + " seq INTEGER NOT NULL) WITHOUT ROWID";
+
+  private Compaction() {}
+
+  /** This replica's stable point; empty if it never learned one. */
+  static VersionVector stablePoint(Connection c) throws SQLException {
+    if (!LatticeSchema.exists(c)
+        || Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_stable'") == null) {
+      return VersionVector.empty();
+    }
+    Map<SiteId, Long> entries = new HashMap<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT site_id, seq FROM lattice_stable");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        entries.put(SiteId.of(r.getBytes(1)), r.getLong(2));
+      }
+    }
+    return VersionVector.of(entries);
+  }
+
+  /**
+   * Raises the stable point towards {@code offered}, as far as this replica's own vector reaches, and drops the
+   * tombstones between the old point and the new. Returns how many were dropped.
+   */
+  static long adopt(Connection c, VersionVector offered) throws SQLException {
+    if (!LatticeSchema.exists(c) || offered.entries().isEmpty()) {
+      return 0;
+    }
+    LogFold.fold(c);
+    return Transactions.write(c, "lattice_compact", () -> {
+      LogFold.fold(c); // writes committed since the fold above
+      Sql.exec(c, TABLE);
+      VersionVector held = ReplicaEngine.versionVector(c);
+      VersionVector before = stablePoint(c);
+      long dropped = 0;
+      for (Map.Entry<SiteId, Long> e : offered.entries().entrySet()) {
+        SiteId site = e.getKey();
+        long from = before.get(site);
+        long to = Math.min(e.getValue(), held.get(site));
+        if (to > from) {
+          Sql.update(c, "INSERT INTO lattice_stable(site_id, seq) VALUES (?, ?) ON CONFLICT(site_id) DO UPDATE SET"
+              + " seq = excluded.seq", site.bytes(), to);
+          dropped += drop(c, site, from, to);
+        }
+      }
+      if (dropped > 0) {
+        ReplicaTree.invalidate(c);
+      }
+      return dropped;
+    });
+  }
+
+  /**
+   * Drops every tombstone at or below the stable point, not only those above the point last adopted: the repair for
+   * anything that slipped past the rules (and what {@code lattice compact} runs). Returns how many were dropped.
+   */
+  static long dropStable(Connection c) throws SQLException {
+    if (!LatticeSchema.exists(c)) {
+      return 0;
+    }
+    LogFold.fold(c);
+    return Transactions.write(c, "lattice_compact", () -> {
+      long dropped = 0;
+      for (Map.Entry<SiteId, Long> e : stablePoint(c).entries().entrySet()) {
+        dropped += drop(c, e.getKey(), 0, e.getValue());
+      }
+      if (dropped > 0) {
+        ReplicaTree.invalidate(c);
+      }
+      return dropped;
+    });
+  }
+
+  /** Tombstones this replica holds: dead rows' clocks. */
+  static long tombstones(Connection c) throws SQLException {
+    return LatticeSchema.exists(c) ? Sql.oneLong(c, "SELECT count(*) FROM lattice_rows WHERE cl % 2 = 0") : 0;
+  }
+
+  /** Deletes the tombstones of {@code site} with {@code from < seq <= to}; a dead row has no column clocks. */
+  private static long drop(Connection c, SiteId site, long from, long to) throws SQLException {
+    Object ord = Sql.one(c, "SELECT ord FROM lattice_sites WHERE site_id = ?", site.bytes());
+    if (ord == null) {
+      return 0; // nothing of that site is held
+    }
+    return Sql.update(c, "DELETE FROM lattice_rows WHERE site = ? AND seq > ? AND seq <= ? AND cl % 2 = 0", ord, from,
+        to);
+  }
+}

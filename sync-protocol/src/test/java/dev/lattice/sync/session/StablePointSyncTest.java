@@ -1,0 +1,94 @@
+package dev.lattice.sync.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.lattice.driver.Replica;
+import dev.lattice.driver.VersionVector;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Devices that dropped different tombstones (one learned a stable point the other has not) agree again through the
+ * protocol: the stable-point exchange costs one round trip and no tree reconciliation, whichever side knows the point.
+ */
+class StablePointSyncTest {
+  @TempDir Path dir;
+
+  @Test
+  void anAskerThatCompacted_bringsTheResponderAlong_inOneMoreRoundTrip() throws Exception {
+    try (Device a = Device.create(dir, "a.db"); Device b = Device.create(dir, "b.db")) {
+      VersionVector point = deleteAndSync(a, b);
+      assertEquals(2, replica(a).adoptStablePoint(point));
+      assertNotEquals(a.root(), b.root());
+
+      SyncReport report = a.syncWith(b);
+
+      assertEquals(2, report.roundTrips(), "hello, then the stable points");
+      assertEquals(0, report.reconciliations());
+      assertEquals(a.root(), b.root());
+      assertEquals(a.cells(), b.cells());
+      assertEquals(point, replica(b).stablePoint());
+      assertEquals(0, tombstones(b));
+    }
+  }
+
+  @Test
+  void anAskerThatDidNotCompact_learnsThePointFromTheResponder() throws Exception {
+    try (Device a = Device.encrypted(dir, "a.db", "space"); Device b = Device.encrypted(dir, "b.db", "space")) {
+      VersionVector point = deleteAndSync(a, b);
+      replica(b).adoptStablePoint(point);
+
+      SyncReport report = a.syncWith(b);
+
+      assertEquals(2, report.roundTrips());
+      assertEquals(0, report.reconciliations());
+      assertEquals(a.root(), b.root());
+      assertEquals(0, tombstones(a));
+      assertEquals(1, a.syncWith(b).roundTrips(), "agreed: the next sync is one round trip again");
+    }
+  }
+
+  @Test
+  void aKeyReinsertedAfterCompaction_reachesADeviceThatStillHeldItsTombstone() throws Exception {
+    try (Device a = Device.create(dir, "a.db"); Device b = Device.create(dir, "b.db")) {
+      VersionVector point = deleteAndSync(a, b);
+      replica(a).adoptStablePoint(point);
+      a.exec("INSERT INTO t(id, a) VALUES ('k0', 'again')");
+
+      SyncReport report = b.syncWith(a);
+
+      assertEquals(1, report.reconciliations(), "b ignored the new life while it held the tombstone, then repaired");
+      assertEquals(List.of("k0|'again'", "k2|'two'"), b.rows().stream().map(r -> r.substring(0, r.indexOf('|',
+          r.indexOf('|') + 1))).toList());
+      assertEquals(a.rows(), b.rows());
+      assertEquals(a.cells(), b.cells());
+      assertEquals(a.root(), b.root());
+      assertEquals(a.vector(), b.vector());
+    }
+  }
+
+  /** Three rows written on a, two deleted; both devices hold everything. Returns a point both hold. */
+  private static VersionVector deleteAndSync(Device a, Device b) throws Exception {
+    a.exec("INSERT INTO t(id, a) VALUES ('k0', 'zero'), ('k1', 'one'), ('k2', 'two')");
+    a.syncWith(b);
+    a.exec("DELETE FROM t WHERE id IN ('k0', 'k1')");
+    a.syncWith(b);
+    assertEquals(a.root(), b.root());
+    assertEquals(2, tombstones(b));
+    return a.vector();
+  }
+
+  private static Replica replica(Device d) {
+    return Replica.of(d.app);
+  }
+
+  private static long tombstones(Device d) throws Exception {
+    try (var s = d.app.createStatement(); var r = s.executeQuery("SELECT count(*) FROM lattice_rows WHERE cl % 2 = 0")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+}
