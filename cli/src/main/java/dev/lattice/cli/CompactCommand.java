@@ -1,6 +1,7 @@
 package dev.lattice.cli;
 
 import dev.lattice.driver.Replica;
+import dev.lattice.driver.VersionVector;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +14,18 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code lattice compact}: gives back the space that capture and deletes leave behind: folds the capture log into row
- * clocks, checkpoints and truncates the WAL, and rebuilds the file ({@code VACUUM}). Tombstones, the clocks of deleted
- * rows, are kept: a peer that has not synced since the delete still holds the row, and without the tombstone its copy
- * would come back. When tombstones may be dropped is a separate decision, not this command's.
+ * clocks, drops the tombstones (deleted rows' clocks) that every device of the space holds, checkpoints and truncates
+ * the WAL, and rebuilds the file ({@code VACUUM}).
+ *
+ * <p>Which tombstones every device holds is known only to the server, which sees every device's vector: syncing with
+ * it teaches this replica the space's stable point, and syncs drop the tombstones at or below it as they go. This
+ * command drops any still held and says how many are kept and why: a tombstone above the point is a delete some device
+ * may not have yet, and without it that device's copy of the row would come back.
  */
 @Command(name = "compact", mixinStandardHelpOptions = true,
-    description = {"Fold the capture log, checkpoint the WAL and VACUUM; report the size before and after and what was"
-        + " dropped. Tombstones (deleted rows' clocks) are kept. Writers wait while it runs."})
+    description = {"Fold the capture log, drop the tombstones (deleted rows' clocks) every device of the space holds,"
+        + " checkpoint the WAL and VACUUM; report the size before and after and what was dropped and kept. Which"
+        + " tombstones every device holds is learned by syncing with the server. Writers wait while it runs."})
 final class CompactCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -31,34 +37,46 @@ final class CompactCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long before = sizeOnDisk();
     long folded;
+    long dropped;
     long freePages;
     long pageSize;
-    long tombstones;
+    long kept;
+    VersionVector stable;
     try (Connection c = Databases.openReplica(database);
         Progress progress = Progress.on(spec.commandLine().getErr(), "compact")) {
-      progress.step(0, 3, "folding the capture log");
-      folded = Replica.of(c).fold();
-      progress.step(1, 3, "checkpointing the WAL");
+      Replica replica = Replica.of(c);
+      progress.step(0, 4, "folding the capture log");
+      folded = replica.fold();
+      progress.step(1, 4, "dropping tombstones every device holds");
+      dropped = replica.dropStableTombstones();
+      stable = replica.stablePoint();
+      kept = Databases.oneLong(c, "SELECT count(*) FROM lattice_rows WHERE cl % 2 = 0");
+      progress.step(2, 4, "checkpointing the WAL");
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         freePages = Databases.oneLong(c, "PRAGMA freelist_count");
         pageSize = Databases.oneLong(c, "PRAGMA page_size");
-        progress.step(2, 3, "VACUUM");
+        progress.step(3, 4, "VACUUM");
         s.execute("VACUUM");
         s.execute("PRAGMA wal_checkpoint(TRUNCATE)"); // VACUUM in WAL mode writes the new pages to the WAL
       }
-      tombstones = Databases.oneLong(c, "SELECT count(*) FROM lattice_rows WHERE cl % 2 = 0");
-      progress.step(3, 3, "done");
+      progress.step(4, 4, "done");
     }
     long after = sizeOnDisk();
     PrintWriter out = spec.commandLine().getOut();
     out.println("Compacted " + database + ": " + Databases.size(before) + " -> " + Databases.size(after)
         + " (file and WAL).");
     out.println("  folded " + folded + " capture-log row(s) into row clocks (the log keeps only its newest row)");
+    out.println("  dropped " + dropped + " tombstone(s) every device holds (syncs drop them as they learn the stable"
+        + " point, so this is usually 0)");
     out.println("  dropped " + freePages + " free page(s) (" + Databases.size(freePages * pageSize) + ") and the WAL's"
         + " checkpointed frames");
-    out.println("  kept " + tombstones + " tombstone(s): deleted rows' clocks, so that peers that still hold those"
-        + " rows learn of the deletes");
+    out.println("  kept " + kept + " tombstone(s): " + (kept == 0 ? "none left"
+        : stable.entries().isEmpty()
+            ? "no stable point is known yet; it is learned by syncing with the server once every device of the space"
+                + " has synced since those deletes"
+            : "deletes newer than the stable point, which some device may not have yet; they go once every device"
+                + " has synced them"));
     out.flush();
     return 0;
   }

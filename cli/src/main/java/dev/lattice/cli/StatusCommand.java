@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
  * the pending writes come from the sync history ({@link SyncHistory}) that completed syncs leave in the database.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Show a replica's site id, tracked tables and rows, cells, version vector, tree root, local writes"
+    description = {"Show a replica's site id, tracked tables and rows, cells, version vector, tree root, stable point, local writes"
         + " no peer has acknowledged, conflicts, and the last sync."})
 final class StatusCommand implements Callable<Integer> {
   @CommandLine.Spec
@@ -66,6 +66,9 @@ final class StatusCommand implements Callable<Integer> {
       vector.entries().forEach((site, seq) -> entries.put(site.toString(), seq));
       status.put("versionVector", entries);
       status.put("treeRoot", HexFormat.of().formatHex(root.digest().bytes()));
+      Map<String, Long> stable = new TreeMap<>();
+      replica.stablePoint().entries().forEach((site, seq) -> stable.put(site.toString(), seq));
+      status.put("stablePoint", stable);
       status.put("pendingLocalWrites", pendingWrites(replica, self, vector, acked));
       status.put("conflicts", replica.conflicts().size());
       if (peers.isEmpty()) {
@@ -121,6 +124,10 @@ final class StatusCommand implements Callable<Integer> {
     vector.forEach((site, seq) -> out.println("  " + site + ": " + seq
         + (site.equals(status.get("siteId")) ? " (this replica)" : "")));
     out.println("tree root     " + status.get("treeRoot"));
+    Map<String, Long> stable = (Map<String, Long>) status.get("stablePoint");
+    out.println("stable point" + (stable.isEmpty() ? "  none learned yet (tombstones are kept until the server finds one)"
+        : " (every device holds this; tombstones at or below it are dropped)"));
+    stable.forEach((site, seq) -> out.println("  " + site + ": " + seq));
     out.println("pending       " + status.get("pendingLocalWrites") + " local write(s) no peer has acknowledged");
     out.println("conflicts     " + status.get("conflicts")
         + ((Integer) status.get("conflicts") > 0 ? " (lattice conflicts <db> lists them)" : ""));

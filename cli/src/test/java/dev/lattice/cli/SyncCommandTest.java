@@ -9,10 +9,6 @@ import dev.lattice.server.LatticeServer;
 import dev.lattice.server.config.ServerConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +24,6 @@ class SyncCommandTest {
   private static final String ADMIN = "admin-token-for-cli-tests-0123456789-abcdefghijkl";
   private static final Map<String, String> PASSPHRASE = Map.of(Lattice.PASSPHRASE_VARIABLE, "correct horse");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir Path dir;
 
@@ -40,14 +35,10 @@ class SyncCommandTest {
   void twoDevicesSyncThroughASpaceOnTheServer_endToEndEncrypted() throws Exception {
     try (LatticeServer server = LatticeServer.startWithRelay(ServerConfig.defaults().withPort(0)
         .withDataDir(dir.resolve("server")).withAdminToken(ADMIN))) {
-      JsonNode space = post(server.uri(), "/admin/spaces", ADMIN, "{\"name\":\"cli test\"}");
-      String spaceId = space.get("spaceId").asText();
-      String laptopToken = post(server.uri(), "/spaces/" + spaceId + "/devices/join", null,
-          "{\"invite\":\"" + space.get("inviteToken").asText() + "\",\"name\":\"laptop\"}").get("deviceToken").asText();
-      String code = post(server.uri(), "/spaces/" + spaceId + "/pairing", laptopToken, null).get("pairingCode")
-          .asText();
-      String phoneToken = post(server.uri(), "/spaces/" + spaceId + "/devices/join", null,
-          "{\"pairingCode\":\"" + code + "\",\"name\":\"phone\"}").get("deviceToken").asText();
+      ServerSpace space = ServerSpace.create(server, ADMIN, "laptop", "phone");
+      String spaceId = space.spaceId();
+      String laptopToken = space.tokens().get(0);
+      String phoneToken = space.tokens().get(1);
       Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
       Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);
       Fixtures.exec(phone, "INSERT INTO notes VALUES ('p', 'from the phone', '')");
@@ -163,19 +154,5 @@ class SyncCommandTest {
     for (Cli.Run run : List.of(notReplica, otherSchema, aCopy)) {
       assertTrue(Cli.noStackTrace(run), run::toString);
     }
-  }
-
-  private static JsonNode post(URI server, String path, String token, String json) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    request.POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      request.header("Content-Type", "application/json");
-    }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, response.statusCode(), response::body);
-    return JSON.readTree(response.body());
   }
 }

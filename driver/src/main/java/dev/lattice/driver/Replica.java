@@ -152,8 +152,9 @@ public final class Replica {
 
   /**
    * Exchanges with {@code other} exactly the changes each lacks according to their version vectors, both ways, in
-   * batches of {@value #DEFAULT_BATCH_CELLS} cells; returns what was applied on both sides together. Refuses, naming
-   * the differences, when the two track different {@linkplain #schema() schemas}.
+   * batches of {@value #DEFAULT_BATCH_CELLS} cells, then their {@linkplain #stablePoint() stable points}; returns what
+   * was applied on both sides together. Refuses, naming the differences, when the two track different
+   * {@linkplain #schema() schemas}.
    */
   public MergeResult syncWith(Replica other) throws SQLException {
     return syncWith(other, DEFAULT_BATCH_CELLS);
@@ -170,7 +171,15 @@ public final class Replica {
           differences) + ". Fix: run the same migrations on both, then sync again; nothing was exchanged", "42000");
     }
     MergeResult pulled = ReplicaEngine.pull(other.connection, connection, batchCells, this::apply);
-    return pulled.plus(ReplicaEngine.pull(connection, other.connection, batchCells, other::apply));
+    MergeResult both = pulled.plus(ReplicaEngine.pull(connection, other.connection, batchCells, other::apply));
+    long dropped = adoptStablePoint(other.stablePoint()) + other.adoptStablePoint(stablePoint());
+    if (dropped > 0 && !merkleRoot().equals(other.merkleRoot())) {
+      // A key re-inserted after its tombstone was dropped on one side, and ignored by the other while it still held
+      // the tombstone: both count that version now, so only offering everything brings it (the protocol reconciles).
+      both = both.plus(ReplicaEngine.pullAll(other.connection, batchCells, this::apply))
+          .plus(ReplicaEngine.pullAll(connection, batchCells, other::apply));
+    }
+    return both;
   }
 
   /**

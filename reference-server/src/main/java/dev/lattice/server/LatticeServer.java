@@ -1,7 +1,9 @@
 package dev.lattice.server;
 
+import dev.lattice.server.accounts.AccountException;
 import dev.lattice.server.accounts.Accounts;
 import dev.lattice.server.accounts.AdminToken;
+import dev.lattice.server.accounts.DeviceInfo;
 import dev.lattice.server.config.ConfigException;
 import dev.lattice.server.config.PostgresConfig;
 import dev.lattice.server.config.ServerConfig;
@@ -24,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +95,7 @@ public final class LatticeServer implements AutoCloseable {
     Metrics metrics = null;
     try {
       Accounts accounts = Accounts.open(database, Clock.systemUTC(), config.inviteTtl(), config.pairingTtl());
+      syncs.knowMembers(spaceId -> activeDevices(accounts, spaceId));
       AdminToken adminToken = AdminToken.load(database, config.adminToken(), token -> showAdminToken(console, token));
       metrics = new Metrics();
       metrics.countChangesStored(syncs::changesStored);
@@ -103,6 +108,19 @@ public final class LatticeServer implements AutoCloseable {
         metrics.close();
       }
       database.close();
+      throw e;
+    }
+  }
+
+  /** The space's devices that are not revoked; none for a space the accounts do not know (deleted, or never made). */
+  private static Set<String> activeDevices(Accounts accounts, String spaceId) {
+    try {
+      return accounts.devices(spaceId).stream().filter(d -> !d.revoked()).map(DeviceInfo::deviceId)
+          .collect(Collectors.toUnmodifiableSet());
+    } catch (AccountException e) {
+      if (e.reason() == AccountException.Reason.UNKNOWN_SPACE) {
+        return Set.of();
+      }
       throw e;
     }
   }

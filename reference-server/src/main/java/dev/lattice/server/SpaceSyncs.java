@@ -13,6 +13,13 @@ public interface SpaceSyncs extends AutoCloseable {
     return handler(spaceId);
   }
 
+  /**
+   * Tells these syncs who each space's active devices are; the server calls it once, when its accounts are open, and
+   * before serving. Syncs that do not care ignore it (the default); a relay finds stable points over these devices
+   * only, and without it over every device that ever said hello.
+   */
+  default void knowMembers(SpaceMembers members) {}
+
   /** A new live handler for one device's WebSocket in the space (dev.lattice.sync.transport.LiveHandler). */
   dev.lattice.sync.transport.LiveHandler live(String spaceId, String deviceId);
 

@@ -3,6 +3,7 @@ package dev.lattice.driver.capture;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.MergeResult;
+import dev.lattice.driver.VersionVector;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -19,9 +20,14 @@ public final class PeerSync {
   record Pulled(MergeResult result, long batches) {}
 
   static Pulled pull(Connection from, Connection to, int batchCells, Applier apply) throws SQLException {
+    return pull(from, ReplicaEngine.versionVector(to), batchCells, apply);
+  }
+
+  /** Streams to {@code apply} everything {@code from} holds beyond {@code since}; empty offers all it holds. */
+  static Pulled pull(Connection from, VersionVector since, int batchCells, Applier apply) throws SQLException {
     MergeResult total = MergeResult.NONE;
     long batches = 0;
-    try (ChangeBatches stream = BatchReader.open(from, ReplicaEngine.versionVector(to), batchCells)) {
+    try (ChangeBatches stream = BatchReader.open(from, since, batchCells)) {
       for (ChangeBatch batch; (batch = stream.next()) != null; batches++) {
         total = total.plus(apply.apply(batch));
       }

@@ -128,6 +128,12 @@ public final class ReplicaEngine {
     return PeerSync.pull(from, to, batchCells, apply).result();
   }
 
+  /** Offers {@code to} everything {@code from} holds, whatever the vectors say; returns what was applied. */
+  public static MergeResult pullAll(Connection from, int batchCells, PeerSync.Applier apply) throws SQLException {
+    SchemaEvolution.followIfChanged(from);
+    return PeerSync.pull(from, VersionVector.empty(), batchCells, apply).result();
+  }
+
   public static ChangeBatches batchesSince(Connection c, VersionVector peer, int batchCells) throws SQLException {
     SchemaEvolution.followIfChanged(c);
     return BatchReader.open(c, peer, batchCells);

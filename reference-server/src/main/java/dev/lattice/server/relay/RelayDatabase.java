@@ -2,6 +2,7 @@ package dev.lattice.server.relay;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lattice.server.SpaceMembers;
 import dev.lattice.server.storage.ClusterFeed;
 import dev.lattice.server.storage.Dialect;
 import dev.lattice.server.storage.ServerDatabase;
@@ -43,6 +44,8 @@ public final class RelayDatabase implements AutoCloseable {
   private final AutoCloseable owned;
   private final Map<String, RelayStore> spaces = new ConcurrentHashMap<>();
   private final LongAdder stored = new LongAdder();
+  /** Who each space's active devices are, once the server's accounts said; null until then (tests, tools). */
+  private volatile SpaceMembers members;
   /**
    * Acts on the other instances' commits (drops the space's tree, pushes to its live devices) off the feed's thread:
    * a push waits on a device's socket, and the feed must stay free to deliver revocations at once.
@@ -150,6 +153,20 @@ public final class RelayDatabase implements AutoCloseable {
   /** The store of one space, created on first use; the same instance on every call. */
   public RelayStore space(String spaceId) {
     return spaces.computeIfAbsent(Objects.requireNonNull(spaceId, "spaceId"), id -> new RelayStore(this, id));
+  }
+
+  /**
+   * Finds stable points over each space's active devices as {@code members} says, from now on: a revoked device's
+   * last vector stops counting, and a device that never said hello keeps the stable point empty. Until this is
+   * called, a space's devices are the ones that said hello here.
+   */
+  public void knowMembers(SpaceMembers members) {
+    this.members = Objects.requireNonNull(members, "members");
+  }
+
+  /** The space's active devices, or null when nobody said who they are. */
+  SpaceMembers members() {
+    return members;
   }
 
   /** Whether the database answers: for a health check. */

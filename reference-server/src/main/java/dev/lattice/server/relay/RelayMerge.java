@@ -17,24 +17,31 @@ import java.util.Set;
  * alone: a row's winning row cell decides its causal length; a new life or a death forgets the row's columns and
  * contributions; a column keeps its highest version within the row's life; a counter keeps each site's latest
  * contribution. The relay therefore holds exactly the winning versions a device holds, and builds the same tree.
+ *
+ * <p>Below the space's stable point ({@link RelayStable}) a dead row is not kept: a row the relay does not hold whose
+ * row version is at or below it was deleted and its tombstone dropped, so an old life or that tombstone arriving again
+ * is ignored; and a row that ends dead at or below it is deleted entirely. Neither counts as applied.
  */
 final class RelayMerge {
   private final RelayTables tables;
   private final long maxClockMillis;
+  private final Map<ByteBuffer, Long> stable;
   private long applied;
 
-  private RelayMerge(RelayTables tables, long maxClockMillis) {
+  private RelayMerge(RelayTables tables, long maxClockMillis, Map<ByteBuffer, Long> stable) {
     this.tables = tables;
     this.maxClockMillis = maxClockMillis;
+    this.stable = stable;
   }
 
   /**
-   * Merges {@code envelopes} (inside the caller's transaction) and returns how many won; adds the rows it changed to
-   * {@code touched}. Throws {@code rejected} for an envelope no device would accept.
+   * Merges {@code envelopes} (inside the caller's transaction) and returns how many won; adds the rows it changed
+   * (deleted ones too) to {@code touched}. {@code stable} is the space's stable point by site (absent: 0). Throws
+   * {@code rejected} for an envelope no device would accept.
    */
-  static long merge(RelayTables tables, List<Envelope> envelopes, long maxClockMillis, Set<ByteBuffer> touched)
-      throws SyncException, SQLException {
-    RelayMerge merge = new RelayMerge(tables, maxClockMillis);
+  static long merge(RelayTables tables, List<Envelope> envelopes, long maxClockMillis, Map<ByteBuffer, Long> stable,
+      Set<ByteBuffer> touched) throws SyncException, SQLException {
+    RelayMerge merge = new RelayMerge(tables, maxClockMillis, stable);
     Map<ByteBuffer, List<Envelope>> rows = new LinkedHashMap<>();
     for (int i = 0; i < envelopes.size(); i++) {
       Envelope e = envelopes.get(i);
@@ -71,18 +78,31 @@ final class RelayMerge {
         best = e;
       }
     }
+    if (stored == null && best != null && atOrBelowStable(best)) {
+      return false; // deleted and compacted here: an old life, or the tombstone itself, must not come back
+    }
     boolean changed = false;
     long cl = stored == null ? 0 : stored.cl();
+    Envelope head = stored;
     if (best != null && (stored == null || Versions.ORDER.compare(best, stored) > 0)) {
       if (best.cl() != cl) {
         tables.clearCells(row); // a death, or a new life that brings its columns with it
       }
       tables.putRow(best);
       cl = best.cl();
+      head = best;
       applied++;
       changed = true;
     }
     if ((cl & 1) == 0) {
+      if (head != null && atOrBelowStable(head)) {
+        // Dead at or below the stable point: every device holds this death, so no tombstone is kept.
+        tables.deleteRows(List.of(row));
+        if (head == best) {
+          applied--;
+        }
+        return stored != null; // what the relay held (and its tree) goes
+      }
       return changed; // a dead row has no columns; versions of an older life lose
     }
     for (Envelope e : incoming) {
@@ -104,6 +124,11 @@ final class RelayMerge {
       }
     }
     return changed;
+  }
+
+  /** Whether every device holds this version (or one that superseded it). */
+  private boolean atOrBelowStable(Envelope e) {
+    return e.seq() <= stable.getOrDefault(ByteBuffer.wrap(e.site()), 0L);
   }
 
   private static SyncException rejected(int index, String why) {

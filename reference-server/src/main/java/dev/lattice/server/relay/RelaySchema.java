@@ -17,7 +17,12 @@ import java.sql.Statement;
  *       to a counter (one line per contributor; {@code contributor} is empty for columns);
  *   <li>{@code relay_vv}: the version vector, advanced by the {@code covers} of the batches stored;
  *   <li>{@code relay_schema_details}: per space, the sealed description of its schema sent by the device that last
- *       migrated it, passed on to devices that have not migrated yet so they can say what differs.
+ *       migrated it, passed on to devices that have not migrated yet so they can say what differs;
+ *   <li>{@code relay_peer_vectors}: per space and device ({@code peer}: its device id, or {@code site:<hex>} when the
+ *       transport did not say), the version vector of its last hello: what it held then;
+ *   <li>{@code relay_stable}: per space, the stable point: a vector every device of the space holds (the pointwise
+ *       minimum of their last hellos, capped at {@code relay_vv}), which only rises. Tombstones at or below it are
+ *       dropped, and a row's versions at or below it are not taken back (see {@link RelayStable}).
  * </ul>
  */
 final class RelaySchema {
@@ -46,6 +51,10 @@ final class RelaySchema {
           + " NOT NULL, PRIMARY KEY (space, site))" + clustered,
       "CREATE TABLE IF NOT EXISTS relay_schema_details(space TEXT PRIMARY KEY NOT NULL, detail " + blob
           + " NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS relay_peer_vectors(space TEXT NOT NULL, peer TEXT NOT NULL, site " + blob
+          + " NOT NULL, seq " + integer + " NOT NULL, PRIMARY KEY (space, peer, site))" + clustered,
+      "CREATE TABLE IF NOT EXISTS relay_stable(space TEXT NOT NULL, site " + blob + " NOT NULL, seq " + integer
+          + " NOT NULL, PRIMARY KEY (space, site))" + clustered,
     };
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {

@@ -1,8 +1,10 @@
 package dev.lattice.server.relay;
 
+import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
 import dev.lattice.merkle.NodeSummary;
+import dev.lattice.server.SpaceMembers;
 import dev.lattice.server.storage.Dialect;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.store.SyncStore;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -232,7 +235,7 @@ public final class RelayStore implements SyncStore {
             before.put(row, tables.wholeRow(e.row()));
           }
         }
-        long n = RelayMerge.merge(tables, changes.envelopes(), maxClock, touched);
+        long n = RelayMerge.merge(tables, changes.envelopes(), maxClock, new RelayStable(c, space).read(), touched);
         advanceVector(c, changes.covers());
         for (ByteBuffer row : touched) {
           after.add(tables.wholeRow(row.array()));
@@ -243,13 +246,74 @@ public final class RelayStore implements SyncStore {
         return n;
       });
       int i = 0;
-      for (ByteBuffer row : touched) { // committed: now the tree may follow
+      for (ByteBuffer row : touched) { // committed: now the tree may follow (a row deleted whole has no items after)
         t.replace(before.get(row), after.get(i++));
       }
     }
     db.stored(applied);
     commitListeners.forEach(Runnable::run);
     return applied;
+  }
+
+  /**
+   * Records the vector of {@code peer}'s hello ({@code peer} null: the transport did not say who it is, and the peer
+   * is named by its site id), raises the space's stable point to what every device of the space now holds, and drops
+   * the tombstones at or below it, from the tables and the tree. The space's devices are the ones the server's
+   * accounts list as active ({@link RelayDatabase#knowMembers}); revoked ones' vectors are forgotten. Without accounts,
+   * they are the peers that said hello here (a peer that said hello holding nothing is not counted; it can send no old
+   * life of a row).
+   */
+  @Override
+  public void peerHello(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {
+    String name = peer != null ? peer : "site:" + HexFormat.of().formatHex(peerSite);
+    // Read before the transaction: the accounts are read on a connection of their own.
+    SpaceMembers source = db.members();
+    Set<String> members = null; // unknown: the peers that said hello
+    boolean compact = true;
+    if (source != null) {
+      try {
+        members = Set.copyOf(source.activeDevices(space));
+      } catch (RuntimeException e) {
+        LOG.warn("space {}: the server could not list its devices ({}); its stable point stays where it was", space,
+            e.toString());
+        compact = false;
+      }
+    }
+    Set<String> active = members;
+    boolean advance = compact;
+    int dropped;
+    synchronized (this) {
+      List<byte[]> rows = write(c -> {
+        RelayStable stable = new RelayStable(c, space);
+        stable.record(name, peerVector);
+        if (!advance) {
+          return List.<byte[]>of();
+        }
+        if (active != null) {
+          stable.forgetAllBut(active);
+        }
+        List<byte[]> gone = stable.advance(active, readVector(c));
+        if (!gone.isEmpty()) {
+          db.announce(c, space); // the other instances' trees of the space are stale
+        }
+        return gone;
+      });
+      if (tree != null) { // committed: now the tree may follow; a dead row's one item is its row cell
+        for (byte[] row : rows) {
+          tree.tree().remove(CellId.of(row));
+        }
+      }
+      dropped = rows.size();
+    }
+    if (dropped > 0) {
+      LOG.info("space {}: dropped {} tombstones every device holds (at or below the stable point)", space, dropped);
+    }
+  }
+
+  /** The space's stable point: every device holds it, and the relay dropped the tombstones at or below it. */
+  @Override
+  public synchronized List<VectorEntry> stableVector() throws SyncException {
+    return read(c -> new RelayStable(c, space).vector());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.lattice.server.relay;
 
+import dev.lattice.server.SpaceMembers;
 import dev.lattice.server.SpaceSyncs;
 import dev.lattice.sync.session.LiveSession;
 import dev.lattice.sync.session.SyncOptions;
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RelaySyncs implements SpaceSyncs {
   private final RelayDatabase db;
   private final SyncOptions options;
-  private final Map<String, RequestHandler> responders = new ConcurrentHashMap<>();
+  private final Map<String, SyncResponder> responders = new ConcurrentHashMap<>();
 
   public RelaySyncs(RelayDatabase db, SyncOptions options) {
     this.db = Objects.requireNonNull(db, "db");
@@ -32,6 +33,23 @@ public final class RelaySyncs implements SpaceSyncs {
 
   @Override
   public RequestHandler handler(String spaceId) {
+    return responder(spaceId);
+  }
+
+  /** The space's handler for one device: the relay records the vector of each device's hello under its id. */
+  @Override
+  public RequestHandler handler(String spaceId, String deviceId) {
+    SyncResponder responder = responder(spaceId);
+    return request -> responder.handle(request, deviceId);
+  }
+
+  /** Stable points are found over each space's active devices from now on (see {@link RelayStore#peerHello}). */
+  @Override
+  public void knowMembers(SpaceMembers members) {
+    db.knowMembers(members);
+  }
+
+  private SyncResponder responder(String spaceId) {
     return responders.computeIfAbsent(spaceId, id -> new SyncResponder(db.space(id), options));
   }
 

@@ -2,21 +2,37 @@ package dev.lattice.server.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.merkle.NodeSummary;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncReport;
 import dev.lattice.sync.session.SyncResponder;
 import dev.lattice.sync.session.SyncSession;
 import dev.lattice.sync.transport.InMemoryTransport;
+import dev.lattice.sync.wire.Changes;
+import dev.lattice.sync.wire.Envelope;
+import dev.lattice.sync.wire.Hello;
+import dev.lattice.sync.wire.Message;
 import dev.lattice.sync.wire.TreeRoot;
+import dev.lattice.sync.wire.VectorEntry;
+import dev.lattice.sync.wire.Welcome;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -200,5 +216,247 @@ abstract class RelayStoreContract {
     }
     assertEquals(root(laptop.store.root()), root(relay.root()));
     assertEquals(root(phone.store.root()), root(relay.root()));
+  }
+
+  // Compaction: the stable point, and tombstones dropped at or below it.
+
+  @Test
+  void theStablePointIsThePointwiseMinimumOfTheDevicesLastHellos_cappedAtTheRelay_andNeverGoesBack()
+      throws Exception {
+    RelayStore relay = relay("space-s");
+    Phone laptop = phone("laptop.db", null);
+    for (String id : List.of("a", "b", "c")) {
+      laptop.exec("INSERT INTO t VALUES (?, 1, NULL, NULL)", id);
+    }
+    Phone phone = phone("phone.db", null);
+    for (String id : List.of("d", "e", "f")) {
+      phone.exec("INSERT INTO t VALUES (?, 2, NULL, NULL)", id);
+    }
+    relay.apply(laptop.store.changesFor(List.of(), 1000)); // no hellos yet: nothing is recorded of anyone
+    relay.apply(phone.store.changesFor(List.of(), 1000));
+    byte[] l = laptop.store.siteId();
+    byte[] p = phone.store.siteId();
+    long lTop = vector(relay.vector()).get(hex(l));
+    long pTop = vector(relay.vector()).get(hex(p));
+    assertTrue(lTop > 2 && pTop > 2, "each device wrote several versions: " + vector(relay.vector()));
+
+    hello(relay, laptop, "laptop", List.of(new VectorEntry(l, 1), new VectorEntry(p, 1)));
+    assertEquals(Map.of(hex(l), 1L, hex(p), 1L), vector(relay.stableVector()),
+        "with one device known, the stable point is what it holds");
+    hello(relay, phone, "phone", List.of(new VectorEntry(l, 2), new VectorEntry(p, pTop)));
+    hello(relay, laptop, "laptop", List.of(new VectorEntry(l, lTop), new VectorEntry(p, 2)));
+    assertEquals(Map.of(hex(l), 2L, hex(p), 2L), vector(relay.stableVector()), "the pointwise minimum");
+
+    byte[] elsewhere = new byte[16]; // a site the relay has never heard of: nobody can be sure to hold it
+    elsewhere[0] = 7;
+    hello(relay, laptop, "laptop", List.of(new VectorEntry(l, lTop + 10), new VectorEntry(p, pTop + 5),
+        new VectorEntry(elsewhere, 9)));
+    hello(relay, phone, "phone", List.of(new VectorEntry(l, lTop + 3), new VectorEntry(p, pTop + 7),
+        new VectorEntry(elsewhere, 4)));
+    assertEquals(Map.of(hex(l), lTop, hex(p), pTop), vector(relay.stableVector()),
+        "capped at the relay's own vector: devices may hold more than the relay");
+
+    hello(relay, phone, "phone", List.of(new VectorEntry(l, 1))); // a device restored from an old backup
+    assertEquals(Map.of(hex(l), lTop, hex(p), pTop), vector(relay.stableVector()), "it never goes back");
+
+    Message stable = new SyncResponder(relay, SyncOptions.DEFAULTS)
+        .respond(new dev.lattice.sync.wire.Stable(List.of(), laptop.store.root()), "laptop");
+    assertEquals(vector(relay.stableVector()),
+        vector(assertInstanceOf(dev.lattice.sync.wire.Stable.class, stable).vector()),
+        "the relay answers a stable-point exchange with its own");
+  }
+
+  @Test
+  void tombstonesAtOrBelowTheStablePointAreDropped_andTheRelayIsThenAsIfItNeverHadThem() throws Exception {
+    RelayStore relay = relay("space-t");
+    Phone laptop = phone("laptop.db", null);
+    for (String id : List.of("a", "b", "c", "d")) {
+      laptop.exec("INSERT INTO t VALUES (?, ?, NULL, 1)", id, "v" + id);
+    }
+    relay.apply(laptop.store.changesFor(List.of(), 1000));
+    relay.root(); // the tree is built: dropping must patch it, not only the tables
+    for (String id : List.of("a", "b", "c")) { // one death at a time: each its own version
+      laptop.exec("DELETE FROM t WHERE id = ?", id);
+    }
+    relay.apply(laptop.store.changesFor(relay.vector(), 1000));
+    List<Tombstone> dead = tombstones("space-t");
+    assertEquals(3, dead.size(), "three deaths: " + dead);
+    TreeRoot before = relay.root();
+    Tombstone second = dead.get(1);
+    byte[] l = laptop.store.siteId();
+
+    hello(relay, laptop, "phone", List.of(new VectorEntry(l, second.seq()))); // the phone holds up to b's death
+    hello(relay, laptop, "laptop", laptop.store.vector());
+
+    assertEquals(Map.of(hex(l), second.seq()), vector(relay.stableVector()));
+    assertEquals(List.of(dead.get(2)), tombstones("space-t"), "c's death is above the stable point: it stays");
+    assertEquals(before.count() - 2, relay.root().count(), "a dead row is one item: its row cell");
+    assertEquals(1, liveRows("space-t"), "the live row stays");
+    assertEquals(root(rebuiltRoot("space-t")), root(relay.root()), "the tree follows the tables");
+
+    Set<String> dropped = Set.of(dead.get(0).row(), dead.get(1).row());
+    RelayStore never = relay("space-t-never");
+    Changes all = laptop.store.changesFor(List.of(), 1000);
+    never.apply(new Changes(all.senderVector(), all.covers(),
+        all.envelopes().stream().filter(e -> !dropped.contains(hex(e.row()))).toList(), false));
+    assertEquals(root(never.root()), root(relay.root()),
+        "as a relay that never received the dropped tombstones");
+  }
+
+  @Test
+  void withTheSpacesDevicesKnown_oneThatNeverSaidHelloHoldsTheStablePoint_andARevokedOneNoLonger()
+      throws Exception {
+    AtomicReference<Set<String>> active = new AtomicReference<>(Set.of("laptop", "phone", "tablet"));
+    RelayStore relay = relay("space-r");
+    db.knowMembers(space -> active.get());
+    Phone laptop = phone("laptop.db", null).exec("INSERT INTO t VALUES ('a', 1, NULL, NULL)")
+        .exec("INSERT INTO t VALUES ('b', 1, NULL, NULL)").exec("DELETE FROM t WHERE id = 'a'");
+    relay.apply(laptop.store.changesFor(List.of(), 1000));
+    byte[] l = laptop.store.siteId();
+    List<VectorEntry> all = laptop.store.vector();
+    assertEquals(1, tombstones("space-r").size());
+
+    hello(relay, laptop, "tablet", List.of(new VectorEntry(l, 1))); // a tablet that stopped syncing long ago
+    hello(relay, laptop, "laptop", all);
+    hello(relay, laptop, "a-stranger", all); // not a device of the space: counts for nothing
+    assertEquals(Map.of(), vector(relay.stableVector()), "the phone never said hello: it may hold anything");
+
+    hello(relay, laptop, "phone", all);
+    assertEquals(Map.of(hex(l), 1L), vector(relay.stableVector()), "the tablet holds it back");
+    assertEquals(1, tombstones("space-r").size());
+
+    active.set(Set.of("laptop", "phone")); // the tablet is revoked
+    hello(relay, laptop, "laptop", all);
+    assertEquals(vector(all), vector(relay.stableVector()));
+    assertEquals(List.of(), tombstones("space-r"), "every active device holds a's death");
+    assertEquals(Set.of("laptop", "phone"), recordedPeers("space-r"), "the revoked device's vector is forgotten");
+    assertEquals(root(rebuiltRoot("space-r")), root(relay.root()));
+  }
+
+  @Test
+  void aCompactedRowsOldLifeAndItsTombstoneDoNotComeBack() throws Exception {
+    RelayStore relay = relay("space-c");
+    Phone laptop = phone("laptop.db", null).exec("INSERT INTO t VALUES ('a', 'old life', NULL, 5)")
+        .exec("INSERT INTO t VALUES ('b', 1, NULL, NULL)");
+    Changes oldLife = laptop.store.changesFor(List.of(), 1000); // as a device that never heard of the death has it
+    relay.apply(oldLife);
+    List<VectorEntry> beforeDeath = laptop.store.vector();
+    laptop.exec("DELETE FROM t WHERE id = 'a'");
+    Changes death = laptop.store.changesFor(beforeDeath, 1000);
+    relay.apply(death);
+    hello(relay, laptop, "laptop", laptop.store.vector());
+    assertEquals(List.of(), tombstones("space-c"), "dropped: the only device holds the death");
+    String compacted = root(relay.root());
+
+    assertEquals(0, relay.apply(oldLife), "the old life is ignored");
+    assertEquals(0, relay.apply(death), "so is the tombstone");
+
+    assertEquals(compacted, root(relay.root()));
+    assertEquals(List.of(), tombstones("space-c"));
+    assertEquals(1, liveRows("space-c"), "only b");
+    assertEquals(root(rebuiltRoot("space-c")), root(relay.root()));
+  }
+
+  @Test
+  void aTombstoneAtOrBelowTheStablePointDeletesALiveRowWithoutKeepingATombstone() throws Exception {
+    RelayStore relay = relay("space-d");
+    Phone laptop = phone("laptop.db", null).exec("INSERT INTO t VALUES ('e', 'x', NULL, 3)")
+        .exec("INSERT INTO t VALUES ('f', 'y', NULL, NULL)");
+    relay.apply(laptop.store.changesFor(List.of(), 1000));
+    List<VectorEntry> beforeDeath = laptop.store.vector();
+    laptop.exec("DELETE FROM t WHERE id = 'e'");
+    Changes death = laptop.store.changesFor(beforeDeath, 1000);
+    // The relay is told it holds the death without receiving it (a batch whose envelopes went missing).
+    relay.apply(new Changes(death.senderVector(), death.covers(), List.of(), false));
+    hello(relay, laptop, "laptop", laptop.store.vector());
+    assertEquals(vector(laptop.store.vector()), vector(relay.stableVector()));
+    assertEquals(2, liveRows("space-d"), "live rows are never dropped");
+    TreeRoot before = relay.root();
+
+    assertEquals(0, relay.apply(death), "every device holds this death already: nothing is applied");
+
+    assertEquals(List.of(), tombstones("space-d"), "and no tombstone is kept");
+    assertEquals(1, liveRows("space-d"));
+    assertTrue(relay.root().count() < before.count(), "e's items left the tree");
+    assertEquals(root(rebuiltRoot("space-d")), root(relay.root()));
+    Set<String> dead = Set.of(hex(death.envelopes().stream().filter(e -> e.kind() == Envelope.ROW)
+        .findFirst().orElseThrow().row()));
+    RelayStore never = relay("space-d-never");
+    Changes all = laptop.store.changesFor(List.of(), 1000);
+    never.apply(new Changes(all.senderVector(), all.covers(),
+        all.envelopes().stream().filter(e -> !dead.contains(hex(e.row()))).toList(), false));
+    assertEquals(root(never.root()), root(relay.root()), "as a relay that only ever held f");
+  }
+
+  /** One dead row on the relay: its id and its row version. */
+  private record Tombstone(String row, String site, long seq) {}
+
+  /** A device's hello, through the protocol responder as the server's sync route passes it on. */
+  private static void hello(RelayStore relay, Phone like, String peer, List<VectorEntry> vector) throws Exception {
+    Message reply = new SyncResponder(relay, SyncOptions.DEFAULTS).respond(new Hello(Message.PROTOCOL,
+        like.store.siteId(), like.store.schemaFingerprint(), vector, like.store.root(), null, false, 1000, 1 << 20),
+        peer);
+    assertInstanceOf(Welcome.class, reply, () -> "the hello was answered with " + reply);
+  }
+
+  /** The space's dead rows, by row version. */
+  private List<Tombstone> tombstones(String space) throws Exception {
+    List<Tombstone> out = new ArrayList<>();
+    try (Connection c = db.connection();
+        PreparedStatement p = c.prepareStatement("SELECT row, site, seq FROM relay_rows WHERE space = ?"
+            + " AND cl % 2 = 0 ORDER BY seq")) {
+      p.setString(1, space);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new Tombstone(hex(r.getBytes(1)), hex(r.getBytes(2)), r.getLong(3)));
+        }
+      }
+    }
+    return out;
+  }
+
+  private int liveRows(String space) throws Exception {
+    try (Connection c = db.connection();
+        PreparedStatement p = c.prepareStatement("SELECT count(*) FROM relay_rows WHERE space = ? AND cl % 2 = 1")) {
+      p.setString(1, space);
+      try (ResultSet r = p.executeQuery()) {
+        r.next();
+        return r.getInt(1);
+      }
+    }
+  }
+
+  private Set<String> recordedPeers(String space) throws Exception {
+    Set<String> out = new java.util.HashSet<>();
+    try (Connection c = db.connection();
+        PreparedStatement p = c.prepareStatement("SELECT peer FROM relay_peer_vectors WHERE space = ?")) {
+      p.setString(1, space);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(r.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The root of the space's tree built afresh from the tables. */
+  private TreeRoot rebuiltRoot(String space) throws Exception {
+    try (Connection c = db.connection()) {
+      NodeSummary r = RelayTree.build(c, space).tree().root();
+      return new TreeRoot(r.count(), r.digest().bytes());
+    }
+  }
+
+  private static Map<String, Long> vector(List<VectorEntry> vector) {
+    Map<String, Long> out = new TreeMap<>();
+    for (VectorEntry e : vector) {
+      out.put(hex(e.site()), e.seq());
+    }
+    return out;
+  }
+
+  private static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(bytes);
   }
 }
