@@ -278,6 +278,15 @@ public final class ProtocolBench {
         update(server.app, "UPDATE t SET a = a || '!' WHERE id = ?", distinctRandom(CHANGES));
         scenario(String.format(Locale.ROOT, "%,d random changes, by vector", CHANGES), Goal.NONE, server,
             server.store, device, () -> new HttpTransport(host.uri()), defaults);
+
+        // (6) 10,000 deletes, then the server drops their tombstones (as the relay does once every device holds
+        // them): the device learns the stable point and drops the same, without a tree reconciliation.
+        exec(server.app, "DELETE FROM t WHERE id >= " + (w.rows() - CHANGES));
+        scenario(String.format(Locale.ROOT, "%,d deletes", CHANGES), Goal.NONE, server, server.store, device,
+            () -> new HttpTransport(host.uri()), defaults);
+        Replica.of(server.app).adoptStablePoint(Replica.of(server.app).versionVector());
+        scenario(String.format(Locale.ROOT, "peer dropped %,d tombstones", CHANGES), new Goal("2 trips", 2,
+            Long.MAX_VALUE), server, server.store, device, () -> new HttpTransport(host.uri()), defaults);
       }
 
       // (5) again, where only tree reconciliation can find them: 10,000 rows (50,000 cells), then 2,000 rows (10,000
@@ -745,6 +754,19 @@ public final class ProtocolBench {
     @Override
     public TreeRoot root() throws SyncException {
       return timed(1, inner::root);
+    }
+
+    @Override
+    public List<VectorEntry> stableVector() throws SyncException {
+      return timed(4, inner::stableVector);
+    }
+
+    @Override
+    public void adoptStable(List<VectorEntry> peerStable) throws SyncException {
+      timed(1, () -> {
+        inner.adoptStable(peerStable);
+        return null;
+      });
     }
 
     @Override

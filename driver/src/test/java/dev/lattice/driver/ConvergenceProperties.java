@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -48,6 +50,12 @@ class ConvergenceProperties {
   /** Replica {@code at}'s Merkle root, brought up to date incrementally, must describe its state exactly. */
   record CheckRoot(int at) implements Action {}
 
+  /**
+   * Every replica syncs, then replica {@code at} learns the stable point, as a server finds it (every replica's vector,
+   * pointwise least), and drops the tombstones under it; redelivered older snapshots must not bring them back.
+   */
+  record Compact(int at) implements Action {}
+
   @Provide
   Arbitrary<List<Action>> actions() {
     Arbitrary<Integer> replica = Arbitraries.integers().between(0, 4);
@@ -80,7 +88,8 @@ class ConvergenceProperties {
         .as(Redeliver::new);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(6, write), net.jqwik.api.Tuple.of(3, sync), net.jqwik.api.Tuple.of(1, snapshot),
-        net.jqwik.api.Tuple.of(1, redeliver), net.jqwik.api.Tuple.of(1, replica.map(CheckRoot::new)))
+        net.jqwik.api.Tuple.of(1, redeliver), net.jqwik.api.Tuple.of(1, replica.map(CheckRoot::new)),
+        net.jqwik.api.Tuple.of(1, replica.map(Compact::new)))
         .list().ofMinSize(1).ofMaxSize(40);
   }
 
@@ -153,6 +162,14 @@ class ConvergenceProperties {
       snapshots.add(MergeTest.batchOfEverything(replicas.get(s.at() % n)));
     } else if (action instanceof Redeliver r && !snapshots.isEmpty()) {
       replicas.get(r.to() % n).replica().apply(snapshots.get(r.snapshot() % snapshots.size()));
+    } else if (action instanceof Compact compact) {
+      fullSync(replicas);
+      Map<SiteId, Long> least = new HashMap<>(replicas.get(0).replica().versionVector().entries());
+      for (TestDatabase db : replicas) {
+        VersionVector vector = db.replica().versionVector();
+        least.replaceAll((site, seq) -> Math.min(seq, vector.get(site)));
+      }
+      replicas.get(compact.at() % n).replica().adoptStablePoint(VersionVector.of(least));
     } else if (action instanceof CheckRoot check) {
       TestDatabase db = replicas.get(check.at() % n);
       assertEquals(db.expectedRoot(COUNTERS), db.replica().merkleRoot(), "incrementally kept root is wrong");

@@ -18,11 +18,11 @@ import java.util.Map;
  * and a tombstone whose version is at or below it goes. The point is kept in {@code lattice_stable(site_id, seq)},
  * by site id rather than ordinal so that renewing this replica's site id leaves it true.
  *
- * <p>Dropping must leave replicas comparable, so three rules go with it (see docs/architecture.md, "Compaction"):
- * a replica adopts a point only up to its own vector (so it has seen every version at or below what it adopted, and
- * a row it does not hold with such a version was compacted here); {@link Merger} ignores a row it does not hold whose
- * row version is at or below the point (an old life, or its tombstone, coming back from a replica that has not
- * dropped it yet); and a merge that ends with a row dead at or below the point keeps no tombstone.
+ * <p>Two rules go with it (see docs/architecture.md, "Compaction"). A replica adopts a point only up to its own
+ * vector, so it has merged every version at or below what it adopted. And {@link Merger} therefore ignores every
+ * incoming version at or below the point: merging it again would change nothing, except where its tombstone was
+ * dropped here, and there it must change nothing (an old life or tombstone from a replica that has not compacted yet,
+ * or a replay of an old batch, would bring back a row or kill one that lives again).
  */
 final class Compaction {
   private static final String TABLE = "CREATE TABLE IF NOT EXISTS lattice_stable(site_id BLOB PRIMARY KEY NOT NULL,"

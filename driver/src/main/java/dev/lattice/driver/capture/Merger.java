@@ -173,6 +173,13 @@ final class Merger {
     Sql.exec(c, "INSERT INTO lattice_applying(x) VALUES (1)");
     Map<String, List<Change>> rows = new LinkedHashMap<>();
     for (Change change : batch.changes()) {
+      if (stable.covers(change.site(), change.seq())) {
+        // At or below the stable point, which this replica's vector covers: merged here long ago, or superseded, or
+        // its row's tombstone was dropped (Compaction). Only the last would it change, and wrongly: an old life or
+        // tombstone coming back from a replica that has not compacted yet, or a replay.
+        ignored++;
+        continue;
+      }
       rows.computeIfAbsent(change.table() + '\u0000' + keyString(change.pk()), k -> new ArrayList<>()).add(change);
     }
     long highestStamp = 0;
@@ -221,12 +228,6 @@ final class Merger {
       newLife = bestRow.cl() > local.cl;
       cl = bestRow.cl();
       rowVersion = version(bestRow);
-    }
-    if (local.rowVersion == null && bestRow != null && stable.covers(bestRow.site(), bestRow.seq())) {
-      // A row this replica has seen (the stable point is within its vector) and does not hold: its tombstone was
-      // dropped here. What arrives is an old life or that tombstone, from a replica that has not compacted yet.
-      ignored += incoming.size();
-      return;
     }
     if (rowVersion == null) {
       // Cells of a row this replica has never held, without the row cell that starts its life: there is no life to
@@ -333,14 +334,6 @@ final class Merger {
     }
     writeClocks(table.id(), pk, cl, rowVersion, columnVersions, local);
     writeRow(shape, pk, cl, local.cl, newLife, values, changed);
-    if ((cl & 1) == 0 && stable.covers(rowVersion.site(), rowVersion.seq())) {
-      // Dead at or below the stable point: every replica holds the delete, so no tombstone is kept (Compaction).
-      PreparedStatement forget = statement("DELETE FROM lattice_rows WHERE tbl = ? AND pk = ?");
-      forget.setInt(1, table.id());
-      forget.setObject(2, pk);
-      forget.executeUpdate();
-      belowWatermark = true; // the incremental refresh finds rows by version, not rows that are gone
-    }
   }
 
   private void writeClocks(int tbl, Object pk, long cl, Version row, Version[] columns, RowState local)

@@ -18,9 +18,10 @@ import java.util.Set;
  * contributions; a column keeps its highest version within the row's life; a counter keeps each site's latest
  * contribution. The relay therefore holds exactly the winning versions a device holds, and builds the same tree.
  *
- * <p>Below the space's stable point ({@link RelayStable}) a dead row is not kept: a row the relay does not hold whose
- * row version is at or below it was deleted and its tombstone dropped, so an old life or that tombstone arriving again
- * is ignored; and a row that ends dead at or below it is deleted entirely. Neither counts as applied.
+ * <p>Every envelope at or below the space's stable point ({@link RelayStable}) is ignored: the relay holds it or what
+ * superseded it, or its row's tombstone was dropped, and then an old life or tombstone arriving again (from a device
+ * that has not compacted yet, or a replay) must change nothing. A row not held whose row cell was ignored so is
+ * ignored whole. Ignored envelopes do not count as applied.
  */
 final class RelayMerge {
   private final RelayTables tables;
@@ -36,7 +37,7 @@ final class RelayMerge {
 
   /**
    * Merges {@code envelopes} (inside the caller's transaction) and returns how many won; adds the rows it changed
-   * (deleted ones too) to {@code touched}. {@code stable} is the space's stable point by site (absent: 0). Throws
+   * to {@code touched}. {@code stable} is the space's stable point by site (absent: 0). Throws
    * {@code rejected} for an envelope no device would accept.
    */
   static long merge(RelayTables tables, List<Envelope> envelopes, long maxClockMillis, Map<ByteBuffer, Long> stable,
@@ -70,39 +71,38 @@ final class RelayMerge {
   }
 
   /** Returns whether the row changed. */
-  private boolean mergeRow(byte[] row, List<Envelope> incoming) throws SyncException, SQLException {
+  private boolean mergeRow(byte[] row, List<Envelope> arrived) throws SyncException, SQLException {
     Envelope stored = tables.row(row);
+    List<Envelope> incoming = new ArrayList<>(arrived.size());
+    boolean rowCellBelowStable = false;
+    for (Envelope e : arrived) {
+      if (atOrBelowStable(e)) {
+        rowCellBelowStable |= e.kind() == Envelope.ROW;
+      } else {
+        incoming.add(e);
+      }
+    }
     Envelope best = null;
     for (Envelope e : incoming) {
       if (e.kind() == Envelope.ROW && (best == null || Versions.ORDER.compare(e, best) > 0)) {
         best = e;
       }
     }
-    if (stored == null && best != null && atOrBelowStable(best)) {
-      return false; // deleted and compacted here: an old life, or the tombstone itself, must not come back
+    if (stored == null && best == null && rowCellBelowStable) {
+      return false; // deleted and compacted here: nothing of that life, nor its tombstone, may come back
     }
     boolean changed = false;
     long cl = stored == null ? 0 : stored.cl();
-    Envelope head = stored;
     if (best != null && (stored == null || Versions.ORDER.compare(best, stored) > 0)) {
       if (best.cl() != cl) {
         tables.clearCells(row); // a death, or a new life that brings its columns with it
       }
       tables.putRow(best);
       cl = best.cl();
-      head = best;
       applied++;
       changed = true;
     }
     if ((cl & 1) == 0) {
-      if (head != null && atOrBelowStable(head)) {
-        // Dead at or below the stable point: every device holds this death, so no tombstone is kept.
-        tables.deleteRows(List.of(row));
-        if (head == best) {
-          applied--;
-        }
-        return stored != null; // what the relay held (and its tree) goes
-      }
       return changed; // a dead row has no columns; versions of an older life lose
     }
     for (Envelope e : incoming) {

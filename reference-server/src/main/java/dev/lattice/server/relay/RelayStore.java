@@ -246,7 +246,7 @@ public final class RelayStore implements SyncStore {
         return n;
       });
       int i = 0;
-      for (ByteBuffer row : touched) { // committed: now the tree may follow (a row deleted whole has no items after)
+      for (ByteBuffer row : touched) { // committed: now the tree may follow
         t.replace(before.get(row), after.get(i++));
       }
     }
