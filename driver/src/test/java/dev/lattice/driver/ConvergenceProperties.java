@@ -18,6 +18,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Replicas converge whatever happens in between: 2 to 5 replicas on real files make random writes of every kind
@@ -169,7 +170,8 @@ class ConvergenceProperties {
         VersionVector vector = db.replica().versionVector();
         least.replaceAll((site, seq) -> Math.min(seq, vector.get(site)));
       }
-      replicas.get(compact.at() % n).replica().adoptStablePoint(VersionVector.of(least));
+      long dropped = replicas.get(compact.at() % n).replica().adoptStablePoint(VersionVector.of(least));
+      Statistics.label("compaction").collect(dropped > 0 ? "dropped tombstones" : "nothing to drop");
     } else if (action instanceof CheckRoot check) {
       TestDatabase db = replicas.get(check.at() % n);
       assertEquals(db.expectedRoot(COUNTERS), db.replica().merkleRoot(), "incrementally kept root is wrong");
