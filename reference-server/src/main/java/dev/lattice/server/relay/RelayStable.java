@@ -51,10 +51,7 @@ final class RelayStable {
       p.setString(2, peer);
       p.executeUpdate();
     }
-    Map<ByteBuffer, Long> highest = new HashMap<>(); // a vector naming a site twice means its highest entry
-    for (VectorEntry e : vector) {
-      highest.merge(ByteBuffer.wrap(e.site()), e.seq(), Math::max);
-    }
+    Map<ByteBuffer, Long> highest = highestBySite(vector);
     try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_peer_vectors(space, peer, site, seq)"
         + " VALUES (?, ?, ?, ?)")) {
       for (Map.Entry<ByteBuffer, Long> e : highest.entrySet()) {
@@ -65,6 +62,16 @@ final class RelayStable {
         p.executeUpdate();
       }
     }
+  }
+
+  /**
+   * Whether a hello of {@code peer} with {@code vector} tells nothing new: it recorded that same vector last time, and
+   * every device with a recorded vector is still a member ({@code members} null: nobody is told apart).
+   */
+  boolean knows(String peer, List<VectorEntry> vector, Set<String> members) throws SQLException {
+    Map<String, Map<ByteBuffer, Long>> recorded = recordedVectors();
+    return highestBySite(vector).equals(recorded.getOrDefault(peer, Map.of()))
+        && (members == null || members.containsAll(recorded.keySet()));
   }
 
   /** Forgets the vectors of devices that are no longer members (revoked): they hold nothing back any more. */
@@ -149,6 +156,17 @@ final class RelayStable {
       p.setLong(3, seq);
       p.executeUpdate();
     }
+  }
+
+  /** A vector by site; one naming a site twice means its highest entry, and entries of 0 say nothing. */
+  private static Map<ByteBuffer, Long> highestBySite(List<VectorEntry> vector) {
+    Map<ByteBuffer, Long> highest = new HashMap<>();
+    for (VectorEntry e : vector) {
+      if (e.seq() > 0) {
+        highest.merge(ByteBuffer.wrap(e.site()), e.seq(), Math::max);
+      }
+    }
+    return highest;
   }
 
   private List<String> peers() throws SQLException {

@@ -266,33 +266,33 @@ public final class RelayStore implements SyncStore {
   @Override
   public void peerHello(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {
     String name = peer != null ? peer : "site:" + HexFormat.of().formatHex(peerSite);
-    // Read before the transaction: the accounts are read on a connection of their own.
-    SpaceMembers source = db.members();
-    Set<String> members = null; // unknown: the peers that said hello
-    boolean compact = true;
-    if (source != null) {
-      try {
-        members = Set.copyOf(source.activeDevices(space));
-      } catch (RuntimeException e) {
-        LOG.warn("space {}: the server could not list its devices ({}); its stable point stays where it was", space,
-            e.toString());
-        compact = false;
+    Set<String> members; // null: the peers that said hello
+    try { // before the transaction: the accounts are read on a connection of their own
+      SpaceMembers source = db.members();
+      members = source == null ? null : Set.copyOf(source.activeDevices(space));
+    } catch (RuntimeException e) {
+      LOG.warn("space {}: the server could not list its devices ({}); its stable point stays where it was", space,
+          e.toString());
+      synchronized (this) {
+        write(c -> {
+          new RelayStable(c, space).record(name, peerVector);
+          return null;
+        });
       }
+      return;
     }
-    Set<String> active = members;
-    boolean advance = compact;
     int dropped;
     synchronized (this) {
+      if (read(c -> new RelayStable(c, space).knows(name, peerVector, members))) {
+        return; // nothing new: most hellos, and no write transaction for them
+      }
       List<byte[]> rows = write(c -> {
         RelayStable stable = new RelayStable(c, space);
         stable.record(name, peerVector);
-        if (!advance) {
-          return List.<byte[]>of();
+        if (members != null) {
+          stable.forgetAllBut(members);
         }
-        if (active != null) {
-          stable.forgetAllBut(active);
-        }
-        List<byte[]> gone = stable.advance(active, readVector(c));
+        List<byte[]> gone = stable.advance(members, readVector(c));
         if (!gone.isEmpty()) {
           db.announce(c, space); // the other instances' trees of the space are stale
         }
