@@ -65,13 +65,20 @@ final class RelayStable {
   }
 
   /**
-   * Whether a hello of {@code peer} with {@code vector} tells nothing new: it recorded that same vector last time, and
-   * every device with a recorded vector is still a member ({@code members} null: nobody is told apart).
+   * Whether a hello of {@code peer} with {@code vector} would change nothing: it recorded that same vector last time,
+   * every device with a recorded vector is still a member ({@code members} null: nobody is told apart), and the
+   * stable point would not rise (a device revoked since may let it).
    */
-  boolean knows(String peer, List<VectorEntry> vector, Set<String> members) throws SQLException {
+  boolean changesNothing(String peer, List<VectorEntry> vector, Set<String> members, List<VectorEntry> relayVector)
+      throws SQLException {
     Map<String, Map<ByteBuffer, Long>> recorded = recordedVectors();
-    return highestBySite(vector).equals(recorded.getOrDefault(peer, Map.of()))
-        && (members == null || members.containsAll(recorded.keySet()));
+    if (!highestBySite(vector).equals(recorded.getOrDefault(peer, Map.of()))
+        || (members != null && !members.containsAll(recorded.keySet()))) {
+      return false;
+    }
+    Map<ByteBuffer, Long> stored = read();
+    return target(members, relayVector, recorded).entrySet().stream()
+        .allMatch(e -> e.getValue() <= stored.getOrDefault(e.getKey(), 0L));
   }
 
   /** Forgets the vectors of devices that are no longer members (revoked): they hold nothing back any more. */
@@ -92,7 +99,7 @@ final class RelayStable {
    * {@code relayVector}, and drops the tombstones the rise uncovers. Returns the ids of the rows dropped.
    */
   List<byte[]> advance(Set<String> members, List<VectorEntry> relayVector) throws SQLException {
-    Map<ByteBuffer, Long> target = target(members, relayVector);
+    Map<ByteBuffer, Long> target = target(members, relayVector, recordedVectors());
     Map<ByteBuffer, Long> stored = read();
     List<byte[]> dropped = new ArrayList<>();
     for (Map.Entry<ByteBuffer, Long> e : target.entrySet()) {
@@ -107,8 +114,8 @@ final class RelayStable {
   }
 
   /** What the members all hold and the relay too, by site; empty when some member's vector is unknown. */
-  private Map<ByteBuffer, Long> target(Set<String> members, List<VectorEntry> relayVector) throws SQLException {
-    Map<String, Map<ByteBuffer, Long>> vectors = recordedVectors();
+  private static Map<ByteBuffer, Long> target(Set<String> members, List<VectorEntry> relayVector,
+      Map<String, Map<ByteBuffer, Long>> vectors) {
     Set<String> counted = members == null ? vectors.keySet() : members;
     Map<ByteBuffer, Long> out = new HashMap<>();
     if (counted.isEmpty() || !vectors.keySet().containsAll(counted)) {

@@ -283,8 +283,8 @@ public final class RelayStore implements SyncStore {
     }
     int dropped;
     synchronized (this) {
-      if (read(c -> new RelayStable(c, space).knows(name, peerVector, members))) {
-        return; // nothing new: most hellos, and no write transaction for them
+      if (read(c -> new RelayStable(c, space).changesNothing(name, peerVector, members, readVector(c)))) {
+        return; // most hellos: no write transaction for them
       }
       List<byte[]> rows = write(c -> {
         RelayStable stable = new RelayStable(c, space);
