@@ -7,6 +7,7 @@ import dev.lattice.server.LatticeServer;
 import dev.lattice.server.config.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class CompactCommandTest {
   @Timeout(120)
   void onceEveryDeviceHoldsTheDeletes_noReplicaKeepsTheirTombstones() throws Exception {
     try (LatticeServer server = LatticeServer.startWithRelay(ServerConfig.defaults().withPort(0)
-        .withDataDir(dir.resolve("server")).withAdminToken(ADMIN))) {
+        .withDataDir(dir.resolve("server")).withAdminToken(ADMIN).withStablePointEvery(Duration.ZERO))) {
       ServerSpace space = ServerSpace.create(server, ADMIN, "laptop", "phone");
       Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 10);
       Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);

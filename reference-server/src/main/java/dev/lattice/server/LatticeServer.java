@@ -216,8 +216,9 @@ public final class LatticeServer implements AutoCloseable {
   public static LatticeServer startWithRelay(ServerConfig config) throws IOException, SQLException {
     if (config.postgres() == null) {
       Files.createDirectories(config.dataDir());
-      RelaySyncs syncs = new RelaySyncs(RelayDatabase.openSqlite(config.dataDir().resolve("relay.db")),
-          SyncOptions.DEFAULTS);
+      RelayDatabase relay = RelayDatabase.openSqlite(config.dataDir().resolve("relay.db"));
+      relay.recordHellosEvery(config.stablePointEvery());
+      RelaySyncs syncs = new RelaySyncs(relay, SyncOptions.DEFAULTS);
       try {
         return start(config, syncs);
       } catch (IOException | RuntimeException e) {
@@ -228,7 +229,9 @@ public final class LatticeServer implements AutoCloseable {
     ServerDatabase database = openDatabase(config);
     RelaySyncs syncs;
     try {
-      syncs = new RelaySyncs(RelayDatabase.in(database, Clock.systemUTC()), SyncOptions.DEFAULTS);
+      RelayDatabase relay = RelayDatabase.in(database, Clock.systemUTC());
+      relay.recordHellosEvery(config.stablePointEvery());
+      syncs = new RelaySyncs(relay, SyncOptions.DEFAULTS);
     } catch (SQLException | RuntimeException e) {
       database.close();
       throw e;

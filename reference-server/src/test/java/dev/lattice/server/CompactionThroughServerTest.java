@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,9 @@ class CompactionThroughServerTest {
 
   @Test
   void aDeviceThatNeverSyncedHoldsTombstonesBack_untilItIsRevoked() throws Exception {
-    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())));
+    // Every hello counts here; a server records a device's hello once a minute by default.
+    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())
+        .withStablePointEvery(Duration.ZERO)));
     Api api = new Api(server.uri());
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Device laptopId = api.join(space, "laptop");

@@ -57,6 +57,9 @@ final class ConfigFlags {
           (c, v) -> c.withLiveIdleTimeout(duration(v))),
       new Flag("stop-timeout", "<duration>", "how long stopping waits for requests in progress (default 10s)",
           (c, v) -> c.withStopTimeout(duration(v))),
+      new Flag("stable-point-every", "<duration>", "how often at most a device's hello is recorded to find which"
+          + " tombstones every device holds; 0s records every hello (default 1m)",
+          (c, v) -> c.withStablePointEvery(duration(v))),
       new Flag("postgres", "<jdbc url>", "keep the data in this PostgreSQL database, not the data directory; any"
           + " number of instances may share it (e.g. jdbc:postgresql://db:5432/lattice)",
           (c, v) -> c.withPostgres(PostgresConfig.of(v))),

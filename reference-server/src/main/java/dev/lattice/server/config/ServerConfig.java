@@ -23,6 +23,9 @@ import java.util.Objects;
  * @param pairingTtl how long a pairing code stays usable
  * @param liveIdleTimeout how long a live connection may be silent; the server pings at half this interval
  * @param stopTimeout how long stopping waits for requests in progress
+ * @param stablePointEvery how often at most each device's vector is recorded from its hellos, to find the space's
+ *     stable point (below which tombstones are dropped); zero records every hello. Longer means fewer writes and
+ *     tombstones that go later
  * @param postgres the PostgreSQL database that holds the accounts and the relay, shared by any number of instances;
  *     null to keep both in embedded SQLite under {@code dataDir}
  */
@@ -38,6 +41,7 @@ public record ServerConfig(
     Duration pairingTtl,
     Duration liveIdleTimeout,
     Duration stopTimeout,
+    Duration stablePointEvery,
     PostgresConfig postgres) {
 
   /** The port a server listens on unless told otherwise. */
@@ -73,6 +77,10 @@ public record ServerConfig(
     requirePositive(pairingTtl, "pairingTtl");
     requirePositive(liveIdleTimeout, "liveIdleTimeout");
     requirePositive(stopTimeout, "stopTimeout");
+    Objects.requireNonNull(stablePointEvery, "stablePointEvery");
+    if (stablePointEvery.isNegative()) {
+      throw new IllegalArgumentException("stablePointEvery must not be negative, was " + stablePointEvery);
+    }
   }
 
   /**
@@ -82,7 +90,7 @@ public record ServerConfig(
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("lattice-data"), null, DEFAULT_MAX_BODY_BYTES,
         new RateLimit(20, 100), new RateLimit(2, 20), Duration.ofDays(7), Duration.ofMinutes(10),
-        Duration.ofMinutes(1), Duration.ofSeconds(10), null);
+        Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofMinutes(1), null);
   }
 
   /**
@@ -113,63 +121,68 @@ public record ServerConfig(
 
   public ServerConfig withHost(String host) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withPort(int port) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withDataDir(Path dataDir) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withAdminToken(String adminToken) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withDeviceRate(RateLimit deviceRate) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withIpRate(RateLimit ipRate) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withInviteTtl(Duration inviteTtl) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withPairingTtl(Duration pairingTtl) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withLiveIdleTimeout(Duration liveIdleTimeout) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   public ServerConfig withStopTimeout(Duration stopTimeout) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   /** The same, with its data in {@code postgres} (null: embedded SQLite under the data directory). */
+  public ServerConfig withStablePointEvery(Duration stablePointEvery) {
+    return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+  }
+
   public ServerConfig withPostgres(PostgresConfig postgres) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
   }
 
   /** Everything but the admin token and the database password, which must not reach a log. */
@@ -178,7 +191,8 @@ public record ServerConfig(
     return "ServerConfig[host=" + host + ", port=" + port + ", dataDir=" + dataDir + ", adminToken="
         + (adminToken == null ? "generated" : "configured") + ", maxBodyBytes=" + maxBodyBytes + ", deviceRate="
         + deviceRate + ", ipRate=" + ipRate + ", inviteTtl=" + inviteTtl + ", pairingTtl=" + pairingTtl
-        + ", liveIdleTimeout=" + liveIdleTimeout + ", stopTimeout=" + stopTimeout + ", postgres=" + postgres + "]";
+        + ", liveIdleTimeout=" + liveIdleTimeout + ", stopTimeout=" + stopTimeout + ", stablePointEvery=" + stablePointEvery
+        + ", postgres=" + postgres + "]";
   }
 
   private static void requirePositive(Duration duration, String name) {

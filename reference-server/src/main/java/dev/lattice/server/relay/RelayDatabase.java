@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +47,7 @@ public final class RelayDatabase implements AutoCloseable {
   private final LongAdder stored = new LongAdder();
   /** Who each space's active devices are, once the server's accounts said; null until then (tests, tools). */
   private volatile SpaceMembers members;
+  private volatile Duration stablePointEvery = Duration.ZERO;
   /**
    * Acts on the other instances' commits (drops the space's tree, pushes to its live devices) off the feed's thread:
    * a push waits on a device's socket, and the feed must stay free to deliver revocations at once.
@@ -162,6 +164,22 @@ public final class RelayDatabase implements AutoCloseable {
    */
   public void knowMembers(SpaceMembers members) {
     this.members = Objects.requireNonNull(members, "members");
+  }
+
+  /**
+   * Records each device's hello for the stable point at most once per {@code every} (zero, the default: every hello).
+   * A recorded vector is only ever older than what the device holds, so skipping some only lets tombstones go later;
+   * it spares a write transaction for most hellos of a busy space.
+   */
+  public void recordHellosEvery(Duration every) {
+    if (every.isNegative()) {
+      throw new IllegalArgumentException("the interval must not be negative, was " + every);
+    }
+    this.stablePointEvery = every;
+  }
+
+  Duration stablePointEvery() {
+    return stablePointEvery;
   }
 
   /** The space's active devices, or null when nobody said who they are. */

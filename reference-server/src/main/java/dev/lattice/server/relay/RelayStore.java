@@ -31,6 +31,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,8 @@ public final class RelayStore implements SyncStore {
   private final RelayDatabase db;
   private final String space;
   private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
+  /** When each peer's hello was last recorded for the stable point, by this instance. */
+  private final Map<String, Long> helloRecordedAt = new ConcurrentHashMap<>();
   private RelayTree tree;
 
   RelayStore(RelayDatabase db, String space) {
@@ -266,6 +269,12 @@ public final class RelayStore implements SyncStore {
   @Override
   public void peerHello(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {
     String name = peer != null ? peer : "site:" + HexFormat.of().formatHex(peerSite);
+    long now = db.clock().millis();
+    Long last = helloRecordedAt.get(name);
+    if (last != null && now - last < db.stablePointEvery().toMillis()) {
+      return; // recorded lately: an older vector only lets tombstones go later
+    }
+    helloRecordedAt.put(name, now);
     Set<String> members; // null: the peers that said hello
     try { // before the transaction: the accounts are read on a connection of their own
       SpaceMembers source = db.members();

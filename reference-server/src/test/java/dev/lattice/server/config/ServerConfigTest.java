@@ -29,7 +29,8 @@ class ServerConfigTest {
   @Test
   void variablesSetAndFlagsWin() throws Exception {
     ServerConfig config = ServerConfig.from(
-        List.of("--port", "9000", "--data-dir=/srv/lattice", "--pairing-ttl", "5m", "--device-burst", "7"),
+        List.of("--port", "9000", "--data-dir=/srv/lattice", "--pairing-ttl", "5m", "--device-burst", "7",
+            "--stable-point-every", "0s"),
         Map.of("LATTICE_PORT", "8000", "LATTICE_HOST", "0.0.0.0", "LATTICE_ADMIN_TOKEN", TOKEN,
             "LATTICE_DEVICE_RATE", "2.5", "LATTICE_MAX_BODY_BYTES", "4096", "LATTICE_STOP_TIMEOUT", "500ms",
             "OTHER", "ignored"));
@@ -41,6 +42,8 @@ class ServerConfigTest {
     assertEquals(4096, config.maxBodyBytes());
     assertEquals(Duration.ofMinutes(5), config.pairingTtl());
     assertEquals(Duration.ofMillis(500), config.stopTimeout());
+    assertEquals(Duration.ZERO, config.stablePointEvery());
+    assertEquals(Duration.ofMinutes(1), ServerConfig.defaults().stablePointEvery());
   }
 
   @Test
@@ -107,6 +110,7 @@ class ServerConfigTest {
     String usage = ServerConfig.usage();
     for (String flag : List.of("host", "port", "data-dir", "admin-token", "max-body-bytes", "device-rate",
         "device-burst", "ip-rate", "ip-burst", "invite-ttl", "pairing-ttl", "live-idle-timeout", "stop-timeout",
+        "stable-point-every",
         "postgres", "postgres-user", "postgres-password")) {
       assertTrue(usage.contains("--" + flag + " "), flag);
       assertTrue(usage.contains("LATTICE_" + flag.toUpperCase().replace('-', '_')), flag);

@@ -358,6 +358,21 @@ abstract class RelayStoreContract {
   }
 
   @Test
+  void withHellosRecordedOnceAnHour_aDevicesNextHelloWithinItIsNotRecorded() throws Exception {
+    RelayStore relay = relay("space-i");
+    db.recordHellosEvery(java.time.Duration.ofHours(1));
+    Phone laptop = phone("laptop.db", null).exec("INSERT INTO t VALUES ('a', 1, NULL, NULL)")
+        .exec("INSERT INTO t VALUES ('b', 1, NULL, NULL)");
+    relay.apply(laptop.store.changesFor(List.of(), 1000));
+    byte[] l = laptop.store.siteId();
+
+    hello(relay, laptop, "laptop", List.of(new VectorEntry(l, 1)));
+    hello(relay, laptop, "laptop", List.of(new VectorEntry(l, 2)));
+
+    assertEquals(Map.of(hex(l), 1L), vector(relay.stableVector()), "the second hello came within the hour");
+  }
+
+  @Test
   void anOldTombstoneReplayedAfterTheKeyLivesAgain_changesNothing() throws Exception {
     RelayStore relay = relay("space-d");
     Phone laptop = phone("laptop.db", null).exec("INSERT INTO t VALUES ('e', 'x', NULL, 3)")
