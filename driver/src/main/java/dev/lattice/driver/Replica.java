@@ -251,9 +251,10 @@ public final class Replica {
   /**
    * Raises the {@linkplain #stablePoint() stable point} towards {@code point}, never beyond this replica's own
    * vector, and drops the tombstones (deleted rows' clocks) at or below it; returns how many were dropped. From then
-   * on a merge ignores a row this replica does not hold whose version is at or below the point: it was deleted and
-   * compacted here, and only a replica that has not compacted yet can send it. Only a point that every replica of
-   * the space holds may be given; the sync protocol passes on the server's. Call it outside a transaction.
+   * on a merge ignores every version at or below the point: this replica merged it long ago, or its row's tombstone
+   * was dropped here and an old life or tombstone (from a replica that has not compacted yet, or a replayed batch)
+   * must not come back. Only a point that every replica of the space holds may be given; the sync protocol passes on
+   * the server's. Call it outside a transaction.
    */
   public long adoptStablePoint(VersionVector point) throws SQLException {
     return ReplicaEngine.adoptStablePoint(connection, Objects.requireNonNull(point, "point"));
