@@ -155,6 +155,22 @@ final class Audit {
   }
 
   /** The highest sequence number among {@code site}'s current cells, 0 if none. */
+  /** Dead rows whose version is at or below the stable point: none once a compaction committed. */
+  static long tombstonesAtOrBelowTheStablePoint(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT count(*) FROM sqlite_schema WHERE name = 'lattice_stable'")) {
+      if (r.next() && r.getLong(1) == 0) {
+        return 0;
+      }
+    }
+    try (Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT count(*) FROM lattice_rows w JOIN lattice_sites t ON t.ord = w.site"
+            + " JOIN lattice_stable p ON p.site_id = t.site_id WHERE w.cl % 2 = 0 AND w.seq <= p.seq")) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
   static long highestSeq(Map<String, Change> cells, SiteId site) {
     return cells.values().stream().filter(ch -> ch.site().equals(site)).mapToLong(Change::seq).max().orElse(0);
   }

@@ -133,6 +133,31 @@ class CrashHarnessTest {
   }
 
   @Test
+  void killedWhileDroppingTombstones_dropsThemWholeOrNotAtAll_andConverges() throws Exception {
+    Tally tally = new Tally("compact");
+    Random random = roleRandom("compact");
+    for (int k = 0; k < KILLS; k++) {
+      long seed = random.nextLong();
+      Path db = copy(victimTemplate, "compact-" + k);
+      Run run = launch("compact", db, seed, List.of());
+      tally.count(run.kill(random, 300, 1800, null));
+      List<String> journal = run.journal();
+      if (run.killed && journal.get(journal.size() - 1).equals("C+")) {
+        tally.inside++;
+      }
+      journal.stream().filter(line -> line.startsWith("C- ")).forEach(line -> tally.dropped += Long.parseLong(
+          line.substring(3)));
+      try (Connection c = driver(db)) {
+        Audit.integrity(c, run.what());
+        assertEquals(0, Audit.tombstonesAtOrBelowTheStablePoint(c), run.what()
+            + ": the stable point was raised without its tombstones dropped");
+      }
+      recoverWriter(db, seed, Roles.WRITES_SHAPE, run, tally);
+    }
+    tally.report();
+  }
+
+  @Test
   void killedWhileMerging_keepsWholeBatchesOnly_andResumes() throws Exception {
     Tally tally = new Tally("merge");
     Random random = roleRandom("merge");
@@ -534,6 +559,7 @@ class CrashHarnessTest {
     int finishedFirst;
     int recoveries;
     long inside;
+    long dropped;
     final long started = System.nanoTime();
 
     Tally(String role) {
@@ -564,6 +590,7 @@ class CrashHarnessTest {
               + " losses 0%s, %d ms", role, kills, finishedFirst, recoveries,
           switch (role) {
             case "fold" -> ", killed inside a fold " + inside;
+            case "compact" -> ", killed inside a compaction " + inside + ", tombstones dropped " + dropped;
             case "migrate" -> ", killed with a migration in flight " + inside;
             case "merge", "asker" -> ", killed with part of the peer's changes applied " + inside;
             default -> "";

@@ -10,6 +10,8 @@ final class Roles {
   static final Workload.Shape FOLD_SHAPE = new Workload.Shape(3000, 40, 80, 0, false);
   /** Transactions written between two folds in the fold role. */
   static final int FOLD_EVERY = 400;
+  /** Transactions written between two compactions in the compact role. */
+  static final int COMPACT_EVERY = 10;
   /** Cells per batch when merging and syncing, small enough that a kill lands between batches and inside one. */
   static final int BATCH_CELLS = 2000;
 

@@ -23,7 +23,7 @@ import java.sql.DriverManager;
  * The program {@link CrashHarnessTest} kills: it runs one role against a database until it is killed (or its work is
  * done), and appends to a journal, flushed to disk ({@link FileChannel#force}) line by line, what it has finished:
  * {@code T <i>} once the COMMIT of workload transaction {@code i} has returned, {@code F+} and
- * {@code F- <rows> rows in <ms> ms} around a fold, {@code B} after each merged batch, {@code U <uri>} where it serves,
+ * {@code F- <rows> rows in <ms> ms} around a fold, {@code C+} and {@code C- <tombstones>} around a compaction, {@code B} after each merged batch, {@code U <uri>} where it serves,
  * {@code D} when its work is done. The journal
  * exists as soon as the role starts, which is when the test starts its clock.
  *
@@ -48,6 +48,7 @@ public final class Victim {
         case "writes" -> victim.write(db, seed, Roles.WRITES_SHAPE, 300);
         case "migrate" -> victim.write(db, seed, Roles.MIGRATE_SHAPE, 500);
         case "fold" -> victim.foldLongLogs(db, seed);
+        case "compact" -> victim.compactWhileWriting(db, seed);
         case "merge" -> victim.merge(db, Path.of(args[4]));
         case "asker" -> victim.ask(db, URI.create(args[4]));
         case "host" -> victim.host(db, seed);
@@ -82,6 +83,25 @@ public final class Victim {
         long started = System.nanoTime();
         long folded = replica.fold();
         note("F- " + folded + " rows in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+      }
+    }
+  }
+
+  /**
+   * Workload transactions, and after every few of them the database's own vector adopted as its stable point, which
+   * drops the tombstones of its deletes (this database is the only replica the role knows).
+   */
+  private void compactWhileWriting(Path db, long seed) throws Exception {
+    try (Connection c = driver(db, 300)) {
+      Workload workload = new Workload("v", seed, Roles.WRITES_SHAPE, false);
+      Replica replica = Replica.of(c);
+      for (int i = 0; ; i++) {
+        Workload.run(c, workload.nextTransaction());
+        note("T " + i);
+        if (i % Roles.COMPACT_EVERY == Roles.COMPACT_EVERY - 1) {
+          note("C+");
+          note("C- " + replica.adoptStablePoint(replica.versionVector()));
+        }
       }
     }
   }
