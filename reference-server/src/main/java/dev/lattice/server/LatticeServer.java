@@ -217,7 +217,7 @@ public final class LatticeServer implements AutoCloseable {
     if (config.postgres() == null) {
       Files.createDirectories(config.dataDir());
       RelayDatabase relay = RelayDatabase.openSqlite(config.dataDir().resolve("relay.db"));
-      relay.recordHellosEvery(config.stablePointEvery());
+      relay.recordDeviceVectorsEvery(config.stablePointEvery());
       RelaySyncs syncs = new RelaySyncs(relay, SyncOptions.DEFAULTS);
       try {
         return start(config, syncs);
@@ -230,7 +230,7 @@ public final class LatticeServer implements AutoCloseable {
     RelaySyncs syncs;
     try {
       RelayDatabase relay = RelayDatabase.in(database, Clock.systemUTC());
-      relay.recordHellosEvery(config.stablePointEvery());
+      relay.recordDeviceVectorsEvery(config.stablePointEvery());
       syncs = new RelaySyncs(relay, SyncOptions.DEFAULTS);
     } catch (SQLException | RuntimeException e) {
       database.close();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.VersionVector;
+import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncSession;
 import dev.lattice.sync.transport.HttpTransport;
@@ -15,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,6 +82,57 @@ class CompactionThroughServerTest {
     assertEquals(laptop.rows(), phone.rows());
     assertEquals(laptop.store.root().count(), phone.store.root().count());
     assertEquals(1, sync(phone, base, phoneId), "agreed again: one round trip");
+  }
+
+  /**
+   * Devices that stay live never say hello again: what they acknowledge and push on the live channel is what the
+   * server goes by, so the deletes' tombstones go while both are live, and each device drops its own at its next sync.
+   */
+  @Test
+  void liveDevicesLetTombstonesGo_byWhatTheyAcknowledge() throws Exception {
+    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())
+        .withStablePointEvery(Duration.ZERO)));
+    Api api = new Api(server.uri());
+    Api.Space space = api.createSpace(TestServer.ADMIN);
+    Api.Device laptopId = api.join(space, "laptop");
+    Api.Device phoneId = api.pair(laptopId, "phone");
+    URI base = URI.create(server.uri() + "/spaces/" + space.id());
+    DeviceDatabase laptop = keep(DeviceDatabase.create(dir.resolve("laptop.db")));
+    DeviceDatabase phone = keep(DeviceDatabase.create(dir.resolve("phone.db")));
+    laptop.put("a", "1").put("b", "2");
+    SyncClient laptopClient = keep(live(laptop, base, laptopId));
+    SyncClient phoneClient = keep(live(phone, base, phoneId));
+    laptopClient.start();
+    phoneClient.start();
+    await(() -> phone.rows().size() == 2, "the phone has both rows");
+
+    laptop.app.createStatement().execute("DELETE FROM t WHERE id = 'a'");
+    await(() -> phone.rows().equals(List.of("b=2")), "the phone has the delete");
+    laptop.put("c", "3"); // one more push and ack each way after the delete
+    await(() -> phone.rows().size() == 2, "the phone has c");
+    laptopClient.stop();
+    phoneClient.stop();
+    assertEquals(1, tombstones(phone));
+
+    sync(phone, base, phoneId); // the server dropped a's tombstone: the phone learns the stable point
+
+    assertEquals(0, tombstones(phone));
+    assertEquals(List.of("b=2", "c=3"), phone.rows());
+  }
+
+  private static SyncClient live(DeviceDatabase device, URI base, Api.Device id) {
+    return SyncClient.builder(device.store, base).bearerToken(id.token())
+        .retry(Duration.ofMillis(100), Duration.ofMillis(500)).build();
+  }
+
+  private static void await(Callable<Boolean> condition, String what) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(20);
+    }
   }
 
   private static int sync(DeviceDatabase device, URI base, Api.Device id) throws Exception {

@@ -167,11 +167,12 @@ public final class RelayDatabase implements AutoCloseable {
   }
 
   /**
-   * Records each device's hello for the stable point at most once per {@code every} (zero, the default: every hello).
-   * A recorded vector is only ever older than what the device holds, so skipping some only lets tombstones go later;
-   * it spares a write transaction for most hellos of a busy space.
+   * Records what each device states it holds (hellos, live acks and pushes) for the stable point at most once per
+   * {@code every} (zero, the default: every statement). A recorded vector is only ever older than what the device
+   * holds, so skipping some only lets tombstones go later; it spares a write transaction for most syncs of a busy
+   * space.
    */
-  public void recordHellosEvery(Duration every) {
+  public void recordDeviceVectorsEvery(Duration every) {
     if (every.isNegative()) {
       throw new IllegalArgumentException("the interval must not be negative, was " + every);
     }

@@ -259,15 +259,19 @@ public final class RelayStore implements SyncStore {
   }
 
   /**
-   * Records the vector of {@code peer}'s hello ({@code peer} null: the transport did not say who it is, and the peer
-   * is named by its site id), raises the space's stable point to what every device of the space now holds, and drops
-   * the tombstones at or below it, from the tables and the tree. The space's devices are the ones the server's
+   * Records the vector {@code peer} stated it holds (in a hello, or live; {@code peer} null: the transport did not say
+   * who it is, and the peer is named by its site id), at most once per
+   * {@link RelayDatabase#recordDeviceVectorsEvery}; raises the space's stable point to what every device of the space
+   * now holds, and drops the tombstones at or below it, from the tables and the tree. The space's devices are the ones the server's
    * accounts list as active ({@link RelayDatabase#knowMembers}); revoked ones' vectors are forgotten. Without accounts,
    * they are the peers that said hello here (a peer that said hello holding nothing is not counted; it can send no old
    * life of a row).
    */
   @Override
-  public void peerHello(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {
+  public void peerHolds(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {
+    if (peer == null && peerSite == null) {
+      return; // nobody to record it under
+    }
     String name = peer != null ? peer : "site:" + HexFormat.of().formatHex(peerSite);
     long now = db.clock().millis();
     Long last = helloRecordedAt.get(name);

@@ -43,7 +43,7 @@ public final class RelaySyncs implements SpaceSyncs {
     return request -> responder.handle(request, deviceId);
   }
 
-  /** Stable points are found over each space's active devices from now on (see {@link RelayStore#peerHello}). */
+  /** Stable points are found over each space's active devices from now on (see {@link RelayStore#peerHolds}). */
   @Override
   public void knowMembers(SpaceMembers members) {
     db.knowMembers(members);
@@ -56,7 +56,8 @@ public final class RelaySyncs implements SpaceSyncs {
   @Override
   public LiveHandler live(String spaceId, String deviceId) {
     RelayStore store = db.space(spaceId);
-    return new LiveSession(store, options, new LiveSession.Events() {}).toldOfCommitsBy(store::onCommit);
+    return new LiveSession(store, options, new LiveSession.Events() {}).heardAs(deviceId)
+        .toldOfCommitsBy(store::onCommit);
   }
 
   @Override

@@ -360,7 +360,7 @@ abstract class RelayStoreContract {
   @Test
   void withHellosRecordedOnceAnHour_aDevicesNextHelloWithinItIsNotRecorded() throws Exception {
     RelayStore relay = relay("space-i");
-    db.recordHellosEvery(java.time.Duration.ofHours(1));
+    db.recordDeviceVectorsEvery(java.time.Duration.ofHours(1));
     Phone laptop = phone("laptop.db", null).exec("INSERT INTO t VALUES ('a', 1, NULL, NULL)")
         .exec("INSERT INTO t VALUES ('b', 1, NULL, NULL)");
     relay.apply(laptop.store.changesFor(List.of(), 1000));

@@ -39,6 +39,7 @@ public final class LiveSession implements LiveHandler {
   private List<VectorEntry> peerVector;
   private boolean inFlight;
   private volatile String closeReason;
+  private String peer;
 
   /** What a live session tells its owner, on the channel's thread. */
   public interface Events {
@@ -63,6 +64,15 @@ public final class LiveSession implements LiveHandler {
     this.events = Objects.requireNonNull(events, "events");
   }
 
+  /**
+   * Names the peer as the transport knows it (a relay's device id), so that what the peer states it holds (its
+   * subscribe, acks and pushes) reaches the store ({@link SyncStore#peerHolds}). Returns this session.
+   */
+  public LiveSession heardAs(String peer) {
+    this.peer = peer;
+    return this;
+  }
+
   @Override
   public synchronized void onOpen(LiveChannel channel) {
     this.channel = channel;
@@ -85,6 +95,7 @@ public final class LiveSession implements LiveHandler {
     try {
       if (message instanceof Changes c) {
         long stored = store.apply(c);
+        holds(c.senderVector());
         synchronized (this) {
           peerVector = peerVector == null ? c.senderVector() : Vectors.merge(peerVector, c.senderVector());
         }
@@ -96,6 +107,7 @@ public final class LiveSession implements LiveHandler {
         synchronized (this) {
           peerVector = peerVector == null ? s.vector() : Vectors.merge(peerVector, s.vector());
         }
+        holds(s.vector());
         localCommit();
       } else if (message instanceof Ack a) {
         synchronized (this) {
@@ -108,6 +120,7 @@ public final class LiveSession implements LiveHandler {
           peerVector = Vectors.merge(peerVector, a.vector());
           inFlight = false;
         }
+        holds(a.vector());
         events.acknowledged();
         localCommit();
       } else if (message instanceof Failure f) {
@@ -119,6 +132,13 @@ public final class LiveSession implements LiveHandler {
       }
     } catch (SyncException e) {
       fail(e);
+    }
+  }
+
+  /** Tells the store what the peer, if named, stated it holds. */
+  private void holds(List<VectorEntry> vector) throws SyncException {
+    if (peer != null) {
+      store.peerHolds(peer, null, vector);
     }
   }
 

@@ -66,7 +66,7 @@ public final class SyncResponder implements RequestHandler {
 
   /**
    * As {@link #handle(byte[])}, for a peer the transport has identified ({@code peer}: a relay's device id), which the
-   * store hears with the peer's hello ({@link SyncStore#peerHello}).
+   * store hears with the peer's hello ({@link SyncStore#peerHolds}).
    */
   public byte[] handle(byte[] request, String peer) {
     Message message;
@@ -135,7 +135,7 @@ public final class SyncResponder implements RequestHandler {
           store.schemaDetail());
     }
     store.schemaAgreed();
-    store.peerHello(peer, hello.site(), hello.vector());
+    store.peerHolds(peer, hello.site(), hello.vector());
     TreeRoot root = store.root(); // before the vector: see the class comment
     List<VectorEntry> vector = store.vector();
     Changes first = Vectors.gap(vector, hello.vector()) == 0 ? null

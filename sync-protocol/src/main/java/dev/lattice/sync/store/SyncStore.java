@@ -104,11 +104,12 @@ public interface SyncStore {
   default void synced(byte[] peerSite, List<VectorEntry> peerVector, String peer) throws SyncException {}
 
   /**
-   * A peer said hello: {@code peer} names it as the transport knows it (a relay's device id; null when unknown),
-   * {@code peerSite} and {@code peerVector} are what it claims to hold. A relay remembers every device's vector to
-   * find the space's stable point; a device ignores it. Called before the welcome reads this store's root.
+   * A peer stated what it holds: in its hello (called before the welcome reads this store's root), or on a live
+   * channel in its subscribe, its acks and its pushes. {@code peer} names it as the transport knows it (a relay's
+   * device id; null when unknown), {@code peerSite} is its site id (null on a live channel). A relay remembers every
+   * device's vector to find the space's stable point; a device ignores it.
    */
-  default void peerHello(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {}
+  default void peerHolds(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {}
 
   /**
    * This store's stable point: a vector every device of its space is known to hold, at or below which it has dropped
