@@ -47,10 +47,10 @@ import java.util.function.Consumer;
  *       receiver's vector, so an interrupted sync resumes where it stopped and a re-delivered batch changes nothing.
  *   <li><b>Reconcile</b>, only if the roots still differ while the vectors agree: first exchange stable points (one
  *       side may have dropped tombstones the other still holds; both drop them), then, if the roots still differ,
- *       descend both trees and exchange the differing rows whole, up to {@link SyncOptions#reconcileAttempts()} times; a reconciliation that moves
- *       nothing fails the session. Roots that differ because someone wrote meanwhile (the vectors differ) are caught
- *       up by a new hello instead, a few times at most: a busy peer leaves this side holding a state of it moments
- *       old, which the next sync or the live phase completes.
+ *       descend both trees and exchange the differing rows whole, up to {@link SyncOptions#reconcileAttempts()}
+ *       times; a reconciliation that moves nothing fails the session. Roots that differ because someone wrote
+ *       meanwhile (the vectors differ) are caught up by a new hello instead, a few times at most: a busy peer leaves
+ *       this side holding a state of it moments old, which the next sync or the live phase completes.
  * </ol>
  *
  * One use per instance; not thread-safe.
