@@ -16,7 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -46,15 +45,11 @@ class CompactionThroughServerTest {
 
   @Test
   void aDeviceThatNeverSyncedHoldsTombstonesBack_untilItIsRevoked() throws Exception {
-    // Every hello counts here; a server records a device's hello once a minute by default.
-    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())
-        .withStablePointEvery(Duration.ZERO)));
-    Api api = new Api(server.uri());
-    Api.Space space = api.createSpace(TestServer.ADMIN);
-    Api.Device laptopId = api.join(space, "laptop");
-    Api.Device phoneId = api.pair(laptopId, "phone");
-    Api.Device tabletId = api.pair(laptopId, "tablet"); // joins, and never syncs
-    URI base = URI.create(server.uri() + "/spaces/" + space.id());
+    Space space = startWithLaptopAndPhone();
+    URI base = space.base();
+    Api.Device laptopId = space.laptop();
+    Api.Device phoneId = space.phone();
+    Api.Device tabletId = space.api().pair(laptopId, "tablet"); // joins, and never syncs
     DeviceDatabase laptop = keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "our words"));
     DeviceDatabase phone = keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "our words"));
     laptop.put("a", "1").put("b", "2").put("c", "3");
@@ -68,7 +63,8 @@ class CompactionThroughServerTest {
     assertEquals(2, tombstones(phone));
     assertEquals(VersionVector.empty(), Replica.of(phone.app).stablePoint());
 
-    assertEquals(204, api.delete("/spaces/" + space.id() + "/devices/" + tabletId.id(), laptopId.token()).status());
+    assertEquals(204, space.api().delete("/spaces/" + tabletId.space() + "/devices/" + tabletId.id(),
+        laptopId.token()).status());
     for (int round = 0; round < 2; round++) {
       sync(laptop, base, laptopId);
       sync(phone, base, phoneId);
@@ -90,13 +86,10 @@ class CompactionThroughServerTest {
    */
   @Test
   void liveDevicesLetTombstonesGo_byWhatTheyAcknowledge() throws Exception {
-    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())
-        .withStablePointEvery(Duration.ZERO)));
-    Api api = new Api(server.uri());
-    Api.Space space = api.createSpace(TestServer.ADMIN);
-    Api.Device laptopId = api.join(space, "laptop");
-    Api.Device phoneId = api.pair(laptopId, "phone");
-    URI base = URI.create(server.uri() + "/spaces/" + space.id());
+    Space space = startWithLaptopAndPhone();
+    URI base = space.base();
+    Api.Device laptopId = space.laptop();
+    Api.Device phoneId = space.phone();
     DeviceDatabase laptop = keep(DeviceDatabase.create(dir.resolve("laptop.db")));
     DeviceDatabase phone = keep(DeviceDatabase.create(dir.resolve("phone.db")));
     laptop.put("a", "1").put("b", "2");
@@ -104,12 +97,12 @@ class CompactionThroughServerTest {
     SyncClient phoneClient = keep(live(phone, base, phoneId));
     laptopClient.start();
     phoneClient.start();
-    await(() -> phone.rows().size() == 2, "the phone has both rows");
+    Eventually.await(() -> phone.rows().size() == 2, "the phone has both rows");
 
     laptop.app.createStatement().execute("DELETE FROM t WHERE id = 'a'");
-    await(() -> phone.rows().equals(List.of("b=2")), "the phone has the delete");
+    Eventually.await(() -> phone.rows().equals(List.of("b=2")), "the phone has the delete");
     laptop.put("c", "3"); // one more push and ack each way after the delete
-    await(() -> phone.rows().size() == 2, "the phone has c");
+    Eventually.await(() -> phone.rows().size() == 2, "the phone has c");
     laptopClient.stop();
     phoneClient.stop();
     assertEquals(1, tombstones(phone));
@@ -120,20 +113,24 @@ class CompactionThroughServerTest {
     assertEquals(List.of("b=2", "c=3"), phone.rows());
   }
 
+  /** A server, a space on it and two devices joined to it: the laptop by the invite, the phone by pairing. */
+  private record Space(Api api, URI base, Api.Device laptop, Api.Device phone) {}
+
+  private Space startWithLaptopAndPhone() throws Exception {
+    // Every statement of a device counts here; a server records one a minute per device by default.
+    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())
+        .withStablePointEvery(Duration.ZERO)));
+    Api api = new Api(server.uri());
+    Api.Space space = api.createSpace(TestServer.ADMIN);
+    Api.Device laptop = api.join(space, "laptop");
+    return new Space(api, URI.create(server.uri() + "/spaces/" + space.id()), laptop, api.pair(laptop, "phone"));
+  }
+
   private static SyncClient live(DeviceDatabase device, URI base, Api.Device id) {
     return SyncClient.builder(device.store, base).bearerToken(id.token())
         .retry(Duration.ofMillis(100), Duration.ofMillis(500)).build();
   }
 
-  private static void await(Callable<Boolean> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   private static int sync(DeviceDatabase device, URI base, Api.Device id) throws Exception {
     return SyncSession.run(device.store, new HttpTransport(base, HttpTransport.Options.defaults(), id.token()),

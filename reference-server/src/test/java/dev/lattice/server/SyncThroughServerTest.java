@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -120,18 +119,19 @@ class SyncThroughServerTest {
       client.syncNow();
       client.start();
     }
-    await(() -> laptopClient.status().state() == SyncStatus.State.LIVE
+    Eventually.await(() -> laptopClient.status().state() == SyncStatus.State.LIVE
         && phoneClient.status().state() == SyncStatus.State.LIVE, "both devices live");
 
     laptop.put("secret-row", "plaintext-marker-7f3a");
-    await(() -> phone.rows().equals(List.of("secret-row=plaintext-marker-7f3a")), "the row on the phone");
+    Eventually.await(() -> phone.rows().equals(List.of("secret-row=plaintext-marker-7f3a")), "the row on the phone");
     String stored = storage().storedBytes(config);
     assertTrue(stored.contains(space.id()), "the scan reads what the server stored");
     assertFalse(stored.contains("plaintext-marker-7f3a"),
         "the server's files (databases and their logs) hold sealed envelopes only");
 
     assertEquals(204, api.delete("/spaces/" + space.id() + "/devices/" + phoneId.id(), laptopId.token()).status());
-    await(() -> phoneClient.status().state() != SyncStatus.State.LIVE, "the revoked phone is no longer live");
+    Eventually.await(() -> phoneClient.status().state() != SyncStatus.State.LIVE,
+        "the revoked phone is no longer live");
     laptop.put("after", "the phone must not see this");
     Thread.sleep(300);
     assertEquals(List.of("secret-row=plaintext-marker-7f3a"), phone.rows());
@@ -163,13 +163,4 @@ class SyncThroughServerTest {
     };
   }
 
-  private static void await(Callable<Boolean> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s: " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +61,7 @@ class ThreeDevicesTest {
     phoneClient.syncNow();
     laptopClient.start();
     phoneClient.start();
-    await(() -> laptopClient.status().state() == SyncStatus.State.LIVE
+    Eventually.await(() -> laptopClient.status().state() == SyncStatus.State.LIVE
         && phoneClient.status().state() == SyncStatus.State.LIVE, "laptop and phone live");
 
     for (int i = 0; i < 20; i++) {
@@ -70,7 +69,7 @@ class ThreeDevicesTest {
       phone.put("phone-" + i, "note " + i);
     }
     phone.put("shared", "edited on the phone");
-    await(() -> laptop.rows().equals(phone.rows()) && laptop.rows().size() == 41, "laptop and phone agree");
+    Eventually.await(() -> laptop.rows().equals(phone.rows()) && laptop.rows().size() == 41, "laptop and phone agree");
 
     SyncReport back = tabletClient.syncNow();
 
@@ -86,14 +85,4 @@ class ThreeDevicesTest {
         .retry(Duration.ofMillis(100), Duration.ofMillis(500)).build();
   }
 
-  private static void await(Callable<Boolean> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.call()) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("not within 15 s: " + what);
-  }
 }

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,7 +79,7 @@ class TwoInstancesTest {
     phoneOnB.syncNow(); // the phone adopts it, through B
     laptopOnA.start();
     phoneOnB.start();
-    await(() -> laptopOnA.status().state() == SyncStatus.State.LIVE
+    Eventually.await(() -> laptopOnA.status().state() == SyncStatus.State.LIVE
         && phoneOnB.status().state() == SyncStatus.State.LIVE, "the laptop live on A, the phone live on B");
 
     for (int i = 0; i < 10; i++) {
@@ -88,11 +87,11 @@ class TwoInstancesTest {
       phone.put("phone-" + i, "note " + i);
     }
     phone.put("shared", "edited on the phone");
-    await(() -> laptop.rows().size() == 21 && laptop.rows().equals(phone.rows()), "laptop and phone agree");
+    Eventually.await(() -> laptop.rows().size() == 21 && laptop.rows().equals(phone.rows()), "laptop and phone agree");
 
     long pushed = System.nanoTime();
     laptop.put("live", "pushed to A");
-    await(() -> phone.rows().contains("live=pushed to A"), "the laptop's change on the phone, through B");
+    Eventually.await(() -> phone.rows().contains("live=pushed to A"), "the laptop's change on the phone, through B");
     long millis = (System.nanoTime() - pushed) / 1_000_000;
     assertTrue(millis < 5_000, "crossed instances in " + millis + " ms");
 
@@ -103,7 +102,8 @@ class TwoInstancesTest {
       tablet.put("from-the-tablet", "through B");
       tabletOnB.syncNow();
     }
-    await(() -> laptop.rows().equals(tablet.rows()) && phone.rows().equals(tablet.rows()), "the three agree");
+    Eventually.await(() -> laptop.rows().equals(tablet.rows()) && phone.rows().equals(tablet.rows()),
+        "the three agree");
     assertEquals(23, tablet.rows().size(), tablet.rows().toString());
     String root = root(tablet);
     assertEquals(root, root(laptop));
@@ -155,14 +155,14 @@ class TwoInstancesTest {
         s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             + " WHERE datname = current_database() AND query = 'LISTEN lattice_feed'");
       }
-      await(() -> "unreachable".equals(onB.get("/health", null).field("feed")), "B knows it is deaf");
+      Eventually.await(() -> "unreachable".equals(onB.get("/health", null).field("feed")), "B knows it is deaf");
       assertEquals(204, onA.delete("/spaces/" + space.id() + "/devices/" + phone.id(), laptop.token()).status());
 
       LiveClient.Closed closed = phoneOnB.awaitClose();
       assertEquals(1008, closed.status(), "B checked its connected devices when it could hear again");
       assertEquals("device revoked", closed.reason());
     }
-    await(() -> "ok".equals(onB.get("/health", null).field("feed")), "B hears again");
+    Eventually.await(() -> "ok".equals(onB.get("/health", null).field("feed")), "B hears again");
   }
 
   private static SyncClient client(DeviceDatabase device, LatticeServer server, Api.Space space, Api.Device id) {
@@ -174,13 +174,4 @@ class TwoInstancesTest {
     return device.store.root().count() + ":" + HexFormat.of().formatHex(device.store.root().digest());
   }
 
-  private static void await(Callable<Boolean> condition, String what) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 15 s: " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
 }
