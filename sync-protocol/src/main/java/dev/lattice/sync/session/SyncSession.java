@@ -151,7 +151,10 @@ public final class SyncSession {
       }
       if (reconciliations == options.reconcileAttempts()) {
         throw new SyncException("reconcile", "the replicas still differ after " + reconciliations
-            + " reconciliations, though their vectors agree: sync again later");
+            + " reconciliations, though their vectors agree: sync again later" + (local.stableVector().isEmpty() ? ""
+            : ". If it keeps failing, this replica may hold rows the space deleted and compacted since it last"
+                + " synced (a replica restored from an older backup, or synced only with other files): start it again"
+                + " from a current replica (lattice export there, lattice import here)"));
       }
       long movedBefore = cellsSent + cellsReceived;
       peer = reconcile();

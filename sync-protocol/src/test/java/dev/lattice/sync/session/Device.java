@@ -50,6 +50,17 @@ public final class Device implements AutoCloseable {
     return create(dir, name, Encryption.passphrase(passphrase.toCharArray()).withNewSpaceParams(CHEAP), TABLE);
   }
 
+  /** A device on a database file that is already a replica (a copy of another device's, say), unencrypted. */
+  public static Device open(Path file) throws SQLException {
+    Connection app = DriverManager.getConnection("jdbc:lattice:sqlite:" + file);
+    try {
+      return new Device(file, app, ReplicaStore.open("jdbc:sqlite:" + file, Encryption.off()));
+    } catch (SQLException | RuntimeException e) {
+      app.close();
+      throw e;
+    }
+  }
+
   public static Device create(Path dir, String name, Encryption encryption, String ddl) throws SQLException {
     Path file = dir.resolve(name);
     Connection app = DriverManager.getConnection("jdbc:lattice:sqlite:" + file);

@@ -2,10 +2,15 @@ package dev.lattice.sync.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.VersionVector;
+import dev.lattice.sync.SyncException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +72,40 @@ class StablePointSyncTest {
       assertEquals(a.cells(), b.cells());
       assertEquals(a.root(), b.root());
       assertEquals(a.vector(), b.vector());
+    }
+  }
+
+  /**
+   * A copy restored from before the deletes still holds the deleted rows, which the others compacted: it cannot bring
+   * them back, and it is told how to recover (the limit of compaction; docs/architecture.md, "Compaction").
+   */
+  @Test
+  void aReplicaRestoredFromBeforeTheCompaction_isRefusedWithTheWayOut_andBringsNothingBack() throws Exception {
+    try (Device a = Device.create(dir, "a.db"); Device b = Device.create(dir, "b.db")) {
+      a.exec("INSERT INTO t(id, a) VALUES ('k0', 'zero'), ('k1', 'one'), ('k2', 'two')");
+      a.syncWith(b);
+      try (var s = a.app.createStatement()) {
+        s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+      }
+      java.nio.file.Files.copy(a.file, dir.resolve("old.db"));
+      a.exec("DELETE FROM t WHERE id IN ('k0', 'k1')");
+      a.syncWith(b);
+      VersionVector point = a.vector();
+      replica(a).adoptStablePoint(point);
+      replica(b).adoptStablePoint(point);
+      List<String> rows = b.rows();
+
+      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("old.db"))) {
+        Replica.of(c).renewSiteId(); // as lattice import does
+      }
+      try (Device old = Device.open(dir.resolve("old.db"))) {
+        SyncException e = assertThrows(SyncException.class, () -> old.syncWith(b));
+
+        assertEquals("reconcile", e.code());
+        assertTrue(e.getMessage().contains("lattice import here"), e.getMessage());
+        assertEquals(rows, b.rows(), "nothing came back");
+        assertEquals(0, tombstones(b));
+      }
     }
   }
 
