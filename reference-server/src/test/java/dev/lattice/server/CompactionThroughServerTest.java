@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.VersionVector;
+import dev.lattice.sync.Resources;
 import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncSession;
@@ -14,11 +15,10 @@ import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,18 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class CompactionThroughServerTest {
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension final Resources resources = new Resources();
 
   /** Where the server keeps its data; {@code Postgres...Test} runs these tests on PostgreSQL. */
   TestStorage storage() {
     return TestStorage.SQLITE;
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
   }
 
   @Test
@@ -50,8 +43,8 @@ class CompactionThroughServerTest {
     Api.Device laptopId = space.laptop();
     Api.Device phoneId = space.phone();
     Api.Device tabletId = space.api().pair(laptopId, "tablet"); // joins, and never syncs
-    DeviceDatabase laptop = keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "our words"));
-    DeviceDatabase phone = keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "our words"));
+    DeviceDatabase laptop = resources.keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "our words"));
+    DeviceDatabase phone = resources.keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "our words"));
     laptop.put("a", "1").put("b", "2").put("c", "3");
     laptop.app.createStatement().execute("DELETE FROM t WHERE id IN ('a', 'b')");
 
@@ -90,11 +83,11 @@ class CompactionThroughServerTest {
     URI base = space.base();
     Api.Device laptopId = space.laptop();
     Api.Device phoneId = space.phone();
-    DeviceDatabase laptop = keep(DeviceDatabase.create(dir.resolve("laptop.db")));
-    DeviceDatabase phone = keep(DeviceDatabase.create(dir.resolve("phone.db")));
+    DeviceDatabase laptop = resources.keep(DeviceDatabase.create(dir.resolve("laptop.db")));
+    DeviceDatabase phone = resources.keep(DeviceDatabase.create(dir.resolve("phone.db")));
     laptop.put("a", "1").put("b", "2");
-    SyncClient laptopClient = keep(live(laptop, base, laptopId));
-    SyncClient phoneClient = keep(live(phone, base, phoneId));
+    SyncClient laptopClient = resources.keep(live(laptop, base, laptopId));
+    SyncClient phoneClient = resources.keep(live(phone, base, phoneId));
     laptopClient.start();
     phoneClient.start();
     Eventually.await(() -> phone.rows().size() == 2, "the phone has both rows");
@@ -118,7 +111,7 @@ class CompactionThroughServerTest {
 
   private Space startWithLaptopAndPhone() throws Exception {
     // Every statement of a device counts here; a server records one a minute per device by default.
-    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())
+    LatticeServer server = resources.keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())
         .withStablePointEvery(Duration.ZERO)));
     Api api = new Api(server.uri());
     Api.Space space = api.createSpace(TestServer.ADMIN);
@@ -130,7 +123,6 @@ class CompactionThroughServerTest {
     return SyncClient.builder(device.store, base).bearerToken(id.token())
         .retry(Duration.ofMillis(100), Duration.ofMillis(500)).build();
   }
-
 
   private static int sync(DeviceDatabase device, URI base, Api.Device id) throws Exception {
     return SyncSession.run(device.store, new HttpTransport(base, HttpTransport.Options.defaults(), id.token()),
@@ -145,8 +137,4 @@ class CompactionThroughServerTest {
     }
   }
 
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
-  }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.server.config.RateLimit;
 import dev.lattice.server.config.ServerConfig;
+import dev.lattice.sync.Resources;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncSession;
@@ -32,9 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,31 +57,19 @@ class HostileClientsTest {
   private static final Changes NOTHING = new Changes(List.of(), List.of(), List.of(), false);
 
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension final Resources resources = new Resources();
   private ServerConfig config;
   private LatticeServer server;
   private Api api;
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
-  }
-
   private void start(ServerConfig config) throws Exception {
     this.config = config;
-    server = keep(LatticeServer.startWithRelay(config));
+    server = resources.keep(LatticeServer.startWithRelay(config));
     api = new Api(server.uri());
   }
 
   private DeviceDatabase device(String name, String passphrase) throws Exception {
-    return keep(DeviceDatabase.encrypted(dir.resolve(name + ".db"), passphrase));
+    return resources.keep(DeviceDatabase.encrypted(dir.resolve(name + ".db"), passphrase));
   }
 
   private Transport transport(Api.Device device) {

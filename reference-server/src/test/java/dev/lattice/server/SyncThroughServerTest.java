@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.server.config.ServerConfig;
+import dev.lattice.sync.Resources;
 import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.SyncStatus;
 import dev.lattice.sync.session.SyncOptions;
@@ -21,34 +22,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real device databases syncing through a real server: one-shot over HTTP, and live over WebSockets. */
 @Timeout(30)
 class SyncThroughServerTest {
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension final Resources resources = new Resources();
 
   /** Where the server keeps its data; {@code Postgres...Test} runs these tests on PostgreSQL. */
   TestStorage storage() {
     return TestStorage.SQLITE;
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
   }
 
   /** The base address sync-protocol's clients take for a space on the server. */
@@ -58,12 +46,12 @@ class SyncThroughServerTest {
 
   @Test
   void twoDevicesSyncThroughTheirSpaceAndConverge() throws Exception {
-    TestServer server = keep(TestServer.start(dir, storage()));
+    TestServer server = resources.keep(TestServer.start(dir, storage()));
     Api.Space space = server.api.createSpace(TestServer.ADMIN);
     Api.Device laptopId = server.api.join(space, "laptop");
     Api.Device phoneId = server.api.pair(laptopId, "phone");
-    DeviceDatabase laptop = keep(DeviceDatabase.create(dir.resolve("laptop.db")));
-    DeviceDatabase phone = keep(DeviceDatabase.create(dir.resolve("phone.db")));
+    DeviceDatabase laptop = resources.keep(DeviceDatabase.create(dir.resolve("laptop.db")));
+    DeviceDatabase phone = resources.keep(DeviceDatabase.create(dir.resolve("phone.db")));
     // One through sync-protocol's own client, one straight at /spaces/{space}/sync: both paths serve the protocol.
     Transport toServerFromLaptop = new HttpTransport(spaceBase(server, space.id()), HttpTransport.Options.defaults(),
         laptopId.token());
@@ -84,13 +72,13 @@ class SyncThroughServerTest {
 
   @Test
   void aLiveConnectionHearsWhatAnotherDeviceSyncs() throws Exception {
-    TestServer server = keep(TestServer.start(dir, storage()));
+    TestServer server = resources.keep(TestServer.start(dir, storage()));
     Api.Space space = server.api.createSpace(TestServer.ADMIN);
     Api.Device laptopId = server.api.join(space, "laptop");
     Api.Device phoneId = server.api.pair(laptopId, "phone");
-    DeviceDatabase laptop = keep(DeviceDatabase.create(dir.resolve("laptop.db")));
+    DeviceDatabase laptop = resources.keep(DeviceDatabase.create(dir.resolve("laptop.db")));
 
-    LiveClient phoneLive = keep(LiveClient.connect(server.uri(), space.id(), phoneId.token()));
+    LiveClient phoneLive = resources.keep(LiveClient.connect(server.uri(), space.id(), phoneId.token()));
     assertInstanceOf(Subscribe.class, phoneLive.next(), "the space opens with its vector");
     phoneLive.send(new Subscribe(List.of())); // the phone holds nothing yet
 
@@ -105,16 +93,16 @@ class SyncThroughServerTest {
   @Test
   void encryptedDevicesStayLiveThroughTheRelayUntilOneIsRevoked() throws Exception {
     ServerConfig config = TestServer.config(dir, storage());
-    LatticeServer relayServer = keep(LatticeServer.startWithRelay(config));
+    LatticeServer relayServer = resources.keep(LatticeServer.startWithRelay(config));
     Api api = new Api(relayServer.uri());
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Device laptopId = api.join(space, "laptop");
     Api.Device phoneId = api.pair(laptopId, "phone");
     URI base = URI.create(relayServer.uri() + "/spaces/" + space.id());
-    DeviceDatabase laptop = keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "correct horse"));
-    DeviceDatabase phone = keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "correct horse"));
-    SyncClient laptopClient = keep(client(laptop, base, laptopId.token()));
-    SyncClient phoneClient = keep(client(phone, base, phoneId.token()));
+    DeviceDatabase laptop = resources.keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "correct horse"));
+    DeviceDatabase phone = resources.keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "correct horse"));
+    SyncClient laptopClient = resources.keep(client(laptop, base, laptopId.token()));
+    SyncClient phoneClient = resources.keep(client(phone, base, phoneId.token()));
     for (SyncClient client : List.of(laptopClient, phoneClient)) { // the first makes the space's key
       client.syncNow();
       client.start();

@@ -2,16 +2,15 @@ package dev.lattice.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lattice.sync.Resources;
 import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.SyncStatus;
 import dev.lattice.sync.session.SyncReport;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,40 +19,28 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ThreeDevicesTest {
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension final Resources resources = new Resources();
 
   /** Where the server keeps its data; {@code Postgres...Test} runs these tests on PostgreSQL. */
   TestStorage storage() {
     return TestStorage.SQLITE;
   }
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
-  }
-
   @Test
   void anOfflineDeviceCatchesUpWithWhatTheOthersDidAndAllThreeAgree() throws Exception {
-    LatticeServer server = keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())));
+    LatticeServer server = resources.keep(LatticeServer.startWithRelay(TestServer.config(dir, storage())));
     Api api = new Api(server.uri());
     Api.Space space = api.createSpace(TestServer.ADMIN);
     Api.Device laptopId = api.join(space, "laptop");
     Api.Device phoneId = api.pair(laptopId, "phone");
     Api.Device tabletId = api.pair(phoneId, "tablet");
     URI base = URI.create(server.uri() + "/spaces/" + space.id());
-    DeviceDatabase laptop = keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "our words"));
-    DeviceDatabase phone = keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "our words"));
-    DeviceDatabase tablet = keep(DeviceDatabase.encrypted(dir.resolve("tablet.db"), "our words"));
-    SyncClient laptopClient = keep(client(laptop, base, laptopId.token()));
-    SyncClient phoneClient = keep(client(phone, base, phoneId.token()));
-    SyncClient tabletClient = keep(client(tablet, base, tabletId.token()));
+    DeviceDatabase laptop = resources.keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "our words"));
+    DeviceDatabase phone = resources.keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "our words"));
+    DeviceDatabase tablet = resources.keep(DeviceDatabase.encrypted(dir.resolve("tablet.db"), "our words"));
+    SyncClient laptopClient = resources.keep(client(laptop, base, laptopId.token()));
+    SyncClient phoneClient = resources.keep(client(phone, base, phoneId.token()));
+    SyncClient tabletClient = resources.keep(client(tablet, base, tabletId.token()));
 
     laptop.put("shared", "from the laptop");
     laptopClient.syncNow(); // the laptop makes the space's key

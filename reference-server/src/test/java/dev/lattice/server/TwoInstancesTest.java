@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.server.config.ServerConfig;
+import dev.lattice.sync.Resources;
 import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.SyncStatus;
 import dev.lattice.sync.wire.Subscribe;
@@ -16,14 +17,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class TwoInstancesTest {
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension final Resources resources = new Resources();
   private ServerConfig config;
   private LatticeServer a;
   private LatticeServer b;
@@ -44,22 +43,10 @@ class TwoInstancesTest {
   @BeforeEach
   void startTwoInstances() throws Exception {
     config = TestServer.config(dir, TestStorage.POSTGRES); // one database; each instance its own port
-    a = keep(LatticeServer.startWithRelay(config));
-    b = keep(LatticeServer.startWithRelay(config));
+    a = resources.keep(LatticeServer.startWithRelay(config));
+    b = resources.keep(LatticeServer.startWithRelay(config));
     onA = new Api(a.uri());
     onB = new Api(b.uri());
-  }
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
   }
 
   @Test
@@ -68,11 +55,11 @@ class TwoInstancesTest {
     Api.Device laptopId = onA.join(space, "laptop");
     Api.Device phoneId = onB.pair(laptopId, "phone"); // the laptop joined on A; B knows it
     Api.Device tabletId = onA.pair(phoneId, "tablet");
-    DeviceDatabase laptop = keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "our words"));
-    DeviceDatabase phone = keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "our words"));
-    DeviceDatabase tablet = keep(DeviceDatabase.encrypted(dir.resolve("tablet.db"), "our words"));
-    SyncClient laptopOnA = keep(client(laptop, a, space, laptopId));
-    SyncClient phoneOnB = keep(client(phone, b, space, phoneId));
+    DeviceDatabase laptop = resources.keep(DeviceDatabase.encrypted(dir.resolve("laptop.db"), "our words"));
+    DeviceDatabase phone = resources.keep(DeviceDatabase.encrypted(dir.resolve("phone.db"), "our words"));
+    DeviceDatabase tablet = resources.keep(DeviceDatabase.encrypted(dir.resolve("tablet.db"), "our words"));
+    SyncClient laptopOnA = resources.keep(client(laptop, a, space, laptopId));
+    SyncClient phoneOnB = resources.keep(client(phone, b, space, phoneId));
 
     laptop.put("shared", "from the laptop");
     laptopOnA.syncNow(); // the laptop makes the space's key, through A

@@ -18,8 +18,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,32 +30,23 @@ class PeerToPeerTest {
   private static final Duration PATIENCE = Duration.ofSeconds(10);
 
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
-  }
+  @RegisterExtension final Resources resources = new Resources();
 
   private PeerHost host(Device device) throws Exception {
-    return keep(PeerHost.start(device.store, PeerServer.Options.defaults(), SyncOptions.DEFAULTS));
+    return resources.keep(PeerHost.start(device.store, PeerServer.Options.defaults(), SyncOptions.DEFAULTS));
   }
 
   private SyncClient client(Device device, URI peer) {
-    return keep(SyncClient.builder(device.store, peer).retry(Duration.ofMillis(50), Duration.ofMillis(200)).build());
+    return resources.keep(SyncClient.builder(device.store, peer).retry(Duration.ofMillis(50), Duration.ofMillis(200))
+        .build());
   }
 
   @Test
   void aPhoneSyncsWithALaptopOverHttp() throws Exception {
-    Device laptop = keep(Device.create(dir, "laptop.db")).exec("INSERT INTO t VALUES ('l', 'laptop', 1, NULL, 1)");
-    Device phone = keep(Device.create(dir, "phone.db")).exec("INSERT INTO t VALUES ('p', 'phone', 2, NULL, 2)");
+    Device laptop = resources.keep(Device.create(dir, "laptop.db"))
+        .exec("INSERT INTO t VALUES ('l', 'laptop', 1, NULL, 1)");
+    Device phone = resources.keep(Device.create(dir, "phone.db"))
+        .exec("INSERT INTO t VALUES ('p', 'phone', 2, NULL, 2)");
     PeerHost host = host(laptop);
 
     SyncReport report = client(phone, host.uri()).syncNow();
@@ -67,10 +58,10 @@ class PeerToPeerTest {
 
   @Test
   void aPhoneSyncsWithALaptopOverHttpWithEncryption() throws Exception {
-    Device laptop = keep(Device.encrypted(dir, "laptop.db", "our words"))
+    Device laptop = resources.keep(Device.encrypted(dir, "laptop.db", "our words"))
         .exec("INSERT INTO t VALUES ('l', 'secret', 1, NULL, 1)");
-    Device phone = keep(Device.encrypted(dir, "phone.db", "our words"));
-    Device thief = keep(Device.encrypted(dir, "thief.db", "guessed words"));
+    Device phone = resources.keep(Device.encrypted(dir, "phone.db", "our words"));
+    Device thief = resources.keep(Device.encrypted(dir, "thief.db", "guessed words"));
     PeerHost host = host(laptop);
 
     client(phone, host.uri()).syncNow();
@@ -83,8 +74,8 @@ class PeerToPeerTest {
 
   @Test
   void continuousSyncPushesCommitsBothWaysWhileLive() throws Exception {
-    Device laptop = keep(Device.create(dir, "laptop.db"));
-    Device phone = keep(Device.create(dir, "phone.db"));
+    Device laptop = resources.keep(Device.create(dir, "laptop.db"));
+    Device phone = resources.keep(Device.create(dir, "phone.db"));
     PeerHost host = host(laptop);
     SyncClient client = client(phone, host.uri());
     BlockingQueue<State> states = new LinkedBlockingQueue<>();
@@ -117,8 +108,8 @@ class PeerToPeerTest {
 
   @Test
   void aDroppedConnectionGoesOfflineAndResumesWithHello() throws Exception {
-    Device laptop = keep(Device.create(dir, "laptop.db"));
-    Device phone = keep(Device.create(dir, "phone.db"));
+    Device laptop = resources.keep(Device.create(dir, "laptop.db"));
+    Device phone = resources.keep(Device.create(dir, "phone.db"));
     PeerHost first = PeerHost.start(laptop.store, PeerServer.Options.defaults(), SyncOptions.DEFAULTS);
     int port = first.uri().getPort();
     SyncClient client = client(phone, first.uri());
@@ -143,7 +134,7 @@ class PeerToPeerTest {
   }
 
   private void host(Device device, int port) throws Exception {
-    keep(PeerHost.start(device.store, PeerServer.Options.defaults().withPort(port), SyncOptions.DEFAULTS));
+    resources.keep(PeerHost.start(device.store, PeerServer.Options.defaults().withPort(port), SyncOptions.DEFAULTS));
   }
 
   private static void awaitState(BlockingQueue<State> states, State wanted) throws InterruptedException {

@@ -3,6 +3,7 @@ package dev.lattice.server.relay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.sync.Resources;
 import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.SyncStatus;
 import dev.lattice.sync.session.SyncOptions;
@@ -11,37 +12,26 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Devices live on the relay over real WebSockets: a change one pushes reaches the others within moments. */
 class RelayLiveTest {
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T resource) {
-    open.add(resource);
-    return resource;
-  }
+  @RegisterExtension final Resources resources = new Resources();
 
   @Test
   void aChangePushedByOneLiveDeviceReachesTheOthers() throws Exception {
-    RelaySyncs syncs = keep(new RelaySyncs(RelayDatabase.openSqlite(dir.resolve("relay.db")), SyncOptions.DEFAULTS));
-    PeerServer server = keep(PeerServer.start(PeerServer.Options.defaults(), syncs.handler("space"),
+    RelaySyncs syncs = resources.keep(new RelaySyncs(RelayDatabase.openSqlite(dir.resolve("relay.db")),
+        SyncOptions.DEFAULTS));
+    PeerServer server = resources.keep(PeerServer.start(PeerServer.Options.defaults(), syncs.handler("space"),
         () -> syncs.live("space", "device")));
     List<Phone> phones = new ArrayList<>();
     List<SyncClient> clients = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      Phone phone = keep(Phone.create(dir, "phone" + i + ".db", "words"));
-      SyncClient client = keep(SyncClient.builder(phone.store, server.uri())
+      Phone phone = resources.keep(Phone.create(dir, "phone" + i + ".db", "words"));
+      SyncClient client = resources.keep(SyncClient.builder(phone.store, server.uri())
           .retry(Duration.ofMillis(50), Duration.ofMillis(200)).build());
       phones.add(phone);
       clients.add(client);
