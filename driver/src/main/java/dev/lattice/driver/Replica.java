@@ -269,6 +269,14 @@ public final class Replica {
     return ReplicaEngine.dropStableTombstones(connection);
   }
 
+  /**
+   * How many tombstones (deleted rows' clocks) this replica keeps: deletes that some replica of the space may not
+   * have yet, or that no {@linkplain #stablePoint() stable point} covers yet.
+   */
+  public long tombstones() throws SQLException {
+    return ReplicaEngine.tombstones(connection);
+  }
+
   /** The concurrent edits recorded on this replica, oldest first. */
   public List<Conflict> conflicts() throws SQLException {
     return ReplicaEngine.conflicts(connection);

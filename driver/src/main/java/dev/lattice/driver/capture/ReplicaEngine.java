@@ -209,6 +209,10 @@ public final class ReplicaEngine {
     return Compaction.dropStable(c);
   }
 
+  public static long tombstones(Connection c) throws SQLException {
+    return Compaction.tombstones(c);
+  }
+
   public static List<Conflict> conflicts(Connection c) throws SQLException {
     return Conflicts.list(c);
   }

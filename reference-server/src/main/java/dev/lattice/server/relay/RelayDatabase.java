@@ -47,7 +47,7 @@ public final class RelayDatabase implements AutoCloseable {
   private final LongAdder stored = new LongAdder();
   /** Who each space's active devices are, once the server's accounts said; null until then (tests, tools). */
   private volatile SpaceMembers members;
-  private volatile Duration stablePointEvery = Duration.ZERO;
+  private volatile Duration deviceVectorsEvery = Duration.ZERO;
   /**
    * Acts on the other instances' commits (drops the space's tree, pushes to its live devices) off the feed's thread:
    * a push waits on a device's socket, and the feed must stay free to deliver revocations at once.
@@ -176,11 +176,11 @@ public final class RelayDatabase implements AutoCloseable {
     if (every.isNegative()) {
       throw new IllegalArgumentException("the interval must not be negative, was " + every);
     }
-    this.stablePointEvery = every;
+    this.deviceVectorsEvery = every;
   }
 
-  Duration stablePointEvery() {
-    return stablePointEvery;
+  Duration deviceVectorsEvery() {
+    return deviceVectorsEvery;
   }
 
   /** The space's active devices, or null when nobody said who they are. */

@@ -34,7 +34,16 @@ final class RelayStable {
 
   /** The stored stable point, by site (absent: 0). */
   Map<ByteBuffer, Long> read() throws SQLException {
-    return readVector("SELECT site, seq FROM relay_stable WHERE space = ?");
+    Map<ByteBuffer, Long> out = new HashMap<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT site, seq FROM relay_stable WHERE space = ?")) {
+      p.setString(1, space);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.put(ByteBuffer.wrap(r.getBytes(1)), r.getLong(2));
+        }
+      }
+    }
+    return out;
   }
 
   /** The stored stable point as a vector. */
@@ -150,7 +159,7 @@ final class RelayStable {
         }
       }
     }
-    new RelayTables(c, space).deleteRows(rows);
+    new RelayTables(c, space).deleteDeadRows(rows);
     return rows;
   }
 
@@ -196,19 +205,6 @@ final class RelayStable {
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           out.computeIfAbsent(r.getString(1), k -> new HashMap<>()).put(ByteBuffer.wrap(r.getBytes(2)), r.getLong(3));
-        }
-      }
-    }
-    return out;
-  }
-
-  private Map<ByteBuffer, Long> readVector(String sql) throws SQLException {
-    Map<ByteBuffer, Long> out = new HashMap<>();
-    try (PreparedStatement p = c.prepareStatement(sql)) {
-      p.setString(1, space);
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          out.put(ByteBuffer.wrap(r.getBytes(1)), r.getLong(2));
         }
       }
     }

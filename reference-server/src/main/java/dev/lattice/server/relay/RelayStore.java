@@ -58,8 +58,8 @@ public final class RelayStore implements SyncStore {
   private final RelayDatabase db;
   private final String space;
   private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
-  /** When each peer's hello was last recorded for the stable point, by this instance. */
-  private final Map<String, Long> helloRecordedAt = new ConcurrentHashMap<>();
+  /** When each peer's vector was last recorded for the stable point, by this instance. */
+  private final Map<String, Long> vectorRecordedAt = new ConcurrentHashMap<>();
   private RelayTree tree;
 
   RelayStore(RelayDatabase db, String space) {
@@ -260,12 +260,11 @@ public final class RelayStore implements SyncStore {
 
   /**
    * Records the vector {@code peer} stated it holds (in a hello, or live; {@code peer} null: the transport did not say
-   * who it is, and the peer is named by its site id), at most once per
-   * {@link RelayDatabase#recordDeviceVectorsEvery}; raises the space's stable point to what every device of the space
-   * now holds, and drops the tombstones at or below it, from the tables and the tree. The space's devices are the ones the server's
-   * accounts list as active ({@link RelayDatabase#knowMembers}); revoked ones' vectors are forgotten. Without accounts,
-   * they are the peers that said hello here (a peer that said hello holding nothing is not counted; it can send no old
-   * life of a row).
+   * who it is, and the peer is named by its site id), at most once per {@link RelayDatabase#recordDeviceVectorsEvery};
+   * raises the space's stable point to what every device of the space now holds, and drops the tombstones at or below
+   * it, from the tables and the tree. The space's devices are the ones the server's accounts list as active
+   * ({@link RelayDatabase#knowMembers}); revoked ones' vectors are forgotten. Without accounts, they are the peers that
+   * said hello here (a peer that said hello holding nothing is not counted; it can send no old life of a row).
    */
   @Override
   public void peerHolds(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {
@@ -274,11 +273,10 @@ public final class RelayStore implements SyncStore {
     }
     String name = peer != null ? peer : "site:" + HexFormat.of().formatHex(peerSite);
     long now = db.clock().millis();
-    Long last = helloRecordedAt.get(name);
-    if (last != null && now - last < db.stablePointEvery().toMillis()) {
+    Long last = vectorRecordedAt.get(name);
+    if (last != null && now - last < db.deviceVectorsEvery().toMillis()) {
       return; // recorded lately: an older vector only lets tombstones go later
     }
-    helloRecordedAt.put(name, now);
     Set<String> members; // null: the peers that said hello
     try { // before the transaction: the accounts are read on a connection of their own
       SpaceMembers source = db.members();
@@ -286,14 +284,9 @@ public final class RelayStore implements SyncStore {
     } catch (RuntimeException e) {
       LOG.warn("space {}: the server could not list its devices ({}); its stable point stays where it was", space,
           e.toString());
-      synchronized (this) {
-        write(c -> {
-          new RelayStable(c, space).record(name, peerVector);
-          return null;
-        });
-      }
-      return;
+      return; // the device's next statement tries again
     }
+    vectorRecordedAt.put(name, now);
     int dropped;
     synchronized (this) {
       if (read(c -> new RelayStable(c, space).changesNothing(name, peerVector, members, readVector(c)))) {

@@ -122,24 +122,20 @@ final class RelayTables {
   }
 
   /**
-   * Forgets rows entirely, their row cells included: dead rows at or below the space's stable point, which no device
-   * will ever need again ({@link RelayStable}).
+   * Forgets dead rows entirely, their row cells included: those at or below the space's stable point, which no device
+   * will ever need again ({@link RelayStable}). A dead row has no other cells: its death cleared them.
    */
-  void deleteRows(List<byte[]> rows) throws SQLException {
-    if (rows.isEmpty()) {
-      return;
-    }
-    try (PreparedStatement p = c.prepareStatement("DELETE FROM relay_rows WHERE space = ? AND row = ?")) {
+  void deleteDeadRows(List<byte[]> rows) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(
+        "DELETE FROM relay_rows WHERE space = ? AND row = ? AND cl % 2 = 0")) {
       for (byte[] row : rows) {
         p.setString(1, space);
         p.setBytes(2, row);
         p.executeUpdate();
       }
     }
-    for (byte[] row : rows) {
-      clearCells(row); // a dead row has none; kept true for any row
-    }
   }
+
 
   /** Columns have one version per cell; a counter has one contribution per contributing site. */
   private static byte[] contributor(Envelope e) {
