@@ -314,6 +314,11 @@ final class Tpcc implements TxWorkload {
     return new TpccTerminal(thread, seed);
   }
 
+  @Override
+  public boolean readOnly(int type) {
+    return type == ORDER_STATUS || type == STOCK_LEVEL;
+  }
+
   private final class TpccTerminal implements Terminal {
     private final SplittableRandom random;
     private final int homeWarehouse;
@@ -668,6 +673,11 @@ final class Tpcc implements TxWorkload {
         }
       }
       return 0;
+    }
+
+    @Override
+    public int type() {
+      return type;
     }
 
     @Override

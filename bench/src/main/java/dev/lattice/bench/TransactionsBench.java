@@ -58,7 +58,7 @@ public final class TransactionsBench {
   static final String USAGE = """
       usage: bench/run transactions [--rounds N] [--warmup N] [--seconds S] [--slices N] [--threads LIST]
                                     [--workloads LIST] [--records N] [--insert-share P] [--customers N]
-                                    [--items N] [--warehouses N] [--fold-threshold N]
+                                    [--items N] [--warehouses N] [--fold-threshold N] [--pending N]
         --rounds N           measured rounds; figures are medians of rounds (default 5)
         --warmup N           rounds run first and not counted (default 1)
         --seconds S          time each side runs each workload x threads in a round (default 2; decimals allowed)
@@ -70,9 +70,13 @@ public final class TransactionsBench {
         --customers N        TPC-C customers per district (default 300; TPC-C has 3000)
         --items N            TPC-C items, and stock rows per warehouse (default 10000; TPC-C has 100000)
         --warehouses N       TPC-C warehouses (default 1)
-        --fold-threshold N   lattice.foldThreshold of both driver sides (default: the driver's default)""";
+        --fold-threshold N   lattice.foldThreshold of both driver sides (default: the driver's default)
+        --pending N          log rows pending on the tracked side when each round starts, written beforehand by the
+                             workload's own writing transactions on every side (default: half the fold threshold,
+                             where a long-running application is on average)""";
 
   private static final long SEED = 20_261_201L;
+  private static final long HISTORY_SEED = 19_700_101L;
   private static final double TARGET = 0.70;
   /** Attempts of one transaction before it is abandoned (and counted as such). */
   private static final int MAX_ATTEMPTS = 100;
@@ -100,7 +104,16 @@ public final class TransactionsBench {
   };
 
   record Options(int rounds, int warmup, double seconds, int slices, List<Integer> threads, List<String> workloads,
-      int records, int insertShare, int customers, int items, int warehouses, Integer foldThreshold) {
+      int records, int insertShare, int customers, int items, int warehouses, Integer foldThreshold,
+      Integer pending) {
+
+    int threshold() {
+      return foldThreshold != null ? foldThreshold : CaptureOptions.DEFAULT_FOLD_THRESHOLD;
+    }
+
+    int pendingAtStart() {
+      return pending != null ? pending : threshold() / 2;
+    }
 
     /** Parses the command line; null for --help. */
     static Options parse(String[] args) {
@@ -116,6 +129,7 @@ public final class TransactionsBench {
       int items = 10_000;
       int warehouses = 1;
       Integer foldThreshold = null;
+      Integer pending = null;
       for (int i = 0; i < args.length; i++) {
         String option = args[i];
         switch (option) {
@@ -165,11 +179,12 @@ public final class TransactionsBench {
           case "--items" -> items = number(option, argument(args, ++i, option), 100);
           case "--warehouses" -> warehouses = number(option, argument(args, ++i, option), 1);
           case "--fold-threshold" -> foldThreshold = number(option, argument(args, ++i, option), 0);
+          case "--pending" -> pending = number(option, argument(args, ++i, option), 0);
           default -> throw new IllegalArgumentException("unknown option '" + option + "'");
         }
       }
       return new Options(rounds, warmup, seconds, slices, threads, workloads, records, insertShare, customers, items,
-          warehouses, foldThreshold);
+          warehouses, foldThreshold, pending);
     }
   }
 
@@ -214,7 +229,7 @@ public final class TransactionsBench {
   private final Options options;
   private final Path dir;
   private final List<TxWorkload> workloads = new ArrayList<>();
-  /** Loaded files by workload base: the plain file (both untracked sides start from it) and the tracked one. */
+  /** Files each round copies, by workload: the plain one (both untracked sides start from it) and the tracked one. */
   private final Map<String, Path> plainTemplates = new LinkedHashMap<>();
   private final Map<String, Path> trackedTemplates = new LinkedHashMap<>();
   private final Map<String, Figure> tracked = new LinkedHashMap<>();
@@ -284,54 +299,102 @@ public final class TransactionsBench {
   // Files.
 
   /**
-   * Loads each workload base once into a plain file, and copies it into a tracked template on which every trackable
-   * table is tracked and the log folded. Returns the settings read back from a pooled connection of each side.
+   * Loads each workload base once into a plain file, and copies it into a tracked one on which every trackable table is
+   * tracked and the log folded; then gives each workload its own copies of both with the same history written on
+   * them (see {@link #history}). Returns the settings read back from a pooled connection of each side.
    */
   private String loadTemplates() throws SQLException, IOException {
     Path templates = Files.createDirectory(dir.resolve("templates"));
     String settings = null;
+    Map<String, Path[]> bases = new LinkedHashMap<>();
     for (TxWorkload w : workloads) {
-      if (plainTemplates.containsKey(w.base())) {
-        continue;
+      Path[] base = bases.get(w.base());
+      if (base == null) {
+        base = loadBase(templates, w);
+        bases.put(w.base(), base);
       }
-      Path plain = templates.resolve(w.base() + "-plain.db");
+      Path plain = templates.resolve(w.name() + "-plain.db");
+      Path trackedFile = templates.resolve(w.name() + "-tracked.db");
+      Files.copy(base[0], plain);
+      Files.copy(base[1], trackedFile);
       long start = System.nanoTime();
-      try (Connection c = DriverManager.getConnection(Side.PLAIN.prefix + plain, fileProperties())) {
-        c.setAutoCommit(false);
-        w.load(c);
-        c.commit();
-        c.setAutoCommit(true);
-        exec(c, "ANALYZE");
-        checkpoint(c);
+      long written = history(plain, w);
+      expect(written, history(trackedFile, w), w.name() + ": history written on both sides");
+      try (Connection c = DriverManager.getConnection(Side.PLAIN.prefix + trackedFile, fileProperties())) {
+        expect(written, oneLong(c, "SELECT count(*) FROM lattice_log WHERE op <> 0"), w.name()
+            + ": log rows pending in the tracked template");
       }
-      double loadMs = millisSince(start);
-      Path trackedFile = templates.resolve(w.base() + "-tracked.db");
-      Files.copy(plain, trackedFile);
-      start = System.nanoTime();
-      long rows = 0;
-      try (Connection c = DriverManager.getConnection(Side.TRACKED.prefix + trackedFile, driverProperties())) {
-        for (String table : w.trackedTables()) {
-          oneString(c, "SELECT lattice_track('" + table + "')");
-          rows += oneLong(c, "SELECT count(*) FROM " + table);
-        }
-        if (w instanceof Tpcc) {
-          refusal = refusal(c, Tpcc.untrackable());
-        }
-        oneLong(c, "SELECT lattice_fold()");
-        expect(rows, oneLong(c, "SELECT count(*) FROM lattice_rows WHERE cl % 2 = 1"),
-            "row clocks of the tracked template of " + w.base());
-        checkpoint(c);
-      }
-      System.err.printf(Locale.ROOT, "loaded %s: %,.0f ms (%.1f MB); tracked template: %,.0f ms (%.1f MB, %,d rows"
-          + " tracked)%n", w.base(), loadMs, Files.size(plain) / 1e6, millisSince(start), Files.size(trackedFile) / 1e6,
-          rows);
-      plainTemplates.put(w.base(), plain);
-      trackedTemplates.put(w.base(), trackedFile);
+      System.err.printf(Locale.ROOT, "%s: %,d log rows of history written on both sides, %,.0f ms%n", w.name(), written,
+          millisSince(start));
+      plainTemplates.put(w.name(), plain);
+      trackedTemplates.put(w.name(), trackedFile);
       if (settings == null) {
-        settings = settings(templates, w.base());
+        settings = settings(templates, w.name());
       }
     }
     return settings;
+  }
+
+  /** The plain and the tracked file of a workload base, loaded. */
+  private Path[] loadBase(Path templates, TxWorkload w) throws SQLException, IOException {
+    Path plain = templates.resolve(w.base() + "-base-plain.db");
+    long start = System.nanoTime();
+    try (Connection c = DriverManager.getConnection(Side.PLAIN.prefix + plain, fileProperties())) {
+      c.setAutoCommit(false);
+      w.load(c);
+      c.commit();
+      c.setAutoCommit(true);
+      exec(c, "ANALYZE");
+      checkpoint(c);
+    }
+    double loadMs = millisSince(start);
+    Path trackedFile = templates.resolve(w.base() + "-base-tracked.db");
+    Files.copy(plain, trackedFile);
+    start = System.nanoTime();
+    long rows = 0;
+    try (Connection c = DriverManager.getConnection(Side.TRACKED.prefix + trackedFile, driverProperties())) {
+      for (String table : w.trackedTables()) {
+        oneString(c, "SELECT lattice_track('" + table + "')");
+        rows += oneLong(c, "SELECT count(*) FROM " + table);
+      }
+      if (w instanceof Tpcc) {
+        refusal = refusal(c, Tpcc.untrackable());
+      }
+      oneLong(c, "SELECT lattice_fold()");
+      expect(rows, oneLong(c, "SELECT count(*) FROM lattice_rows WHERE cl % 2 = 1"),
+          "row clocks of the tracked template of " + w.base());
+    }
+    // The first driver open after lattice_track records the schema it follows (and folds): let the template have had
+    // it, so that no side's pool does it on the file.
+    try (Connection c = DriverManager.getConnection(Side.TRACKED.prefix + trackedFile, driverProperties())) {
+      checkpoint(c);
+    }
+    System.err.printf(Locale.ROOT, "loaded %s: %,.0f ms (%.1f MB); tracked: %,.0f ms (%.1f MB, %,d rows tracked)%n",
+        w.base(), loadMs, Files.size(plain) / 1e6, millisSince(start), Files.size(trackedFile) / 1e6, rows);
+    return new Path[] {plain, trackedFile};
+  }
+
+  /**
+   * Writes the workload's history on a template through raw sqlite-jdbc: its writing transactions, from a seed of their
+   * own, until they have made {@code --pending} row writes that the tracked side captures. On the tracked file the
+   * triggers log them and nothing folds them, so each round starts with that many log rows pending, as a long-running
+   * application is on average half-way to its next fold; the plain file gets the same transactions, so the data agree.
+   * Returns the captured row writes.
+   */
+  private long history(Path file, TxWorkload w) throws SQLException {
+    TxWorkload.Terminal terminal = w.history(HISTORY_SEED);
+    try (Connection c = DriverManager.getConnection(Side.PLAIN.prefix + file, fileProperties())) {
+      c.setAutoCommit(false);
+      while (terminal.captured() < options.pendingAtStart()) {
+        terminal.next();
+        if (!w.readOnly(terminal.type())) {
+          terminal.run(c);
+        }
+      }
+      c.setAutoCommit(true);
+      checkpoint(c);
+    }
+    return terminal.captured();
   }
 
   /** Asks Lattice to track a table it must refuse, and returns what it says. */
@@ -345,11 +408,11 @@ public final class TransactionsBench {
   }
 
   /** The settings each side's pooled connections run with, which must agree. */
-  private String settings(Path templates, String base) throws SQLException, IOException {
+  private String settings(Path templates, String workload) throws SQLException, IOException {
     Map<Side, String> read = new EnumMap<>(Side.class);
     for (Side side : Side.values()) {
       Path copy = templates.resolve("probe-" + side.label + ".db");
-      Files.copy(side == Side.TRACKED ? trackedTemplates.get(base) : plainTemplates.get(base), copy);
+      Files.copy(side == Side.TRACKED ? trackedTemplates.get(workload) : plainTemplates.get(workload), copy);
       try (HikariDataSource pool = pool(side, copy, 1); Connection c = pool.getConnection()) {
         String[] synchronous = {"OFF", "NORMAL", "FULL", "EXTRA"};
         String[] tempStore = {"DEFAULT", "FILE", "MEMORY"};
@@ -426,6 +489,9 @@ public final class TransactionsBench {
     out.append("plain = jdbc:sqlite:, nothing tracked; tracked = jdbc:lattice:sqlite:, every table with a primary key"
         + " tracked, fold threshold ").append(threshold).append("; driver = jdbc:lattice:sqlite:, nothing tracked"
         + " (the floor)\n");
+    out.append(String.format(Locale.ROOT, "Every round starts from the same files on all sides, with %,d log rows pending"
+        + " on the tracked side (history written by the workload's own transactions on every side)%n",
+        options.pendingAtStart()));
     for (TxWorkload w : workloads) {
       out.append("  ").append(w.describe()).append('\n');
     }
@@ -433,7 +499,7 @@ public final class TransactionsBench {
       out.append("lattice_track('").append(Tpcc.untrackable()).append("') refuses: ").append(refusal).append('\n');
     }
     out.append("A failed attempt (SQLITE_BUSY...) is rolled back and retried, up to ").append(MAX_ATTEMPTS)
-        .append(" times; tx/s counts commits. Tracked time includes a final lattice_fold(). Ratio: side/plain per"
+        .append(" times; tx/s counts commits. Tracked time includes the run's share of a final lattice_fold(). Ratio: side/plain per"
             + " round; median of rounds, range = min-max.");
     return out.toString();
   }
@@ -470,7 +536,7 @@ public final class TransactionsBench {
     try {
       for (Side side : Side.values()) {
         Path f = files.resolve(side.label + ".db");
-        Files.copy(side == Side.TRACKED ? trackedTemplates.get(w.base()) : plainTemplates.get(w.base()), f);
+        Files.copy(side == Side.TRACKED ? trackedTemplates.get(w.name()) : plainTemplates.get(w.name()), f);
         file.put(side, f);
         before.put(side, counts(f, w));
         runs.put(side, new Run());
@@ -493,13 +559,17 @@ public final class TransactionsBench {
       // What the tracked run left in its log is folded now, and its time counted: the log must not hide work.
       // The rollback first: a pooled driver connection may still hold the read snapshot its last commit's fold check
       // took, which another connection's commit has made stale (the fold would fail with SQLITE_BUSY_SNAPSHOT).
+      // Only the run's share of that fold is counted: the log also holds the history the round started with.
       Run t = runs.get(Side.TRACKED);
+      long captured = terminals.get(Side.TRACKED).stream().mapToLong(TxWorkload.Terminal::captured).sum();
       try (Connection c = pools.get(Side.TRACKED).getConnection()) {
-        long start = System.nanoTime();
         c.rollback();
+        long pending = oneLong(c, "SELECT count(*) FROM lattice_log WHERE op <> 0");
+        long start = System.nanoTime();
         oneLong(c, "SELECT lattice_fold()");
         c.commit();
-        t.foldMillis = millisSince(start);
+        double foldMs = millisSince(start);
+        t.foldMillis = pending == 0 ? foldMs : foldMs * Math.min(pending, captured) / pending;
         t.millis += t.foldMillis;
       }
     } finally {

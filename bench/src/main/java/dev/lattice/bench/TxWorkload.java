@@ -39,12 +39,26 @@ interface TxWorkload {
   Terminal terminal(int thread, int threads, long seed);
 
   /**
+   * A terminal for writing history before the measured runs (see the transactions bench's {@code --pending}): its
+   * inserts use keys no measured terminal uses.
+   */
+  default Terminal history(long seed) {
+    return terminal(0, 1, seed);
+  }
+
+  /** Whether transactions of {@code type} only read. */
+  boolean readOnly(int type);
+
+  /**
    * One thread's stream of transactions. {@link #next} draws a transaction; {@link #run} runs it on a connection in
    * manual-commit mode and commits it, and after a failure (the caller rolls back) runs the same one again. Effects are
    * counted only once the commit returned.
    */
   interface Terminal {
     void next();
+
+    /** The type of the drawn transaction, an index into {@link #types()}. */
+    int type();
 
     void run(Connection c) throws SQLException;
 

@@ -124,11 +124,24 @@ final class Ycsb implements TxWorkload {
 
   @Override
   public Terminal terminal(int thread, int threads, long seed) {
-    return new YcsbTerminal(thread, threads, seed);
+    return new YcsbTerminal(records, thread, threads, seed);
+  }
+
+  /** Inserts from record number 10^12 on, far from those of the measured terminals. */
+  @Override
+  public Terminal history(long seed) {
+    return new YcsbTerminal(1_000_000_000_000L, 0, 1, seed);
+  }
+
+  @Override
+  public boolean readOnly(int type) {
+    return type == READ;
   }
 
   private final class YcsbTerminal implements Terminal {
     private final SplittableRandom random;
+    /** Record number of this terminal's first insert: inserts take keyBase + thread + threads * k. */
+    private final long keyBase;
     private final int thread;
     private final int threads;
     private final long[] commits = new long[3];
@@ -141,8 +154,9 @@ final class Ycsb implements TxWorkload {
     private int field;
     private final String[] values = new String[FIELDS];
 
-    YcsbTerminal(int thread, int threads, long seed) {
+    YcsbTerminal(long keyBase, int thread, int threads, long seed) {
       this.random = new SplittableRandom(seed);
+      this.keyBase = keyBase;
       this.thread = thread;
       this.threads = threads;
     }
@@ -152,7 +166,7 @@ final class Ycsb implements TxWorkload {
       int roll = random.nextInt(1000);
       type = roll < readPerMille ? READ : roll < readPerMille + updatePerMille ? UPDATE : INSERT;
       if (type == INSERT) {
-        key = key(records + thread + (long) threads * inserted);
+        key = key(keyBase + thread + (long) threads * inserted);
         for (int f = 0; f < FIELDS; f++) {
           values[f] = TxWorkload.text(random, FIELD_LENGTH);
         }
@@ -206,6 +220,11 @@ final class Ycsb implements TxWorkload {
         inserted++;
         delta[0]++;
       }
+    }
+
+    @Override
+    public int type() {
+      return type;
     }
 
     @Override
