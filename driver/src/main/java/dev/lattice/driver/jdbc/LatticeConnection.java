@@ -185,7 +185,8 @@ final class LatticeConnection implements Connection {
 
   @Override public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
-    boolean commits = autoCommit && !delegate.getAutoCommit();
+    boolean was = delegate.getAutoCommit();
+    boolean commits = autoCommit && !was;
     if (commits) {
       hooks.beforeCommit();
     }
@@ -193,6 +194,8 @@ final class LatticeConnection implements Connection {
     // JDBC: turning auto-commit back on commits the open transaction (sqlite-jdbc runs "commit;").
     if (commits) {
       hooks.afterCommit();
+    } else if (was && !autoCommit) {
+      hooks.transactionBegins();
     }
   }
 
