@@ -29,7 +29,7 @@ import org.sqlite.SQLiteConnection;
  */
 public final class TxProbe {
   static final String USAGE = """
-      usage: bench/run tx-probe costs [--reps N] [--block N] [--records N] [--parts check,prepare,ycsb,tpcc,fold]
+      usage: bench/run tx-probe costs [--reps N] [--block N] [--records N] [--parts check,prepare,exec,ycsb,tpcc,fold]
              bench/run tx-probe side plain|driver|tracked tpcc|ycsb-a|ycsb-b SECONDS THREADS
         costs   the post-commit check's statements by log rows pending; preparing statements on tracked tables;
                 per transaction type, CPU µs per transaction on each variant (median of --reps interleaved blocks of
@@ -57,14 +57,20 @@ public final class TxProbe {
       new Variant("tracked", "jdbc:lattice:sqlite:, tracked file (what applications get)", "jdbc:lattice:sqlite:",
           true, null, false),
       new Variant("trig", "jdbc:sqlite: on the tracked file: triggers only", "jdbc:sqlite:", true, null, false),
-      new Variant("trig+chk", "trig + the driver's 2 post-commit statements after each commit", "jdbc:sqlite:", true,
-          null, true),
-      new Variant("trig-hlc", "trig, NEW_HLC replaced by 0 (no clock, no subqueries)", "jdbc:sqlite:", true, "0",
+      new Variant("trig+chk", "trig + LatticeSchema.exists and LogFold.pending after each commit (the driver's check"
+          + " until 3ca3bb4)", "jdbc:sqlite:", true, null, true),
+      new Variant("trig-hlc", "trig, NEW_HLC replaced by 0 (no clock, no subqueries)", "jdbc:sqlite:", true, "HLC0",
           false),
       new Variant("trig-sub", "trig, NEW_HLC without its 2 subqueries (wall clock only)", "jdbc:sqlite:", true,
-          "max(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) * 65536, 0)", false),
+          "HLCWALL", false),
       new Variant("trig-when", "trig without WHEN NOT EXISTS (SELECT 1 FROM lattice_applying)", "jdbc:sqlite:", true,
           "WHEN", false),
+      new Variant("trig-rkof", "trig, rekey trigger AFTER UPDATE OF the key columns", "jdbc:sqlite:", true, "REKEYOF",
+          false),
+      new Variant("trig-cmp", "trig, update trigger's WHEN without the value comparison", "jdbc:sqlite:", true,
+          "NOCMP", false),
+      new Variant("trig-slim", "trig with all four: rekey OF keys, no comparison, no applying check, NEW_HLC 0",
+          "jdbc:sqlite:", true, "REKEYOF+NOCMP+WHEN+HLC0", false),
       new Variant("notrig", "jdbc:sqlite: on the tracked file, triggers dropped", "jdbc:sqlite:", true, "DROP",
           false));
 
@@ -81,7 +87,7 @@ public final class TxProbe {
     int reps = 9;
     int block = 400;
     int records = 50_000;
-    List<String> parts = List.of("check", "prepare", "ycsb", "tpcc", "fold");
+    List<String> parts = List.of("check", "prepare", "exec", "ycsb", "tpcc", "fold");
     for (int i = 1; i < args.length; i++) {
       switch (args[i]) {
         case "--parts" -> parts = List.of(args[++i].split(","));
@@ -208,6 +214,9 @@ public final class TxProbe {
     if (parts.contains("prepare")) {
       prepareCosts(dir, records);
     }
+    if (parts.contains("exec")) {
+      execCosts(dir, reps, records);
+    }
     for (TxWorkload w : List.of(Ycsb.a(records, 5), new Tpcc(1, 300, 10_000))) {
       Path[] t = templates(dir, w);
       if (parts.contains(w.base())) {
@@ -224,8 +233,9 @@ public final class TxProbe {
   }
 
   /**
-   * The post-commit check's two statements alone, as the driver runs them (prepared, stepped, closed each time), with
-   * the log holding 1 to 20,000 pending rows; and the same count by three index seeks instead of a scan.
+   * The fold check's two statements alone, as the driver runs them (prepared, stepped, closed each time), with the log
+   * holding 0 to 20,000 pending rows; and the same count by three index seeks instead of a scan. Until 3ca3bb4 the
+   * driver ran both after every commit; since then, LogFold.pending before a commit once 1,024 rows have changed.
    */
   private static void checkStatements(Path dir, int records) throws Exception {
     TxWorkload w = Ycsb.a(records, 5);
@@ -236,7 +246,7 @@ public final class TxProbe {
     String seeks = "SELECT (SELECT max(seq) FROM lattice_log) - (SELECT min(seq) FROM lattice_log)"
         + " + (SELECT op <> 0 FROM lattice_log ORDER BY seq LIMIT 1)";
     System.out.println();
-    System.out.println("Post-commit check statements (jdbc:sqlite:, in a transaction), CPU µs each prepared + executed +"
+    System.out.println("Fold check statements (jdbc:sqlite:, in a transaction), CPU µs each prepared + executed +"
         + " closed, median of 9 x 200, by log rows pending:");
     System.out.printf(Locale.ROOT, "  %12s %12s %12s %12s %12s%n", "pending", "exists", "pending", "(seeks)", "SELECT 1");
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, props())) {
@@ -329,6 +339,94 @@ public final class TxProbe {
       }
       System.out.printf(Locale.ROOT, "  %7.1f %7.1f %+7.1f  %s%n", us[0], us[1], us[1] - us[0],
           sql.length() > 80 ? sql.substring(0, 77) + "..." : sql);
+    }
+  }
+
+  /**
+   * What the triggers cost when the statement is not prepared again: one write statement, prepared once per variant,
+   * then bound, executed and committed over and over (jdbc:sqlite: variants only, so that nothing but the triggers
+   * differs).
+   */
+  private static void execCosts(Path dir, int reps, int records) throws Exception {
+    Path[] ycsb = templates(dir, Ycsb.a(records, 5));
+    Path[] tpcc = templates(dir, new Tpcc(1, 300, 10_000));
+    List<Variant> variants = VARIANTS.stream().filter(v -> v.prefix().equals("jdbc:sqlite:") && !v.emulateCheck())
+        .toList();
+    record Write(String name, String sql, boolean tpcc) {}
+    List<Write> writes = List.of(
+        new Write("ycsb update", "UPDATE usertable SET field3 = ?1 WHERE ycsb_key = ?2", false),
+        new Write("ycsb insert", "INSERT INTO usertable VALUES (?2, ?1, ?1, ?1, ?1, ?1, ?1, ?1, ?1, ?1, ?1)", false),
+        new Write("stock update", "UPDATE stock SET s_quantity = CASE WHEN s_quantity >= 15 THEN s_quantity - 5 ELSE"
+            + " s_quantity + 86 END, s_ytd = s_ytd + 5, s_order_cnt = s_order_cnt + 1, s_data = ?1"
+            + " WHERE s_w_id = 1 AND s_i_id = ?2", true),
+        new Write("customer update", "UPDATE customer SET c_balance = c_balance - 1, c_payment_cnt = c_payment_cnt + 1,"
+            + " c_data = ?1 WHERE c_w_id = 1 AND c_d_id = 1 + ?2 % 10 AND c_id = 1 + ?2 % 300", true));
+    System.out.println();
+    System.out.println("One write and its commit, the statement prepared once: CPU µs per transaction (median of " + reps
+        + " blocks of 300), by variant");
+    StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "  %-16s", ""));
+    variants.forEach(v -> head.append(String.format(Locale.ROOT, " %10s", v.name())));
+    System.out.println(head);
+    int serial = 0;
+    for (Write write : writes) {
+      Map<Variant, Connection> connections = new LinkedHashMap<>();
+      Map<Variant, PreparedStatement> statements = new LinkedHashMap<>();
+      Map<Variant, List<Double>> micros = new LinkedHashMap<>();
+      List<Path> files = new ArrayList<>();
+      try {
+        for (Variant v : variants) {
+          Path file = dir.resolve("e-" + v.name() + ".db");
+          BenchSupport.deleteFile(file);
+          Path[] t = write.tpcc() ? tpcc : ycsb;
+          Files.copy(v.trackedFile() ? t[1] : t[0], file);
+          files.add(file);
+          if (v.triggers() != null) {
+            rewriteTriggers(file, v.triggers());
+          }
+          Connection c = DriverManager.getConnection(v.prefix() + file, props());
+          c.setAutoCommit(false);
+          connections.put(v, c);
+          statements.put(v, c.prepareStatement(write.sql()));
+          micros.put(v, new ArrayList<>());
+        }
+        for (int rep = -1; rep < reps; rep++) {
+          List<Variant> order = new ArrayList<>(variants);
+          java.util.Collections.rotate(order, rep + 1);
+          for (Variant v : order) {
+            Connection c = connections.get(v);
+            PreparedStatement p = statements.get(v);
+            long start = CPU.getCurrentThreadCpuTime();
+            for (int i = 0; i < 300; i++) {
+              int n = serial + i;
+              p.setString(1, "value" + n);
+              if (write.tpcc()) {
+                p.setInt(2, 1 + (n * 7_919) % 9_000);
+              } else if (write.name().endsWith("insert")) {
+                p.setString(2, "probe" + (rep + 1) + "-" + i);
+              } else {
+                p.setString(2, Ycsb.key(Long.remainderUnsigned(Ycsb.fnv(n), records)));
+              }
+              BenchSupport.expect(1, p.executeUpdate(), write.name());
+              c.commit();
+            }
+            if (rep >= 0) {
+              micros.get(v).add((CPU.getCurrentThreadCpuTime() - start) / 300 / 1e3);
+            }
+          }
+          serial += 300;
+        }
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-16s", write.name()));
+        variants.forEach(v -> line.append(String.format(Locale.ROOT, " %10.1f", median(micros.get(v)))));
+        System.out.println(line);
+      } finally {
+        for (PreparedStatement p : statements.values()) {
+          p.close();
+        }
+        for (Connection c : connections.values()) {
+          c.close();
+        }
+        files.forEach(BenchSupport::deleteFile);
+      }
     }
   }
 
@@ -449,8 +547,15 @@ public final class TxProbe {
     }
   }
 
-  /** Rewrites the capture triggers of a copy: "DROP" drops them, "WHEN" removes the applying check, else NEW_HLC. */
+  /**
+   * Rewrites the capture triggers of a copy by edits joined with {@code +}: DROP drops them; WHEN removes the
+   * {@code lattice_applying} check; HLC0 replaces NEW_HLC by 0, HLCWALL by the wall clock alone (no subqueries);
+   * REKEYOF declares the rekey trigger {@code AFTER UPDATE OF} the key columns, so that SQLite compiles it only into
+   * updates that set a key column; NOCMP drops the value comparison from the update trigger's WHEN (an update that
+   * changes nothing would then log mask 0).
+   */
   private static void rewriteTriggers(Path file, String how) throws SQLException {
+    List<String> edits = List.of(how.split("\\+"));
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, props())) {
       Map<String, String> triggers = new LinkedHashMap<>();
       try (PreparedStatement p = c.prepareStatement(
@@ -464,25 +569,52 @@ public final class TxProbe {
         throw new IllegalStateException("no capture triggers in " + file);
       }
       c.setAutoCommit(false);
+      Map<String, Boolean> applied = new LinkedHashMap<>();
+      edits.forEach(edit -> applied.put(edit, false));
       for (Map.Entry<String, String> e : triggers.entrySet()) {
-        exec(c, "DROP TRIGGER " + e.getKey());
+        String name = e.getKey();
         String sql = e.getValue();
-        String rewritten;
-        if (how.equals("DROP")) {
+        exec(c, "DROP TRIGGER " + name);
+        if (edits.contains("DROP")) {
+          applied.put("DROP", true);
           continue;
-        } else if (how.equals("WHEN")) {
-          rewritten = sql.replace(" AND NOT EXISTS (SELECT 1 FROM lattice_applying)", "")
-              .replace("WHEN NOT EXISTS (SELECT 1 FROM lattice_applying) ", "");
-        } else {
-          rewritten = sql.replace(NEW_HLC, how);
         }
-        if (rewritten.equals(sql)) {
-          throw new IllegalStateException("trigger " + e.getKey() + " did not change with " + how + ": " + sql);
+        for (String edit : edits) {
+          String before = sql;
+          sql = switch (edit) {
+            case "WHEN" -> sql.replace(" AND NOT EXISTS (SELECT 1 FROM lattice_applying)", "")
+                .replace("WHEN NOT EXISTS (SELECT 1 FROM lattice_applying) ", "");
+            case "HLC0" -> sql.replace(NEW_HLC, "0");
+            case "HLCWALL" -> sql.replace(NEW_HLC,
+                "max(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) * 65536, 0)");
+            case "REKEYOF" -> name.endsWith("_rekey") ? rekeyOf(sql) : sql;
+            case "NOCMP" -> name.endsWith("_update")
+                ? sql.replaceFirst("\\) AND \\(NEW\\.\"[^\"]+\" IS NOT OLD.*?\\)( AND NOT EXISTS| BEGIN)", ")$1")
+                : sql;
+            default -> throw new IllegalArgumentException("unknown trigger edit " + edit);
+          };
+          applied.put(edit, applied.get(edit) || !sql.equals(before));
         }
-        exec(c, rewritten);
+        exec(c, sql);
       }
+      applied.forEach((edit, done) -> {
+        if (!done) {
+          throw new IllegalStateException("trigger edit " + edit + " changed no trigger of " + file);
+        }
+      });
       c.commit();
     }
+  }
+
+  /** The rekey trigger declared AFTER UPDATE OF its key columns (read from its WHEN clause). */
+  private static String rekeyOf(String sql) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("NEW\\.(\"[^\"]+\") IS NOT OLD").matcher(
+        sql.substring(0, sql.indexOf(" BEGIN ")));
+    List<String> keys = new ArrayList<>();
+    while (m.find()) {
+      keys.add(m.group(1));
+    }
+    return sql.replaceFirst(" AFTER UPDATE ON ", " AFTER UPDATE OF " + String.join(", ", keys) + " ON ");
   }
 
   private static double median(List<Double> values) {
