@@ -295,8 +295,8 @@ public final class TxProbe {
   /** What preparing the application's statements costs when the table has capture triggers (compiled at prepare). */
   private static void prepareCosts(Path dir, int records) throws Exception {
     System.out.println();
-    System.out.println("Preparing (+ closing) the application's statements, CPU µs, median of 9 x 500: untracked file,"
-        + " tracked file (both jdbc:sqlite:, so only the triggers differ)");
+    System.out.println("Preparing (+ closing) the application's statements, CPU µs, median of 9 x 500, through"
+        + " jdbc:sqlite: so that only the triggers differ:");
     List<String> statements = List.of(
         "SELECT * FROM usertable WHERE ycsb_key = ?",
         "UPDATE usertable SET field3 = ? WHERE ycsb_key = ?",
@@ -319,11 +319,29 @@ public final class TxProbe {
             + " WHERE no_w_id = ?1 AND no_d_id = ?2) RETURNING no_o_id");
     Path[] ycsb = templates(dir, Ycsb.a(records, 5));
     Path[] tpcc = templates(dir, new Tpcc(1, 300, 10_000));
+    // Columns: the untracked file, the tracked one, and tracked copies with the triggers edited (see rewriteTriggers).
+    List<String> edits = List.of("REKEYOF", "HLCWALL", "NOCMP", "REKEYOF+NOCMP+WHEN+HLC0");
+    Map<String, Path[]> files = new LinkedHashMap<>();
+    files.put("untracked", new Path[] {ycsb[0], tpcc[0]});
+    files.put("tracked", new Path[] {ycsb[1], tpcc[1]});
+    for (String edit : edits) {
+      Path[] copies = new Path[2];
+      for (int i = 0; i < 2; i++) {
+        copies[i] = dir.resolve("prepare-" + i + "-" + edit.replace('+', '_') + ".db");
+        BenchSupport.deleteFile(copies[i]);
+        Files.copy((i == 0 ? ycsb : tpcc)[1], copies[i]);
+        rewriteTriggers(copies[i], edit);
+      }
+      files.put(edit.contains("+") ? "all four" : edit, copies);
+    }
+    StringBuilder head = new StringBuilder("  ");
+    files.keySet().forEach(name -> head.append(String.format(Locale.ROOT, "%10s ", name)));
+    System.out.println(head.append(" (edits: see the trig-* variants below; all four = trig-slim)"));
     for (String sql : statements) {
-      Path[] files = sql.contains("usertable") ? ycsb : tpcc;
-      double[] us = new double[2];
-      for (int f = 0; f < 2; f++) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + files[f], props())) {
+      StringBuilder line = new StringBuilder("  ");
+      for (Path[] pair : files.values()) {
+        Path file = sql.contains("usertable") ? pair[0] : pair[1];
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, props())) {
           List<Double> samples = new ArrayList<>();
           for (int rep = 0; rep < 10; rep++) {
             long start = CPU.getCurrentThreadCpuTime();
@@ -334,11 +352,16 @@ public final class TxProbe {
               samples.add((CPU.getCurrentThreadCpuTime() - start) / 500 / 1e3);
             }
           }
-          us[f] = median(samples);
+          line.append(String.format(Locale.ROOT, "%10.1f ", median(samples)));
         }
       }
-      System.out.printf(Locale.ROOT, "  %7.1f %7.1f %+7.1f  %s%n", us[0], us[1], us[1] - us[0],
-          sql.length() > 80 ? sql.substring(0, 77) + "..." : sql);
+      System.out.println(line.append(' ').append(sql.length() > 60 ? sql.substring(0, 57) + "..." : sql));
+    }
+    for (Path[] pair : files.values()) {
+      if (pair[0] != ycsb[0] && pair[0] != ycsb[1]) {
+        BenchSupport.deleteFile(pair[0]);
+        BenchSupport.deleteFile(pair[1]);
+      }
     }
   }
 
