@@ -31,10 +31,11 @@ public final class TxProbe {
   static final String USAGE = """
       usage: bench/run tx-probe costs [--reps N] [--block N] [--records N] [--parts check,prepare,exec,ycsb,tpcc,fold]
              bench/run tx-probe side plain|driver|tracked tpcc|ycsb-a|ycsb-b SECONDS THREADS
-        costs   the post-commit check's statements by log rows pending; preparing statements on tracked tables;
-                per transaction type, CPU µs per transaction on each variant (median of --reps interleaved blocks of
-                --block transactions, default 9 x 400; TPC-C blocks are an eighth of that), WAL frames and rows
-                changed per commit, the post-commit check's statements alone, the fold per log row
+        costs   check: the fold check's two statements by log rows pending; prepare: the workloads' statements
+                prepared with and without (edited) capture triggers; exec: one write and its commit, prepared once,
+                on trigger variants; ycsb, tpcc: per transaction type, CPU µs per transaction on each variant
+                (median of --reps interleaved blocks of --block transactions, default 9 x 400; TPC-C blocks are an
+                eighth of that), WAL frames and rows changed per commit; fold: the fold per log row
         side    one side alone through HikariCP for SECONDS with THREADS threads (to run under a profiler)""";
 
   /** The driver's NEW_HLC expression (dev.lattice.driver.capture.TriggerSql), as it appears in trigger SQL. */
