@@ -66,12 +66,10 @@ public final class TxProbe {
           "HLCWALL", false),
       new Variant("trig-when", "trig without WHEN NOT EXISTS (SELECT 1 FROM lattice_applying)", "jdbc:sqlite:", true,
           "WHEN", false),
-      new Variant("trig-rkof", "trig, rekey trigger AFTER UPDATE OF the key columns", "jdbc:sqlite:", true, "REKEYOF",
-          false),
       new Variant("trig-cmp", "trig, update trigger's WHEN without the value comparison", "jdbc:sqlite:", true,
           "NOCMP", false),
-      new Variant("trig-slim", "trig with all four: rekey OF keys, no comparison, no applying check, NEW_HLC 0",
-          "jdbc:sqlite:", true, "REKEYOF+NOCMP+WHEN+HLC0", false),
+      new Variant("trig-slim", "trig with all three: no comparison, no applying check, NEW_HLC 0",
+          "jdbc:sqlite:", true, "NOCMP+WHEN+HLC0", false),
       new Variant("notrig", "jdbc:sqlite: on the tracked file, triggers dropped", "jdbc:sqlite:", true, "DROP",
           false));
 
@@ -321,7 +319,7 @@ public final class TxProbe {
     Path[] ycsb = templates(dir, Ycsb.a(records, 5));
     Path[] tpcc = templates(dir, new Tpcc(1, 300, 10_000));
     // Columns: the untracked file, the tracked one, and tracked copies with the triggers edited (see rewriteTriggers).
-    List<String> edits = List.of("REKEYOF", "HLCWALL", "NOCMP", "REKEYOF+NOCMP+WHEN+HLC0");
+    List<String> edits = List.of("HLCWALL", "NOCMP", "NOCMP+WHEN+HLC0");
     Map<String, Path[]> files = new LinkedHashMap<>();
     files.put("untracked", new Path[] {ycsb[0], tpcc[0]});
     files.put("tracked", new Path[] {ycsb[1], tpcc[1]});
@@ -574,8 +572,7 @@ public final class TxProbe {
   /**
    * Rewrites the capture triggers of a copy by edits joined with {@code +}: DROP drops them; WHEN removes the
    * {@code lattice_applying} check; HLC0 replaces NEW_HLC by 0, HLCWALL by the wall clock alone (no subqueries);
-   * REKEYOF declares the rekey trigger {@code AFTER UPDATE OF} the key columns, so that SQLite compiles it only into
-   * updates that set a key column; NOCMP drops the value comparison from the update trigger's WHEN (an update that
+   * NOCMP drops the value comparison from the update trigger's WHEN (an update that
    * changes nothing would then log mask 0).
    */
   private static void rewriteTriggers(Path file, String how) throws SQLException {
@@ -611,7 +608,6 @@ public final class TxProbe {
             case "HLC0" -> sql.replace(NEW_HLC, "0");
             case "HLCWALL" -> sql.replace(NEW_HLC,
                 "max(CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER) * 65536, 0)");
-            case "REKEYOF" -> name.endsWith("_rekey") ? rekeyOf(sql) : sql;
             case "NOCMP" -> name.endsWith("_update")
                 ? sql.replaceFirst("\\) AND \\(NEW\\.\"[^\"]+\" IS NOT OLD.*?\\)( AND NOT EXISTS| BEGIN)", ")$1")
                 : sql;
@@ -628,17 +624,6 @@ public final class TxProbe {
       });
       c.commit();
     }
-  }
-
-  /** The rekey trigger declared AFTER UPDATE OF its key columns (read from its WHEN clause). */
-  private static String rekeyOf(String sql) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("NEW\\.(\"[^\"]+\") IS NOT OLD").matcher(
-        sql.substring(0, sql.indexOf(" BEGIN ")));
-    List<String> keys = new ArrayList<>();
-    while (m.find()) {
-      keys.add(m.group(1));
-    }
-    return sql.replaceFirst(" AFTER UPDATE ON ", " AFTER UPDATE OF " + String.join(", ", keys) + " ON ");
   }
 
   private static double median(List<Double> values) {

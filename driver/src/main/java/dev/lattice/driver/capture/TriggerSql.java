@@ -20,6 +20,9 @@ import java.util.List;
  *   <li>update, key unchanged, some value changed: op 3 with a mask of the columns whose value changed. Values are
  *       compared with {@code IS NOT ... COLLATE BINARY} so a NOCASE column's case change still counts.
  *   <li>update that changes the key: a delete of the old key and an insert of the new one, both reaching peers.
+ *       Declared {@code AFTER UPDATE OF} the key columns, so SQLite compiles it only into statements that set one:
+ *       SQLite compiles a table's triggers into every statement that fires them, at every prepare, and most updates
+ *       leave the key alone.
  *   <li>delete: op 2 for the old key.
  * </ul>
  *
@@ -48,7 +51,8 @@ final class TriggerSql {
 
     String insert = "CREATE TRIGGER " + name(tableId, "insert") + " AFTER INSERT ON " + table + " WHEN " + CAPTURING
         + " BEGIN " + append(tableId, newKey, LatticeSchema.OP_INSERT, "NULL") + " END";
-    String rekey = "CREATE TRIGGER " + name(tableId, "rekey") + " AFTER UPDATE ON " + table + " WHEN (" + keyChanged
+    String rekey = "CREATE TRIGGER " + name(tableId, "rekey") + " AFTER UPDATE OF " + columnList(shape.pkColumns())
+        + " ON " + table + " WHEN (" + keyChanged
         + ") AND " + CAPTURING + " BEGIN " + append(tableId, oldKey, LatticeSchema.OP_DELETE, "NULL") + " "
         + append(tableId, newKey, LatticeSchema.OP_INSERT, "NULL") + " END";
     String delete = "CREATE TRIGGER " + name(tableId, "delete") + " AFTER DELETE ON " + table + " WHEN " + CAPTURING
@@ -80,6 +84,14 @@ final class TriggerSql {
   private static String append(int tableId, String key, int op, String mask) {
     return "INSERT INTO lattice_log(tbl, pk, op, cols, hlc) VALUES (" + tableId + ", " + key + ", " + op + ", " + mask
         + ", " + NEW_HLC + ");";
+  }
+
+  private static String columnList(List<String> columns) {
+    StringBuilder sql = new StringBuilder();
+    for (String column : columns) {
+      sql.append(sql.length() == 0 ? "" : ", ").append(Sql.id(column));
+    }
+    return sql.toString();
   }
 
   private static String allOf(List<String> columns, String comparison, String joiner) {

@@ -30,11 +30,20 @@ import java.util.Map;
 final class LatticeResultSet implements ResultSet {
   /** The wrapper statement that produced this result set; null for DatabaseMetaData results. */
   private final LatticeStatement statement;
-  private final ResultSet delegate;
+  /** Not final: when its statement closes, it is pointed at a closed result set ({@link #detach}). */
+  private ResultSet delegate;
 
   LatticeResultSet(LatticeStatement statement, ResultSet delegate) {
     this.statement = statement;
     this.delegate = delegate;
+  }
+
+  /**
+   * Its statement closed and went back to the connection's cache, where the sqlite-jdbc result set lives on: from
+   * now on every call goes to {@code closed}, and so fails as it does on a closed sqlite-jdbc result set.
+   */
+  void detach(ResultSet closed) {
+    delegate = closed;
   }
 
   /**

@@ -14,12 +14,15 @@ import java.sql.Statement;
  */
 class LatticeStatement implements Statement {
   final LatticeConnection connection;
-  private final Statement delegate;
+  /** Not final: a prepared statement that goes back to the cache is replaced by a closed one ({@link #detach}). */
+  private Statement delegate;
   /** sqlite-jdbc hands out the same ResultSet object for every execution of a statement: wrap it once. */
   private ResultSet lastResult;
   private LatticeResultSet lastWrapper;
   /** The strongest {@link StatementKind} among the statements added to the batch. */
   private StatementKind batchKind = StatementKind.DATA;
+  /** A setting was changed from sqlite-jdbc's default (max rows, timeout, fetch size, ...). */
+  private boolean configured;
 
   LatticeStatement(LatticeConnection connection, Statement delegate) {
     this.connection = connection;
@@ -54,6 +57,20 @@ class LatticeStatement implements Statement {
 
   @Override public String toString() {
     return getClass().getSimpleName() + "[" + delegate + "]";
+  }
+
+  final boolean configured() {
+    return configured;
+  }
+
+  /** From now on every call goes to {@code closed} (a closed statement), and so do this statement's result sets. */
+  final void detach(Statement closed, ResultSet closedResult) {
+    delegate = closed;
+    if (lastWrapper != null) {
+      lastWrapper.detach(closedResult);
+    }
+    lastResult = null;
+    lastWrapper = null;
   }
 
   /** The kind of the batch about to run; the batch is spent by running it, as JDBC says. */
@@ -167,25 +184,44 @@ class LatticeStatement implements Statement {
 
   @Override public void close() throws SQLException { delegate.close(); }
   @Override public int getMaxFieldSize() throws SQLException { return delegate.getMaxFieldSize(); }
-  @Override public void setMaxFieldSize(int max) throws SQLException { delegate.setMaxFieldSize(max); }
+  @Override public void setMaxFieldSize(int max) throws SQLException {
+    delegate.setMaxFieldSize(max);
+    configured = true;
+  }
   @Override public int getMaxRows() throws SQLException { return delegate.getMaxRows(); }
-  @Override public void setMaxRows(int max) throws SQLException { delegate.setMaxRows(max); }
+  @Override public void setMaxRows(int max) throws SQLException {
+    delegate.setMaxRows(max);
+    configured = true;
+  }
 
   @Override public void setEscapeProcessing(boolean enable) throws SQLException {
     delegate.setEscapeProcessing(enable);
+    configured = true;
   }
 
   @Override public int getQueryTimeout() throws SQLException { return delegate.getQueryTimeout(); }
-  @Override public void setQueryTimeout(int seconds) throws SQLException { delegate.setQueryTimeout(seconds); }
+  @Override public void setQueryTimeout(int seconds) throws SQLException {
+    delegate.setQueryTimeout(seconds);
+    configured = true;
+  }
   @Override public void cancel() throws SQLException { delegate.cancel(); }
   @Override public SQLWarning getWarnings() throws SQLException { return delegate.getWarnings(); }
   @Override public void clearWarnings() throws SQLException { delegate.clearWarnings(); }
-  @Override public void setCursorName(String name) throws SQLException { delegate.setCursorName(name); }
+  @Override public void setCursorName(String name) throws SQLException {
+    delegate.setCursorName(name);
+    configured = true;
+  }
   @Override public int getUpdateCount() throws SQLException { return delegate.getUpdateCount(); }
   @Override public boolean getMoreResults() throws SQLException { return delegate.getMoreResults(); }
-  @Override public void setFetchDirection(int direction) throws SQLException { delegate.setFetchDirection(direction); }
+  @Override public void setFetchDirection(int direction) throws SQLException {
+    delegate.setFetchDirection(direction);
+    configured = true;
+  }
   @Override public int getFetchDirection() throws SQLException { return delegate.getFetchDirection(); }
-  @Override public void setFetchSize(int rows) throws SQLException { delegate.setFetchSize(rows); }
+  @Override public void setFetchSize(int rows) throws SQLException {
+    delegate.setFetchSize(rows);
+    configured = true;
+  }
   @Override public int getFetchSize() throws SQLException { return delegate.getFetchSize(); }
   @Override public int getResultSetConcurrency() throws SQLException { return delegate.getResultSetConcurrency(); }
   @Override public int getResultSetType() throws SQLException { return delegate.getResultSetType(); }
@@ -201,12 +237,21 @@ class LatticeStatement implements Statement {
   @Override public boolean getMoreResults(int current) throws SQLException { return delegate.getMoreResults(current); }
   @Override public int getResultSetHoldability() throws SQLException { return delegate.getResultSetHoldability(); }
   @Override public boolean isClosed() throws SQLException { return delegate.isClosed(); }
-  @Override public void setPoolable(boolean poolable) throws SQLException { delegate.setPoolable(poolable); }
+  @Override public void setPoolable(boolean poolable) throws SQLException {
+    delegate.setPoolable(poolable);
+    configured = true;
+  }
   @Override public boolean isPoolable() throws SQLException { return delegate.isPoolable(); }
-  @Override public void closeOnCompletion() throws SQLException { delegate.closeOnCompletion(); }
+  @Override public void closeOnCompletion() throws SQLException {
+    delegate.closeOnCompletion();
+    configured = true;
+  }
   @Override public boolean isCloseOnCompletion() throws SQLException { return delegate.isCloseOnCompletion(); }
   @Override public long getLargeUpdateCount() throws SQLException { return delegate.getLargeUpdateCount(); }
-  @Override public void setLargeMaxRows(long max) throws SQLException { delegate.setLargeMaxRows(max); }
+  @Override public void setLargeMaxRows(long max) throws SQLException {
+    delegate.setLargeMaxRows(max);
+    configured = true;
+  }
   @Override public long getLargeMaxRows() throws SQLException { return delegate.getLargeMaxRows(); }
   @Override public String enquoteLiteral(String val) throws SQLException { return delegate.enquoteLiteral(val); }
 
