@@ -13,8 +13,8 @@ import java.util.List;
 
 /** Real database files for the commands' tests. */
 final class Fixtures {
-  /** shared/fixtures sits beside the checkout; the build passes its path (see the parent POM). */
-  static final Path CHINOOK = Path.of(System.getProperty("lattice.fixtures", "../../shared/fixtures"),
+  /** The repository's fixtures/ folder; the build passes its path (see the parent POM). */
+  static final Path CHINOOK = Path.of(System.getProperty("lattice.fixtures", "../fixtures"),
       "chinook.sqlite");
 
   static final String NOTES = "CREATE TABLE notes(id TEXT PRIMARY KEY NOT NULL, title TEXT, body TEXT)";

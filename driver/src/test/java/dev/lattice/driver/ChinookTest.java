@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** An existing application's database: the Chinook sample (foreign keys, composite keys, 15k rows), copied. */
 class ChinookTest {
-  /** shared/fixtures sits beside the checkout; the build passes its path (see the parent POM). */
-  static final Path CHINOOK = Path.of(System.getProperty("lattice.fixtures", "../../shared/fixtures"),
+  /** The repository's fixtures/ folder; the build passes its path (see the parent POM). */
+  static final Path CHINOOK = Path.of(System.getProperty("lattice.fixtures", "../fixtures"),
       "chinook.sqlite");
 
   @TempDir Path dir;

@@ -91,7 +91,7 @@ class DriverCaptureTest {
       c.commit();
       c.setAutoCommit(true);
       assertEquals(0L, ((Number) one(c, "SELECT count(*) FROM lattice_log WHERE op <> 0")).longValue(),
-          "25 pending rows passed the threshold of 10: folded after the commit");
+          "25 pending rows passed the threshold of 10: folded in the committing transaction");
       assertEquals(25L, ((Number) one(c, "SELECT count(*) FROM lattice_rows")).longValue());
     }
   }

@@ -15,7 +15,7 @@ public final class Capture {
   public static ConnectionHooks attach(SQLiteConnection raw, CaptureOptions options) throws SQLException {
     CaptureHooks hooks = new CaptureHooks(raw, options);
     SqlFunctions.register(raw, hooks::warn);
-    SchemaEvolution.followIfChanged(raw);
+    hooks.open();
     return hooks;
   }
 }

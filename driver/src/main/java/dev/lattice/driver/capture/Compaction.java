@@ -30,10 +30,13 @@ final class Compaction {
 
   private Compaction() {}
 
+  private static boolean hasStableTable(Connection c) throws SQLException {
+    return Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_stable'") != null;
+  }
+
   /** This replica's stable point; empty if it never learned one. */
   static VersionVector stablePoint(Connection c) throws SQLException {
-    if (!LatticeSchema.exists(c)
-        || Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_stable'") == null) {
+    if (!LatticeSchema.exists(c) || !hasStableTable(c)) {
       return VersionVector.empty();
     }
     Map<SiteId, Long> entries = new HashMap<>();
@@ -57,7 +60,12 @@ final class Compaction {
     LogFold.fold(c);
     return Transactions.write(c, "lattice_compact", () -> {
       LogFold.fold(c); // writes committed since the fold above
-      Sql.exec(c, TABLE);
+      if (!hasStableTable(c)) {
+        SchemaEvolution.ownChange(c, () -> {
+          Sql.exec(c, TABLE);
+          return null;
+        });
+      }
       VersionVector held = ReplicaEngine.versionVector(c);
       VersionVector before = stablePoint(c);
       long dropped = 0;

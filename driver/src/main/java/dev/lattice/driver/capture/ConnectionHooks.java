@@ -6,7 +6,7 @@ import java.sql.SQLWarning;
 /**
  * What the capture engine needs to hear from a driver connection, and what it hands back.
  *
- * <p>The JDBC wrapper calls these at the points where a transaction may have ended; the engine uses them to fold the
+ * <p>The JDBC wrapper calls these at the points where a transaction begins or ends; the engine uses them to fold the
  * capture log into per-row clocks once enough has accumulated (see {@code LogFold}). Every call is cheap when there is
  * nothing to do: a counter check, no SQL.
  */
@@ -15,8 +15,11 @@ public interface ConnectionHooks extends AutoCloseable {
   /** After a statement returned while the connection is in auto-commit mode (each such statement is a transaction). */
   void afterAutoCommitStatement() throws SQLException;
 
-  /** After {@link java.sql.Connection#commit()} returned. */
+  /** After {@link java.sql.Connection#commit()} returned: the next transaction has begun. */
   void afterCommit() throws SQLException;
+
+  /** After auto-commit was turned off: the application's transaction begins. */
+  void transactionBegins() throws SQLException;
 
   /** A statement the wrapper runs on the engine's terms. */
   interface Statement<T> {
@@ -41,8 +44,8 @@ public interface ConnectionHooks extends AutoCloseable {
   /** Before {@link java.sql.Connection#commit()} (or the commit of turning auto-commit on) hands over to SQLite. */
   void beforeCommit() throws SQLException;
 
-  /** After the transaction rolled back. */
-  void afterRollback();
+  /** After the transaction rolled back: the next one has begun. */
+  void afterRollback() throws SQLException;
 
   /**
    * Warnings raised by Lattice SQL functions on this connection since the last call (for example "table uses

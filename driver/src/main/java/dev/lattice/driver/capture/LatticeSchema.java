@@ -3,6 +3,7 @@ package dev.lattice.driver.capture;
 import dev.lattice.driver.SiteId;
 import java.security.SecureRandom;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
 /**
@@ -89,6 +90,19 @@ public final class LatticeSchema {
   /** True if this database already holds Lattice's tables. */
   static boolean exists(Connection c) throws SQLException {
     return Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_meta'") != null;
+  }
+
+  /**
+   * True if this connection's copy of the schema holds Lattice's tables. It prepares a statement and runs nothing, so
+   * it opens no transaction and pins no snapshot; a table another connection created since this one last ran a
+   * statement is not seen yet.
+   */
+  static boolean knownTo(Connection c) {
+    try (PreparedStatement probe = c.prepareStatement("SELECT 1 FROM main.lattice_meta")) {
+      return true;
+    } catch (SQLException noSuchTable) {
+      return false;
+    }
   }
 
   /**

@@ -41,15 +41,21 @@ final class LogFold {
       + " pk NOT NULL, cl INTEGER NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (tbl, pk))"
       + " WITHOUT ROWID";
 
-  private static final String LIVES = "INSERT INTO temp.lattice_fold_life(tbl, pk, cl, seq, hlc)"
-      + " SELECT tbl, pk, cl0 + sum(CASE WHEN op = " + LatticeSchema.OP_DELETE + " THEN 2 - alive ELSE 1 + alive END),"
-      + "   max(seq), hlc"
+  /**
+   * Per row with pending inserts or deletes: the causal length it reaches and the version of the last such operation.
+   * The changes view reads the same select, so that it shows what a fold would write.
+   */
+  static final String PENDING_LIVES = "SELECT tbl, pk,"
+      + " cl0 + sum(CASE WHEN op = " + LatticeSchema.OP_DELETE + " THEN 2 - alive ELSE 1 + alive END) AS cl,"
+      + " max(seq) AS seq, hlc"
       + " FROM (SELECT l.tbl, l.pk, l.seq, l.hlc, l.op, coalesce(r.cl, 0) AS cl0,"
       + "         coalesce(lag(l.op) OVER (PARTITION BY l.tbl, l.pk ORDER BY l.seq) = " + LatticeSchema.OP_INSERT + ","
       + "                  coalesce(r.cl, 0) % 2 = 1) AS alive"
       + "       FROM main.lattice_log l LEFT JOIN main.lattice_rows r ON r.tbl = l.tbl AND r.pk = l.pk"
       + "       WHERE l.op IN (" + LatticeSchema.OP_INSERT + ", " + LatticeSchema.OP_DELETE + "))"
       + " GROUP BY tbl, pk";
+
+  private static final String LIVES = "INSERT INTO temp.lattice_fold_life(tbl, pk, cl, seq, hlc) " + PENDING_LIVES;
 
   private static final String ROW_CLOCKS = "INSERT INTO main.lattice_rows(tbl, pk, cl, site, seq, hlc)"
       + " SELECT tbl, pk, cl, " + LatticeSchema.LOCAL_SITE + ", seq, hlc FROM temp.lattice_fold_life WHERE true"
@@ -62,20 +68,30 @@ final class LogFold {
   private static final String CLEAR_OLD_LIFE_COUNTERS =
       "DELETE FROM main.lattice_counters WHERE (tbl, pk) IN (SELECT tbl, pk FROM temp.lattice_fold_life)";
 
-  /** Bare column {@code hlc} next to {@code max(seq)} takes the value from the row holding the maximum (SQLite rule). */
-  private static final String COLUMN_VERSIONS = "WITH RECURSIVE bits(bit) AS (SELECT 0 UNION ALL SELECT bit + 1 FROM"
-      + " bits WHERE bit + 1 < ?)"
-      + " INSERT INTO main.lattice_cols(tbl, pk, col, site, seq, hlc)"
-      + " SELECT l.tbl, l.pk, b.bit, " + LatticeSchema.LOCAL_SITE + ", max(l.seq), l.hlc"
-      + " FROM main.lattice_log l JOIN bits b ON (l.cols >> b.bit) & 1 = 1"
-      + " WHERE l.op = " + LatticeSchema.OP_UPDATE + " AND l.seq > coalesce((SELECT f.seq FROM temp.lattice_fold_life f"
-      + "   WHERE f.tbl = l.tbl AND f.pk = l.pk), 0)"
-      + " AND NOT EXISTS (SELECT 1 FROM main.lattice_columns k WHERE k.tbl = l.tbl AND k.role = 'value'"
-      + "   AND k.position = b.bit AND k.counter = 1)"
-      + " GROUP BY l.tbl, l.pk, b.bit"
+  private static final String COLUMN_VERSIONS = "INSERT INTO main.lattice_cols(tbl, pk, col, site, seq, hlc) "
+      + pendingColumnVersions("temp.lattice_fold_life", "?")
       + " ON CONFLICT(tbl, pk, col) DO UPDATE SET site = excluded.site, seq = excluded.seq, hlc = excluded.hlc";
 
   private LogFold() {}
+
+  /**
+   * The column versions pending updates set: per row and changed column (not counters), the newest update after the
+   * row's pending insert or delete, if any, whose rows {@code lives} holds (a relation shaped like
+   * {@link #PENDING_LIVES}). {@code widest} is SQL for the number of value columns of the widest table. Columns
+   * {@code tbl, pk, col, site, seq, hlc}, site being this replica's. Bare column {@code hlc} next to {@code max(seq)}
+   * takes the value from the row holding the maximum (SQLite rule).
+   */
+  static String pendingColumnVersions(String lives, String widest) {
+    return "WITH RECURSIVE bits(bit) AS (SELECT 0 UNION ALL SELECT bit + 1 FROM bits WHERE bit + 1 < " + widest + ")"
+        + " SELECT l.tbl AS tbl, l.pk AS pk, b.bit AS col, " + LatticeSchema.LOCAL_SITE + " AS site, max(l.seq) AS seq,"
+        + " l.hlc AS hlc"
+        + " FROM main.lattice_log l JOIN bits b ON (l.cols >> b.bit) & 1 = 1"
+        + " WHERE l.op = " + LatticeSchema.OP_UPDATE + " AND l.seq > coalesce((SELECT f.seq FROM " + lives + " f"
+        + "   WHERE f.tbl = l.tbl AND f.pk = l.pk), 0)"
+        + " AND NOT EXISTS (SELECT 1 FROM main.lattice_columns k WHERE k.tbl = l.tbl AND k.role = 'value'"
+        + "   AND k.position = b.bit AND k.counter = 1)"
+        + " GROUP BY l.tbl, l.pk, b.bit";
+  }
 
   /**
    * This replica's own writes up to this sequence number are folded into metadata; later ones are only in the log.
@@ -116,23 +132,34 @@ final class LogFold {
   }
 
   private static String counterSql(int id, TableShape shape, int column) {
+    return "INSERT INTO main.lattice_counters(tbl, pk, col, site, total, seq, hlc) "
+        + pendingCounters("temp.lattice_fold_life", "main.lattice_rows", id, shape, column)
+        + " ON CONFLICT(tbl, pk, col, site) DO UPDATE SET total = excluded.total, seq = excluded.seq,"
+        + " hlc = excluded.hlc";
+  }
+
+  /**
+   * This replica's contribution to counter {@code column} of table {@code id} in every row its pending writes set it
+   * in: the cell's value minus the other sites' contributions in the row's current life. {@code lives} holds the
+   * pending lives (shaped like {@link #PENDING_LIVES}): a row starting a new life has no other contributions yet.
+   * {@code rows} holds row clocks with the pending lives applied. Columns {@code tbl, pk, col, site, total, seq, hlc}.
+   */
+  static String pendingCounters(String lives, String rows, int id, TableShape shape, int column) {
     String value = "t." + Sql.id(shape.columns().get(column));
     String others = "(SELECT sum(o.total) FROM main.lattice_counters o WHERE o.tbl = l.tbl AND o.pk = l.pk"
-        + " AND o.col = " + column + " AND o.site <> " + LatticeSchema.LOCAL_SITE + ")";
+        + " AND o.col = " + column + " AND o.site <> " + LatticeSchema.LOCAL_SITE
+        + " AND NOT EXISTS (SELECT 1 FROM " + lives + " f WHERE f.tbl = l.tbl AND f.pk = l.pk))";
     String match = shape.pkColumns().size() == 1
         ? "t." + Sql.id(shape.pkColumns().get(0)) + " = l.pk" : "l.pk = " + shape.pkExpression("t");
-    return "INSERT INTO main.lattice_counters(tbl, pk, col, site, total, seq, hlc)"
-        + " SELECT l.tbl, l.pk, " + column + ", " + LatticeSchema.LOCAL_SITE + ", coalesce(" + value + ", 0) - coalesce("
-        + others + ", 0), max(l.seq), l.hlc"
-        + " FROM main.lattice_log l JOIN main.lattice_rows r ON r.tbl = l.tbl AND r.pk = l.pk AND r.cl % 2 = 1"
+    return "SELECT l.tbl AS tbl, l.pk AS pk, " + column + " AS col, " + LatticeSchema.LOCAL_SITE + " AS site,"
+        + " coalesce(" + value + ", 0) - coalesce(" + others + ", 0) AS total, max(l.seq) AS seq, l.hlc AS hlc"
+        + " FROM main.lattice_log l JOIN " + rows + " r ON r.tbl = l.tbl AND r.pk = l.pk AND r.cl % 2 = 1"
         + " JOIN main." + Sql.id(shape.name()) + " t ON " + match
         + " WHERE l.tbl = " + id + " AND (l.op = " + LatticeSchema.OP_INSERT + " OR (l.op = " + LatticeSchema.OP_UPDATE
         + " AND (l.cols >> " + column + ") & 1 = 1))"
-        + " AND l.seq >= coalesce((SELECT f.seq FROM temp.lattice_fold_life f WHERE f.tbl = l.tbl AND f.pk = l.pk), 0)"
+        + " AND l.seq >= coalesce((SELECT f.seq FROM " + lives + " f WHERE f.tbl = l.tbl AND f.pk = l.pk), 0)"
         + " AND (" + value + " IS NOT NULL OR " + others + " IS NOT NULL)"
-        + " GROUP BY l.tbl, l.pk"
-        + " ON CONFLICT(tbl, pk, col, site) DO UPDATE SET total = excluded.total, seq = excluded.seq,"
-        + " hlc = excluded.hlc";
+        + " GROUP BY l.tbl, l.pk";
   }
 
   /** Folds every pending log row; returns how many there were. A no-op on a database Lattice never enabled. */

@@ -76,6 +76,64 @@ final class SchemaEvolution {
   }
 
   /**
+   * Runs {@code work}, a schema change of Lattice's own (tracking, untracking, a table of its own), inside the
+   * caller's write transaction, and records the schema as followed afterwards; what others changed before is
+   * followed first, so that the record hides nothing.
+   */
+  static <T> T ownChange(Connection c, Transactions.Work<T> work) throws SQLException {
+    if (!current(c)) {
+      follow(c, Mode.DISCOVERED, Lifted.NONE);
+    }
+    T result = work.run();
+    recordCookie(c);
+    return result;
+  }
+
+  /** How the schema stands against what capture last followed. */
+  enum Drift {
+    /** Nothing changed since the last follow. */
+    NONE,
+    /** The schema changed, but no tracked table did (another table was made, say): nothing to follow. */
+    UNTRACKED_ONLY,
+    /** A tracked table changed: capture must follow before it is trusted. */
+    TRACKED
+  }
+
+  /**
+   * Finds, by reading only, whether a schema change made since the last follow concerns a tracked table: so that a
+   * connection opening on a file where another connection merely created a table writes nothing.
+   */
+  static Drift drift(Connection c) throws SQLException {
+    if (!LatticeSchema.exists(c) || current(c)) {
+      return Drift.NONE;
+    }
+    for (TrackedTables.Registered t : TrackedTables.all(c).values()) {
+      if (t.state() != TrackedTables.UNTRACKED && !followed(c, t)) {
+        return Drift.TRACKED;
+      }
+    }
+    return Drift.UNTRACKED_ONLY;
+  }
+
+  /** True if capture of {@code t} matches the table as declared now: a follow would change nothing of it. */
+  private static boolean followed(Connection c, TrackedTables.Registered t) throws SQLException {
+    String name = t.shape().name();
+    if (!tableExists(c, name)) {
+      return t.state() == TrackedTables.MISSING && !anyTriggerOf(c, t.id());
+    }
+    if (t.state() != TrackedTables.TRACKED || !triggersOn(c, t.id(), name)) {
+      return false;
+    }
+    try {
+      TableShape declared = TableInspector.inspect(c, name, TrackOptions.DEFAULT).shape();
+      return declared.pkColumns().equals(t.shape().pkColumns())
+          && ColumnChanges.between(t.shape().columns(), declared.columns(), true).none(t.shape().columns());
+    } catch (SQLException e) {
+      return false; // no longer trackable: a follow suspends it
+    }
+  }
+
+  /**
    * Removes every tracked table's triggers and the changes view before an ALTER runs: SQLite refuses to drop a column
    * that a trigger or view reads, and checks every view when a table is renamed. Folds first, because pending log rows
    * carry bit masks of the columns as registered. Inside the caller's transaction; {@link #follow} puts them back.
@@ -104,6 +162,14 @@ final class SchemaEvolution {
       }
     }
     ChangesView.rebuild(c, TrackedTables.all(c).values());
+    recordCookie(c);
+  }
+
+  /**
+   * Records the schema as followed. Every transaction of Lattice's that changes the schema ends with it, so that the
+   * next connection to open finds nothing to look into.
+   */
+  static void recordCookie(Connection c) throws SQLException {
     Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES ('schema_cookie', ?) ON CONFLICT(key) DO UPDATE SET"
         + " value = excluded.value", cookie(c));
   }
@@ -266,6 +332,12 @@ final class SchemaEvolution {
   private static boolean triggersOn(Connection c, int id, String name) throws SQLException {
     return Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ? AND tbl_name = ? COLLATE"
         + " NOCASE", TriggerSql.insertTrigger(id), name) != null;
+  }
+
+  /** True if any of table {@code id}'s capture triggers exists, on whatever table. */
+  private static boolean anyTriggerOf(Connection c, int id) throws SQLException {
+    return Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'trigger' AND name = ?", TriggerSql.insertTrigger(id))
+        != null;
   }
 
   private static void dropTriggers(Connection c, int id) throws SQLException {

@@ -20,49 +20,53 @@ public final class Tracker {
   public static TrackReport track(Connection c, String table, TrackOptions options) throws SQLException {
     TrackReport report = Transactions.write(c, "lattice_track", () -> {
       LatticeSchema.ensure(c);
-      TableInspector.Inspection inspection = TableInspector.inspect(c, table, options);
-      TableShape declared = inspection.shape();
-      TrackedTables.Registered known = TrackedTables.byName(c, table);
-      if (known != null && known.tracked()) {
-        if (!known.shape().counters().equals(declared.counters())) {
-          throw new UntrackableTableException(table, "it is already tracked with counter columns "
-              + known.shape().counters() + ", not " + declared.counters(), "untrack it first to change how columns merge"
-              + " (every replica must use the same)");
-        }
-        return new TrackReport(table, false, 0, inspection.warnings());
-      }
-      int id;
-      TableShape shape = declared;
-      if (known == null) {
-        id = TrackedTables.register(c, shape);
-      } else {
-        if (!known.shape().pkColumns().equals(declared.pkColumns())) {
-          throw new UntrackableTableException(table, "its primary key changed while it was untracked (was "
-              + known.shape().pkColumns() + ", now " + declared.pkColumns() + ")", "restore the key: a row's key is"
-              + " its identity on every replica");
-        }
-        // Columns changed meanwhile keep their versions by name; bit positions follow the registry's order.
-        ColumnChanges changes = ColumnChanges.between(known.shape().columns(), declared.columns(), false);
-        shape = new TableShape(table, declared.pkColumns(), changes.columns(), declared.counters());
-        SchemaEvolution.renumber(c, known.id(), changes, known.shape().columns().size());
-        TrackedTables.setValueColumns(c, known.id(), shape);
-        id = known.id();
-        TrackedTables.setState(c, id, TrackedTables.TRACKED);
-      }
-      long captured = reconcile(c, id, shape, true);
-      for (String ddl : TriggerSql.create(id, shape)) {
-        Sql.exec(c, ddl);
-      }
-      ChangesView.rebuild(c, TrackedTables.all(c).values());
-      return new TrackReport(table, true, captured, inspection.warnings());
+      return SchemaEvolution.ownChange(c, () -> register(c, table, options));
     });
     LogFold.fold(c);
     return report;
   }
 
+  private static TrackReport register(Connection c, String table, TrackOptions options) throws SQLException {
+    TableInspector.Inspection inspection = TableInspector.inspect(c, table, options);
+    TableShape declared = inspection.shape();
+    TrackedTables.Registered known = TrackedTables.byName(c, table);
+    if (known != null && known.tracked()) {
+      if (!known.shape().counters().equals(declared.counters())) {
+        throw new UntrackableTableException(table, "it is already tracked with counter columns "
+            + known.shape().counters() + ", not " + declared.counters(), "untrack it first to change how columns merge"
+            + " (every replica must use the same)");
+      }
+      return new TrackReport(table, false, 0, inspection.warnings());
+    }
+    int id;
+    TableShape shape = declared;
+    if (known == null) {
+      id = TrackedTables.register(c, shape);
+    } else {
+      if (!known.shape().pkColumns().equals(declared.pkColumns())) {
+        throw new UntrackableTableException(table, "its primary key changed while it was untracked (was "
+            + known.shape().pkColumns() + ", now " + declared.pkColumns() + ")", "restore the key: a row's key is"
+            + " its identity on every replica");
+      }
+      // Columns changed meanwhile keep their versions by name; bit positions follow the registry's order.
+      ColumnChanges changes = ColumnChanges.between(known.shape().columns(), declared.columns(), false);
+      shape = new TableShape(table, declared.pkColumns(), changes.columns(), declared.counters());
+      SchemaEvolution.renumber(c, known.id(), changes, known.shape().columns().size());
+      TrackedTables.setValueColumns(c, known.id(), shape);
+      id = known.id();
+      TrackedTables.setState(c, id, TrackedTables.TRACKED);
+    }
+    long captured = reconcile(c, id, shape, true);
+    for (String ddl : TriggerSql.create(id, shape)) {
+      Sql.exec(c, ddl);
+    }
+    ChangesView.rebuild(c, TrackedTables.all(c).values());
+    return new TrackReport(table, true, captured, inspection.warnings());
+  }
+
   /** Stops capture on {@code table}; returns false if it was not tracked. */
   public static boolean untrack(Connection c, String table) throws SQLException {
-    return Transactions.write(c, "lattice_untrack", () -> {
+    return Transactions.write(c, "lattice_untrack", () -> SchemaEvolution.ownChange(c, () -> {
       TrackedTables.Registered known = TrackedTables.byName(c, table);
       if (known == null || known.state() == TrackedTables.UNTRACKED) {
         return false;
@@ -73,7 +77,7 @@ public final class Tracker {
       TrackedTables.setState(c, known.id(), TrackedTables.UNTRACKED);
       ChangesView.rebuild(c, TrackedTables.all(c).values());
       return true;
-    });
+    }));
   }
 
   /**

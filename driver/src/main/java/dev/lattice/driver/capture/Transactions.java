@@ -41,6 +41,16 @@ final class Transactions {
   }
 
   /**
+   * Takes the write lock for the caller's transaction before Lattice reads anything in it, waiting out the busy
+   * timeout as SQLite does for the application's own first write. Reading first would pin a snapshot, and a write
+   * after it fails at once with SQLITE_BUSY while another connection writes, or with SQLITE_BUSY_SNAPSHOT once it has
+   * committed. A write statement that changes nothing takes the lock; only for a database Lattice enabled.
+   */
+  static void lockForWrite(Connection c) throws SQLException {
+    Sql.exec(c, "UPDATE main.lattice_meta SET value = value WHERE 0");
+  }
+
+  /**
    * Starts a read transaction for a consistent snapshot, unless one is open; returns whether it started one (and so
    * must end it).
    */

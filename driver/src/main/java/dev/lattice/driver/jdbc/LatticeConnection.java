@@ -32,6 +32,8 @@ import org.sqlite.SQLiteConnection;
  * purpose. Once closed, every method but {@code close}, {@code isClosed}, {@code isValid} and {@code abort} throws.
  */
 final class LatticeConnection implements Connection {
+  /** The URL the application opened, which {@link DatabaseMetaData#getURL()} reports. */
+  private final String url;
   private final SQLiteConnection delegate;
   private final ConnectionHooks hooks;
   /** Volatile because {@link #abort} may be called from another thread. */
@@ -39,7 +41,8 @@ final class LatticeConnection implements Connection {
   /** Warnings collected from sqlite-jdbc and the capture engine, kept until {@link #clearWarnings()}. */
   private SQLWarning warnings;
 
-  LatticeConnection(SQLiteConnection delegate, ConnectionHooks hooks) {
+  LatticeConnection(String url, SQLiteConnection delegate, ConnectionHooks hooks) {
+    this.url = url;
     this.delegate = delegate;
     this.hooks = hooks;
   }
@@ -185,7 +188,8 @@ final class LatticeConnection implements Connection {
 
   @Override public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
-    boolean commits = autoCommit && !delegate.getAutoCommit();
+    boolean was = delegate.getAutoCommit();
+    boolean commits = autoCommit && !was;
     if (commits) {
       hooks.beforeCommit();
     }
@@ -193,6 +197,8 @@ final class LatticeConnection implements Connection {
     // JDBC: turning auto-commit back on commits the open transaction (sqlite-jdbc runs "commit;").
     if (commits) {
       hooks.afterCommit();
+    } else if (was && !autoCommit) {
+      hooks.transactionBegins();
     }
   }
 
@@ -247,6 +253,10 @@ final class LatticeConnection implements Connection {
   @Override public DatabaseMetaData getMetaData() throws SQLException {
     checkOpen();
     return new LatticeDatabaseMetaData(this, delegate.getMetaData());
+  }
+
+  String url() {
+    return url;
   }
 
   // Warnings: sqlite-jdbc's own (it reports none as of 3.54), then those the capture engine raised.
@@ -307,7 +317,7 @@ final class LatticeConnection implements Connection {
   }
 
   @Override public String toString() {
-    return "LatticeConnection[" + delegate.getUrl() + ", " + delegate + (closed ? ", closed]" : "]");
+    return "LatticeConnection[" + url + ", " + delegate + (closed ? ", closed]" : "]");
   }
 
   // Plain delegation.

@@ -45,7 +45,8 @@ final class LatticeDatabaseMetaData implements DatabaseMetaData {
   }
 
   @Override public boolean allTablesAreSelectable() throws SQLException { return delegate.allTablesAreSelectable(); }
-  @Override public String getURL() throws SQLException { return delegate.getURL(); }
+  /** The URL the application opened ({@code jdbc:lattice:...}), not the {@code jdbc:sqlite:} one underneath. */
+  @Override public String getURL() { return connection.url(); }
   @Override public String getUserName() throws SQLException { return delegate.getUserName(); }
   @Override public boolean isReadOnly() throws SQLException { return delegate.isReadOnly(); }
   @Override public boolean nullsAreSortedHigh() throws SQLException { return delegate.nullsAreSortedHigh(); }

@@ -102,7 +102,7 @@ public final class LatticeDriver implements Driver {
       closeAfterFailure(raw, e);
       throw e;
     }
-    return new LatticeConnection(raw, hooks);
+    return new LatticeConnection(url, raw, hooks);
   }
 
   private static void closeAfterFailure(SQLiteConnection raw, Throwable failure) {

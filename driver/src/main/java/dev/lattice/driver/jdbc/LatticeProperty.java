@@ -17,7 +17,7 @@ import java.util.Properties;
 public enum LatticeProperty {
   /** See {@link CaptureOptions#foldThreshold()}. */
   FOLD_THRESHOLD("lattice.foldThreshold",
-      "Pending capture-log rows at which a connection folds the log into row metadata after a commit;"
+      "Pending capture-log rows at which a connection folds the log into row metadata as it commits;"
           + " 0 folds only on demand (before change metadata is read, and on lattice_fold())",
       CaptureOptions.DEFAULT_FOLD_THRESHOLD, 0);
 

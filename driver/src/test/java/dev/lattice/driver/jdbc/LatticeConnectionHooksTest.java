@@ -133,6 +133,14 @@ class LatticeConnectionHooksTest {
   }
 
   @Test
+  void turningAutoCommitOff_isReportedAsATransactionBeginning_once() throws SQLException {
+    connection.setAutoCommit(false);
+    connection.setAutoCommit(false); // already off: nothing happens
+    assertEquals(1, hooks.begins);
+    assertEquals(0, hooks.commits);
+  }
+
+  @Test
   void turningAutoCommitBackOn_commits_andIsReportedAsACommit() throws SQLException {
     connection.setAutoCommit(true); // already on: nothing happens
     assertEquals(0, hooks.commits);

@@ -113,10 +113,10 @@ class LatticeConnectionTest {
   }
 
   @Test
-  void databaseProductName_isStillSQLite() throws SQLException {
+  void databaseProductName_isStillSQLite_andTheUrlIsTheOneTheApplicationOpened() throws SQLException {
     DatabaseMetaData metaData = connection.getMetaData();
     assertEquals("SQLite", metaData.getDatabaseProductName());
-    assertTrue(metaData.getURL().startsWith("jdbc:sqlite:"), metaData.getURL());
+    assertEquals("jdbc:lattice:sqlite:" + dir.resolve("app.db"), metaData.getURL());
   }
 
   @Test
@@ -254,7 +254,7 @@ class LatticeConnectionTest {
 
   @Test
   void toString_namesTheWrappedConnection() throws SQLException {
-    assertTrue(connection.toString().startsWith("LatticeConnection[jdbc:sqlite:"), connection.toString());
+    assertTrue(connection.toString().startsWith("LatticeConnection[jdbc:lattice:sqlite:"), connection.toString());
     try (PreparedStatement statement = connection.prepareStatement("SELECT 1")) {
       assertTrue(statement.toString().startsWith("LatticePreparedStatement["), statement.toString());
     }

@@ -12,6 +12,7 @@ final class RecordingHooks implements ConnectionHooks {
   int schemaStatements;
   int alterStatements;
   int rollbacks;
+  int begins;
   int changesViewRequests;
   private SQLWarning pending;
 
@@ -32,6 +33,11 @@ final class RecordingHooks implements ConnectionHooks {
   @Override
   public void afterCommit() {
     commits++;
+  }
+
+  @Override
+  public void transactionBegins() {
+    begins++;
   }
 
   @Override
