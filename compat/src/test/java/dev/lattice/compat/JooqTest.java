@@ -63,7 +63,7 @@ class JooqTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.sql.SQLException {
       pool.close();
       Captured.assertCapturedEqualsCommitted(db);
     }

@@ -6,7 +6,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -63,10 +62,6 @@ public final class Observer implements AutoCloseable {
       }
       throw e;
     }
-  }
-
-  public List<List<Object>> query(String sql, Object... args) throws SQLException {
-    return Db.rows(c, sql, args);
   }
 
   private long single(String sql) throws SQLException {

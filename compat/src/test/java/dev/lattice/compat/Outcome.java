@@ -29,7 +29,7 @@ public record Outcome(Object value, String failure) {
     }
   }
 
-  public static Outcome failed(Throwable e) {
+  private static Outcome failed(Throwable e) {
     return new Outcome(null, describe(e));
   }
 

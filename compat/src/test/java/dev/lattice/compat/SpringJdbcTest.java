@@ -61,7 +61,7 @@ class SpringJdbcTest {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.sql.SQLException {
       pool.close();
       Captured.assertCapturedEqualsCommitted(db);
     }

@@ -321,6 +321,7 @@ class SqliteJdbcSurfaceTest {
     try (Connection holder = java.sql.DriverManager.getConnection(Url.PLAIN.of(db.file()))) {
       holder.setAutoCommit(false);
       holder.createStatement().executeUpdate("UPDATE items SET qty = qty WHERE id = 'none'");
+      long start = System.nanoTime();
       CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
         try {
           Thread.sleep(holdMs);
@@ -329,7 +330,6 @@ class SqliteJdbcSurfaceTest {
           throw new IllegalStateException(e);
         }
       });
-      long start = System.nanoTime();
       Outcome outcome = Outcome.of(() -> c.prepareStatement("INSERT INTO items VALUES ('w', 'x', 1)").executeUpdate());
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       release.get(10, TimeUnit.SECONDS);

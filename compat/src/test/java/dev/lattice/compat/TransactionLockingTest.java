@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,6 +88,7 @@ class TransactionLockingTest {
       a.commit();
       b.setAutoCommit(false);
       insert(b, "b1"); // B holds the write lock now, for 300 ms
+      long start = System.nanoTime();
       CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
         try {
           Thread.sleep(300);
@@ -94,7 +97,6 @@ class TransactionLockingTest {
           throw new IllegalStateException(e);
         }
       });
-      long start = System.nanoTime();
       insert(a, "a2");
       long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       a.commit();
@@ -124,26 +126,28 @@ class TransactionLockingTest {
    * returns how long opening took.
    */
   private static long openWhileAnotherHoldsTheWriteLock(Db db, Observer observer) throws Exception {
-    try (Connection holder = java.sql.DriverManager.getConnection(Url.PLAIN.of(db.file()))) {
+    try (Connection holder = DriverManager.getConnection(Url.PLAIN.of(db.file()))) {
       holder.setAutoCommit(false);
       try (Statement s = holder.createStatement()) {
         s.executeUpdate("UPDATE t SET v = v WHERE id = 'none'"); // takes the write lock, writes nothing
       }
       assertTrue(observer.writeLockHeld());
+      CountDownLatch opened = new CountDownLatch(1);
       CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
         try {
-          Thread.sleep(3000); // bounds a failing run: opening would otherwise wait out the whole busy timeout
+          opened.await(3, TimeUnit.SECONDS); // bounds a failing run: opening would wait out the whole busy timeout
           holder.rollback();
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       });
       long start = System.nanoTime();
-      try (Connection opened = db.open()) {
+      try {
+        db.open().close();
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       } finally {
-        release.cancel(false);
-        holder.rollback();
+        opened.countDown();
+        release.get(10, TimeUnit.SECONDS);
       }
     }
   }
@@ -173,7 +177,7 @@ class TransactionLockingTest {
     Db db = Db.create(dir, url, SCHEMA);
     db.track("t");
     db.exec("INSERT INTO t VALUES ('r1', 1)");
-    try (Connection tool = java.sql.DriverManager.getConnection(Url.PLAIN.of(db.file()));
+    try (Connection tool = DriverManager.getConnection(Url.PLAIN.of(db.file()));
         Statement s = tool.createStatement()) {
       s.execute("CREATE TABLE unrelated(k TEXT PRIMARY KEY NOT NULL)"); // the sqlite3 shell, a migration tool...
     }
@@ -200,7 +204,7 @@ class TransactionLockingTest {
     Db db = Db.create(dir, url, SCHEMA);
     db.track("t");
     db.open().close(); // what opening does is openingAConnection_writesNothing_*'s business, not this test's
-    try (Connection other = java.sql.DriverManager.getConnection(Url.PLAIN.of(db.file()))) {
+    try (Connection other = DriverManager.getConnection(Url.PLAIN.of(db.file()))) {
       other.setAutoCommit(false);
       try (PreparedStatement p = other.prepareStatement("INSERT INTO t VALUES (?, ?)")) {
         for (int i = 0; i < 25_000; i++) {

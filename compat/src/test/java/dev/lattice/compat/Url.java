@@ -23,10 +23,6 @@ public enum Url {
     this.prefix = prefix;
   }
 
-  public String prefix() {
-    return prefix;
-  }
-
   /**
    * The URL of {@code file} with the suite's file settings, and {@code params} ("key=value") added or overriding them.
    */
