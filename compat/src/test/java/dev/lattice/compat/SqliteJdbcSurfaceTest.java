@@ -446,6 +446,23 @@ class SqliteJdbcSurfaceTest {
     }
   }
 
+  /**
+   * Where sqlite-jdbc departs from JDBC, Lattice follows JDBC, on purpose (see LatticeConnection): a negative
+   * {@code isValid} timeout is refused, and {@code prepareCall} throws {@link java.sql.SQLFeatureNotSupportedException},
+   * a subclass of the plain SQLException sqlite-jdbc throws, so code catching sqlite-jdbc's still catches it.
+   */
+  @OnBothUrls
+  void isValidWithANegativeTimeout_andPrepareCall_followJdbcOnLattice(Url url) throws Exception {
+    Db db = items(url, dir);
+    try (Connection c = db.open()) {
+      Outcome negative = Outcome.of(() -> c.isValid(-1));
+      assertEquals(url.isLattice(), negative.failed(), "isValid(-1): " + negative);
+      Outcome call = Outcome.of(() -> c.prepareCall("SELECT 1"));
+      assertTrue(call.failure().startsWith((url.isLattice() ? "java.sql.SQLFeatureNotSupportedException"
+          : "java.sql.SQLException") + " sqlState=null errorCode=0"), "prepareCall: " + call);
+    }
+  }
+
   @Test
   void failingStatements_throwTheSameExceptions_andLeaveTheSameRows() throws Exception {
     Both.same(dir, (url, dir) -> {
