@@ -79,12 +79,17 @@ final class CaptureHooks implements ConnectionHooks {
     if (changes - changesAtCheck < checkEvery) {
       return;
     }
+    // The application's statement has committed and must not wait on another writer for Lattice's bookkeeping.
+    int busyTimeout = c.getBusyTimeout();
+    c.setBusyTimeout(0);
     try {
       settle();
     } catch (SQLException e) {
       if (!isBusy(e)) { // busy: another connection is writing; the log stays pending and folds later
         warnNotFolded(e);
       }
+    } finally {
+      c.setBusyTimeout(busyTimeout);
     }
   }
 
@@ -164,6 +169,55 @@ final class CaptureHooks implements ConnectionHooks {
       SchemaEvolution.follow(c, SchemaEvolution.Mode.STATEMENT, lifted);
     }
     schemaChanged = true;
+  }
+
+  /**
+   * The count less the capture log rows the statement appended, found from the log's newest sequence number before
+   * and after it. Both are read holding the write lock, so that no other writer's rows fall between: in auto-commit
+   * mode the statement runs in a transaction of this method's ({@code BEGIN IMMEDIATE}), committed even if it fails,
+   * so that what a multi-statement string did before the failure stays, as in auto-commit mode; in the application's
+   * transaction the lock is taken first if the transaction has not written yet.
+   */
+  @Override
+  public long countingApplicationRows(boolean mayWrap, Statement<Long> statement) throws SQLException {
+    boolean own = c.getAutoCommit();
+    if (!enabled() || (own && !mayWrap)) {
+      return statement.run();
+    }
+    if (own) {
+      Sql.exec(c, "BEGIN IMMEDIATE");
+    } else if (totalChanges() == changesAtBegin) {
+      Transactions.lockForWrite(c);
+    }
+    long count;
+    try {
+      long before = LogFold.lastSeq(c);
+      count = statement.run() - (LogFold.lastSeq(c) - before);
+    } catch (SQLException | RuntimeException e) {
+      if (own) {
+        endOwn(e);
+      }
+      throw e;
+    }
+    if (own) {
+      endOwn(null);
+    }
+    return count;
+  }
+
+  /** Commits the transaction {@link #countingApplicationRows} began, unless the SQL already ended it. */
+  private void endOwn(Exception failure) throws SQLException {
+    try {
+      Sql.exec(c, "COMMIT");
+    } catch (SQLException e) {
+      if (e.getMessage() != null && e.getMessage().contains("no transaction is active")) {
+        return;
+      }
+      if (failure == null) {
+        throw e;
+      }
+      failure.addSuppressed(e);
+    }
   }
 
   @Override

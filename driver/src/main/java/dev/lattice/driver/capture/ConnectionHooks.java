@@ -35,6 +35,14 @@ public interface ConnectionHooks extends AutoCloseable {
   <T> T changingSchema(boolean alters, Statement<T> statement) throws SQLException;
 
   /**
+   * Runs a statement whose update count sqlite-jdbc takes from the growth of {@code sqlite3_total_changes}
+   * ({@code Statement.executeUpdate(String)}), which counts the rows capture triggers write, and returns the count
+   * without those rows: what the same statement reports on plain sqlite-jdbc. {@code mayWrap}: the SQL does not
+   * control the transaction itself, so that in auto-commit mode it may run inside a transaction of the engine's.
+   */
+  long countingApplicationRows(boolean mayWrap, Statement<Long> statement) throws SQLException;
+
+  /**
    * SQL about to be prepared mentions the {@code lattice_changes} view: create this connection's TEMP view, or
    * refresh it if the schema changed since it was made. Made on demand because it costs milliseconds per connection
    * for a view most connections never read.

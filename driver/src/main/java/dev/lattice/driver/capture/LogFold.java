@@ -103,6 +103,11 @@ final class LogFold {
         + "), (SELECT max(seq) FROM lattice_log), 0)");
   }
 
+  /** The newest sequence number in the log, 0 if it is empty: one seek on its integer key. */
+  static long lastSeq(Connection c) throws SQLException {
+    return Sql.oneLong(c, "SELECT max(seq) FROM main.lattice_log");
+  }
+
   /**
    * Number of log rows waiting to be folded, in three lookups on the log's integer key: the log is contiguous and only
    * its oldest row can be an already-folded anchor.

@@ -55,7 +55,7 @@ final class LatticeConnection implements Connection {
 
   private void checkOpen() throws SQLException {
     if (closed) {
-      throw new SQLException("connection is closed", "08003");
+      throw new SQLException("database connection closed"); // sqlite-jdbc's words, and no SQLState, as it has none
     }
   }
 
@@ -73,6 +73,19 @@ final class LatticeConnection implements Connection {
   <T> T execute(String sql, ConnectionHooks.Statement<T> statement) throws SQLException {
     beforePreparing(sql);
     return execute(StatementKind.of(sql), statement);
+  }
+
+  /**
+   * Runs {@code Statement.executeUpdate(String)} or one of its forms, whose count sqlite-jdbc takes from the growth of
+   * {@code total_changes()}: the count comes back without the rows capture triggers wrote
+   * ({@link ConnectionHooks#countingApplicationRows}).
+   */
+  long executeUpdate(String sql, ConnectionHooks.Statement<Long> statement) throws SQLException {
+    beforePreparing(sql);
+    StatementKind kind = StatementKind.of(sql);
+    return kind == StatementKind.DATA
+        ? hooks.countingApplicationRows(!StatementKind.controlsTransaction(sql), statement)
+        : execute(kind, statement);
   }
 
   /** SQLite resolves names when it prepares: the changes view must exist by then if the SQL reads it. */
@@ -320,7 +333,7 @@ final class LatticeConnection implements Connection {
 
   private void checkOpenForClientInfo() throws SQLClientInfoException {
     if (closed) {
-      throw new SQLClientInfoException("connection is closed", "08003", 0, Map.of());
+      throw new SQLClientInfoException("database connection closed", Map.of());
     }
   }
 

@@ -48,6 +48,11 @@ final class RecordingHooks implements ConnectionHooks {
   }
 
   @Override
+  public long countingApplicationRows(boolean mayWrap, Statement<Long> statement) throws SQLException {
+    return statement.run();
+  }
+
+  @Override
   public void changesViewNeeded() {
     changesViewRequests++;
   }
