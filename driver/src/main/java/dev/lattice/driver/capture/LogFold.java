@@ -110,11 +110,12 @@ final class LogFold {
 
   /**
    * Number of log rows waiting to be folded, in three lookups on the log's integer key: the log is contiguous and only
-   * its oldest row can be an already-folded anchor.
+   * its oldest row can be an already-folded anchor. Each aggregate has a subquery of its own: SQLite seeks for a lone
+   * {@code min} or {@code max}, but scans the whole log for both in one query.
    */
   static long pending(Connection c) throws SQLException {
-    return Sql.oneLong(c, "SELECT max(seq) - min(seq) + (SELECT op <> " + LatticeSchema.OP_FOLDED
-        + " FROM lattice_log ORDER BY seq LIMIT 1) FROM lattice_log");
+    return Sql.oneLong(c, "SELECT (SELECT max(seq) FROM main.lattice_log) - (SELECT min(seq) FROM main.lattice_log)"
+        + " + (SELECT op <> " + LatticeSchema.OP_FOLDED + " FROM main.lattice_log ORDER BY seq LIMIT 1)");
   }
 
   /**
