@@ -48,10 +48,12 @@ final class CaptureHooks implements ConnectionHooks {
 
   /**
    * Looks, by reading only, at what changed in the file since capture last followed its schema. A connection writes
-   * at open only when another tool changed a tracked table (capture must follow that before this connection's writes
+   * at open only to upgrade a file an earlier layout wrote (once per file), or when another tool changed a tracked
+   * table (capture must follow that before this connection's writes
    * are captured); if the file is busy then, it says so in a warning and follows in its first write transaction.
    */
   void open() throws SQLException {
+    LayoutUpgrade.upgradeIfOlder(c);
     switch (SchemaEvolution.drift(c)) {
       case NONE -> { }
       case UNTRACKED_ONLY -> schemaStale = true;

@@ -31,8 +31,12 @@ import java.sql.SQLException;
  * </ul>
  */
 public final class LatticeSchema {
-  /** Version of this layout, kept in {@code lattice_meta} so later versions can migrate it. */
-  static final int VERSION = 1;
+  /**
+   * Version of this layout, kept in {@code lattice_meta}: a file written by an earlier one is upgraded in place
+   * ({@link LayoutUpgrade}), one written by a later one refused. Every change to Lattice's tables, columns, indexes
+   * or the meaning of their values takes the next number.
+   */
+  static final int VERSION = 2;
 
   /** Ordinal of this replica's own site in {@code lattice_sites} and in metadata. */
   static final int LOCAL_SITE = 0;
@@ -42,6 +46,12 @@ public final class LatticeSchema {
   static final int OP_INSERT = 1;
   static final int OP_DELETE = 2;
   static final int OP_UPDATE = 3;
+
+  static final String COUNTERS = "CREATE TABLE IF NOT EXISTS lattice_counters(tbl INTEGER NOT NULL, pk NOT NULL,"
+      + " col INTEGER NOT NULL, site INTEGER NOT NULL, total NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,"
+      + " PRIMARY KEY (tbl, pk, col, site)) WITHOUT ROWID";
+  static final String COUNTERS_BY_VERSION =
+      "CREATE INDEX IF NOT EXISTS lattice_counters_by_version ON lattice_counters(site, seq)";
 
   private static final String[] DDL = {
     "CREATE TABLE IF NOT EXISTS lattice_meta(key TEXT PRIMARY KEY NOT NULL, value) WITHOUT ROWID",
@@ -60,10 +70,8 @@ public final class LatticeSchema {
         + " site INTEGER NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL, PRIMARY KEY (tbl, pk, col))"
         + " WITHOUT ROWID",
     "CREATE INDEX IF NOT EXISTS lattice_cols_by_version ON lattice_cols(site, seq)",
-    "CREATE TABLE IF NOT EXISTS lattice_counters(tbl INTEGER NOT NULL, pk NOT NULL, col INTEGER NOT NULL,"
-        + " site INTEGER NOT NULL, total NOT NULL, seq INTEGER NOT NULL, hlc INTEGER NOT NULL,"
-        + " PRIMARY KEY (tbl, pk, col, site)) WITHOUT ROWID",
-    "CREATE INDEX IF NOT EXISTS lattice_counters_by_version ON lattice_counters(site, seq)",
+    COUNTERS,
+    COUNTERS_BY_VERSION,
     "CREATE TABLE IF NOT EXISTS lattice_clock(id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO lattice_clock(id, hlc) VALUES (1, 0)",
     "CREATE TABLE IF NOT EXISTS lattice_applying(x)",
@@ -111,12 +119,7 @@ public final class LatticeSchema {
    */
   static void ensure(Connection c) throws SQLException {
     if (exists(c)) {
-      Object version = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = 'schema_version'");
-      if (version != null && ((Number) version).intValue() > VERSION) {
-        throw new SQLException(
-            "this database was written by a newer Lattice (metadata layout " + version + ", this driver knows "
-                + VERSION + "): upgrade lattice-driver before opening it");
-      }
+      LayoutUpgrade.refuseNewer(c);
       return;
     }
     for (String ddl : DDL) {
@@ -126,6 +129,15 @@ public final class LatticeSchema {
     SiteId site = SiteId.random(new SecureRandom());
     Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES ('site_id', ?)", site.bytes());
     Sql.update(c, "INSERT INTO lattice_sites(ord, site_id) VALUES (?, ?)", LOCAL_SITE, site.bytes());
+  }
+
+  /** The layout version stored in this database; 0 if Lattice was never enabled on it. */
+  static int layout(Connection c) throws SQLException {
+    if (!exists(c)) {
+      return 0;
+    }
+    Object version = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = 'schema_version'");
+    return version == null ? 1 : ((Number) version).intValue();
   }
 
   /** This replica's site id, or null if Lattice was never enabled on this database. */

@@ -47,8 +47,17 @@ public final class ReplicaEngine {
     return LatticeSchema.siteId(c);
   }
 
-  public static TrackReport track(Connection c, String table, TrackOptions options) throws SQLException {
+  /**
+   * Before any work through the API: the file upgraded if an earlier layout wrote it (refused if a later one did),
+   * and schema changes other tools made followed.
+   */
+  private static void ready(Connection c) throws SQLException {
+    LayoutUpgrade.upgradeIfOlder(c);
     SchemaEvolution.followIfChanged(c);
+  }
+
+  public static TrackReport track(Connection c, String table, TrackOptions options) throws SQLException {
+    ready(c);
     return Tracker.track(c, table, options);
   }
 
@@ -66,12 +75,12 @@ public final class ReplicaEngine {
   }
 
   public static boolean untrack(Connection c, String table) throws SQLException {
-    SchemaEvolution.followIfChanged(c);
+    ready(c);
     return Tracker.untrack(c, table);
   }
 
   public static List<String> trackedTables(Connection c) throws SQLException {
-    SchemaEvolution.followIfChanged(c);
+    ready(c);
     return TrackedTables.all(c).values().stream()
         .filter(TrackedTables.Registered::tracked)
         .map(t -> t.shape().name())
@@ -104,44 +113,44 @@ public final class ReplicaEngine {
         public void close() {}
       };
     }
-    SchemaEvolution.followIfChanged(c);
+    ready(c);
     LogFold.fold(c);
     return new ChangeReader(c, peer);
   }
 
   public static long fold(Connection c) throws SQLException {
-    SchemaEvolution.followIfChanged(c);
+    ready(c);
     return LogFold.fold(c);
   }
 
   public static MergeResult apply(Connection c, ChangeBatch batch, long nowMillis, long maxDriftMillis)
       throws SQLException {
-    SchemaEvolution.followIfChanged(c);
+    ready(c);
     return Merger.apply(c, batch, nowMillis, maxDriftMillis);
   }
 
   /** Pulls what {@code to} lacks from {@code from}; returns what was applied to {@code to}. */
   public static MergeResult pull(Connection from, Connection to, int batchCells, PeerSync.Applier apply)
       throws SQLException {
-    SchemaEvolution.followIfChanged(from);
-    SchemaEvolution.followIfChanged(to);
+    ready(from);
+    ready(to);
     return PeerSync.pull(from, to, batchCells, apply).result();
   }
 
   /** Offers {@code to} everything {@code from} holds, whatever the vectors say; returns what was applied. */
   public static MergeResult pullAll(Connection from, int batchCells, PeerSync.Applier apply) throws SQLException {
-    SchemaEvolution.followIfChanged(from);
+    ready(from);
     return PeerSync.pull(from, VersionVector.empty(), batchCells, apply).result();
   }
 
   public static ChangeBatches batchesSince(Connection c, VersionVector peer, int batchCells) throws SQLException {
-    SchemaEvolution.followIfChanged(c);
+    ready(c);
     return BatchReader.open(c, peer, batchCells);
   }
 
   /** The root of the reconciliation tree of {@code c}'s committed state; see {@link ReplicaTree}. */
   public static NodeSummary merkleRoot(Connection c, CellIdHasher hasher) throws SQLException {
-    SchemaEvolution.followIfChanged(c);
+    ready(c);
     if (!LatticeSchema.exists(c)) {
       return NodeSummary.EMPTY;
     }
@@ -149,7 +158,7 @@ public final class ReplicaEngine {
   }
 
   public static TreeSnapshot treeSnapshot(Connection c, CellIdHasher hasher) throws SQLException {
-    SchemaEvolution.followIfChanged(c);
+    ready(c);
     MerkleTree<?> copy = LatticeSchema.exists(c) ? ReplicaTrees.of(c, hasher).read(c, MerkleTree::copy)
         : new MerkleTree<>();
     return new TreeSnapshot() {
@@ -181,7 +190,7 @@ public final class ReplicaEngine {
 
   /** The tracked tables' shapes, as peers compare them. */
   public static TrackedSchema schema(Connection c) throws SQLException {
-    SchemaEvolution.followIfChanged(c);
+    ready(c);
     Map<String, TrackedSchema.Table> tables = new TreeMap<>();
     for (TrackedTables.Registered r : TrackedTables.all(c).values()) {
       if (r.tracked()) {

@@ -89,6 +89,25 @@ final class SchemaEvolution {
     return result;
   }
 
+  /**
+   * Writes every tracked table's capture triggers afresh, as this driver writes them, after following whatever
+   * changed; inside the caller's write transaction ({@link LayoutUpgrade}).
+   */
+  static void rewriteTriggers(Connection c) throws SQLException {
+    if (!current(c)) {
+      follow(c, Mode.DISCOVERED, Lifted.NONE);
+    }
+    for (TrackedTables.Registered t : TrackedTables.all(c).values()) {
+      if (t.state() == TrackedTables.TRACKED) {
+        dropTriggers(c, t.id());
+        for (String ddl : TriggerSql.create(t.id(), t.shape())) {
+          Sql.exec(c, ddl);
+        }
+      }
+    }
+    recordCookie(c);
+  }
+
   /** How the schema stands against what capture last followed. */
   enum Drift {
     /** Nothing changed since the last follow. */
