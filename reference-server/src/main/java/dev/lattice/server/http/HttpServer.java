@@ -9,6 +9,7 @@ import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.ops.RequestLog;
 import dev.lattice.server.storage.ClusterFeed;
 import dev.lattice.sync.transport.GracefulStop;
+import dev.lattice.sync.transport.UnreadBodies;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.json.JavalinJackson;
@@ -90,6 +91,8 @@ public final class HttpServer implements AutoCloseable {
       javalin.routes.post(Routes.SYNC, sync::handle);
       javalin.routes.post(Routes.SYNC_FOR_CLIENTS, sync::handle);
       live.mount(javalin.routes);
+      // A refused request's body is read to its end (within bounds), so that its client reads the refusal.
+      javalin.routes.after(UnreadBodies.discarder(max));
     });
     ClusterFeed.Subscription revocations = accounts.onRevoked(new RevokedDevices(accounts, connections));
     try {

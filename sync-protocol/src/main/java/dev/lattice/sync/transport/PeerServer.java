@@ -134,6 +134,8 @@ public final class PeerServer implements AutoCloseable {
       config.routes.post(Endpoints.SYNC, sync);
       config.routes.get(Endpoints.HEALTH, ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
       config.routes.ws(Endpoints.LIVE, live::configure);
+      // A refused request's body is read to its end (within bounds), so that its client reads the refusal.
+      config.routes.after(UnreadBodies.discarder(max));
     });
     try {
       app.start(options.host(), options.port());
