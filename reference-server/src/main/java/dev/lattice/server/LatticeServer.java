@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * the PostgreSQL database of {@link ServerConfig#postgres()}, serves the sync protocol of each space from a
  * {@link SpaceSyncs} (the relay's, or any other given to {@link #start(ServerConfig, SpaceSyncs)}), and offers
  * {@code /health}, {@code /metrics} and {@code /openapi.json} to operators. From the command line:
- * {@code java dev.lattice.server.LatticeServer --help}.
+ * {@code lattice serve --help} (the {@code cli} module, which also brings the logging backend: this one logs through
+ * SLF4J only).
  *
  * <p>On PostgreSQL, any number of instances started with the same database serve the same spaces, behind a load
  * balancer: every request is authenticated against the database, and the instances hear each other's commits and

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
-import dev.lattice.server.ops.JsonLineEncoder;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,7 +18,7 @@ final class LogCapture implements AutoCloseable {
   LogCapture() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-    JsonLineEncoder encoder = new JsonLineEncoder();
+    JsonLines encoder = new JsonLines();
     encoder.setContext(context);
     encoder.start();
     appender.setContext(context);

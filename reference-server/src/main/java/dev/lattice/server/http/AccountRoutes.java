@@ -6,8 +6,8 @@ import dev.lattice.server.accounts.DeviceIdentity;
 import dev.lattice.server.accounts.DeviceInfo;
 import dev.lattice.server.accounts.Invite;
 import dev.lattice.server.accounts.PairingCode;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRouting;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
@@ -51,7 +51,7 @@ final class AccountRoutes {
     this.auth = auth;
   }
 
-  void mount(JavalinDefaultRouting router) {
+  void mount(RoutesConfig router) {
     router.post(Routes.SPACES, this::createSpace);
     router.post(Routes.INVITE, this::renewInvite);
     router.post(Routes.JOIN, this::join);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.Context;
+import io.javalin.http.Header;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
@@ -32,7 +33,7 @@ final class Bodies {
 
   /** Refuses with 415 unless the body is labelled {@code type} (parameters such as a charset are ignored). */
   static void requireType(Context ctx, String type) {
-    String given = ctx.contentType();
+    String given = contentType(ctx);
     String bare = given == null ? "" : given.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     if (!bare.equals(type)) {
       throw ApiError.unsupportedMediaType(type, given);
@@ -63,7 +64,7 @@ final class Bodies {
    * none) is {@code whenEmpty}, or a 400 if that is null.
    */
   static <T> T json(Context ctx, Class<T> type, T whenEmpty) {
-    boolean labelled = ctx.contentType() != null;
+    boolean labelled = contentType(ctx) != null;
     if (labelled) {
       requireType(ctx, JSON);
     }
@@ -90,6 +91,14 @@ final class Bodies {
     } catch (IOException e) {
       throw ApiError.badRequest("the request body could not be read");
     }
+  }
+
+  /**
+   * The {@code Content-Type} header as sent, or null. Not {@code ctx.contentType()}: Jetty 12 parses that, and throws
+   * on a charset it does not know ({@code application/cbor; charset=binary}).
+   */
+  static String contentType(Context ctx) {
+    return ctx.header(Header.CONTENT_TYPE);
   }
 
   private static ApiError tooLarge(Context ctx, String size, int maxBytes) {

@@ -3,11 +3,13 @@ package dev.lattice.server.http;
 import dev.lattice.server.accounts.AccountException;
 import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.storage.StorageException;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
-import io.javalin.router.JavalinDefaultRouting;
+import io.javalin.router.Endpoint;
 import java.io.IOException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,7 @@ final class ErrorResponses {
     this.observer = observer;
   }
 
-  void install(JavalinDefaultRouting router) {
+  void install(RoutesConfig router) {
     router.exception(ApiError.class, (e, ctx) -> answer(ctx, e.status(), e.code(), e.getMessage()));
     router.exception(RateLimited.class, (e, ctx) -> {
       ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
@@ -75,7 +77,7 @@ final class ErrorResponses {
       ctx.header("WWW-Authenticate", "Bearer"); // RFC 6750: the scheme the client should use
     }
     ErrorBody body = new ErrorBody(code, message);
-    if (ctx.handlerType() == HandlerType.WEBSOCKET_BEFORE_UPGRADE) {
+    if (isUpgrade(ctx)) {
       refuseUpgrade(ctx, status, body);
     } else {
       ctx.status(status).json(body);
@@ -121,12 +123,14 @@ final class ErrorResponses {
 
   /** The matched route template, for logs and metrics; {@code unmatched} when no route matched. */
   static String route(Context ctx) {
-    String route;
-    try {
-      route = ctx.endpointHandlerPath();
-    } catch (IllegalStateException e) {
-      return "unmatched"; // Javalin refuses to say when the request never got past its before-handlers
-    }
+    Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
+    String route = endpoint == null ? null : endpoint.path;
     return route == null || route.isEmpty() ? "unmatched" : route;
+  }
+
+  /** Whether the request is a WebSocket upgrade, refused by the handler that runs before it. */
+  private static boolean isUpgrade(Context ctx) {
+    List<Endpoint> visited = ctx.endpoints().list();
+    return !visited.isEmpty() && visited.get(visited.size() - 1).method == HandlerType.WEBSOCKET_BEFORE_UPGRADE;
   }
 }

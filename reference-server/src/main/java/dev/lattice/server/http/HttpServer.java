@@ -9,7 +9,9 @@ import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.ops.RequestLog;
 import dev.lattice.server.storage.ClusterFeed;
 import dev.lattice.sync.transport.GracefulStop;
+import dev.lattice.sync.transport.UnreadBodies;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
@@ -62,17 +64,19 @@ public final class HttpServer implements AutoCloseable {
     int max = config.maxBodyBytes();
 
     Javalin app = Javalin.create(javalin -> {
-      javalin.showJavalinBanner = false;
-      javalin.startupWatcherEnabled = false;
+      javalin.startup.showJavalinBanner = false;
+      javalin.startup.startupWatcherEnabled = false;
+      javalin.startup.showOldJavalinVersionWarning = false;
       javalin.jsonMapper(new JavalinJackson(Bodies.MAPPER, false));
       javalin.http.maxRequestSize = max;
       javalin.http.prefer405over404 = true;
       // Sync bodies are encrypted: compressing them costs CPU and saves nothing.
-      javalin.http.disableCompression();
+      javalin.http.compressionStrategy = CompressionStrategy.NONE;
       javalin.requestLogger.http(observer::observe);
+      javalin.jetty.modifyServer(GracefulStop::install);
       // What Jetty refuses before Javalin sees it (unparseable HTTP, 414, 431, 505) is answered in JSON too.
       javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
-      javalin.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler()));
+      javalin.jetty.modifyServletContextHandler(handler -> handler.setErrorHandler(new JsonErrorHandler.InContext()));
       javalin.jetty.modifyWebSocketServletFactory(factory -> {
         factory.setIdleTimeout(config.liveIdleTimeout());
         factory.setMaxBinaryMessageSize(max);
@@ -81,19 +85,19 @@ public final class HttpServer implements AutoCloseable {
         // Text is refused anyway: do not buffer much of it first.
         factory.setMaxTextMessageSize(1024);
       });
-      javalin.router.mount(router -> {
-        new ErrorResponses(metrics, observer).install(router);
-        ops.mount(router);
-        accountRoutes.mount(router);
-        router.post(Routes.SYNC, sync::handle);
-        router.post(Routes.SYNC_FOR_CLIENTS, sync::handle);
-        live.mount(router);
-      });
+      new ErrorResponses(metrics, observer).install(javalin.routes);
+      ops.mount(javalin.routes);
+      accountRoutes.mount(javalin.routes);
+      javalin.routes.post(Routes.SYNC, sync::handle);
+      javalin.routes.post(Routes.SYNC_FOR_CLIENTS, sync::handle);
+      live.mount(javalin.routes);
+      // A refused request's body is read to its end (within bounds), so that its client reads the refusal.
+      javalin.routes.after(UnreadBodies.discarder(max));
     });
     ClusterFeed.Subscription revocations = accounts.onRevoked(new RevokedDevices(accounts, connections));
     try {
       app.start(config.host(), config.port());
-    } catch (Exception e) { // Javalin is Kotlin: checked exceptions may come through undeclared
+    } catch (Exception e) { // Javalin's Kotlin parts may throw checked exceptions undeclared
       revocations.close();
       app.stop();
       live.stopped();

@@ -1,15 +1,15 @@
 package dev.lattice.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import org.eclipse.jetty.http.HttpField;
-import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpHeader;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's own refusals as the server's other errors: a JSON body {@code {"error": code, "message": text}} instead of
@@ -18,39 +18,67 @@ import org.eclipse.jetty.server.handler.ErrorHandler;
  * over its buffer (414), headers over its buffer (431), a request line without an HTTP version (505), and paths it
  * finds ambiguous (400). Found by
  * {@code HttpFuzzTest}.
+ *
+ * <p>This one is the server's, for what its HTTP parser refuses; {@link InContext} is the servlet context's, for the
+ * errors the servlet layer sends itself ({@code sendError}). Both answer in JSON for any method and whatever the client
+ * accepts.
  */
 final class JsonErrorHandler extends ErrorHandler {
+  private static final List<Charset> UTF_8 = List.of(StandardCharsets.UTF_8);
+
   JsonErrorHandler() {
     setShowStacks(false);
-    setShowServlet(false);
+    setShowCauses(false);
   }
 
-  /** Refusals by Jetty's HTTP parser, before there is a request to hand to anyone. */
-  @Override
-  public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-    fields.put(new HttpField(HttpHeader.CONTENT_TYPE, Bodies.JSON));
-    return ByteBuffer.wrap(body(status, reason));
-  }
-
-  /** Errors Jetty's servlet layer sends itself ({@code sendError}), for any method and whatever the client accepts. */
   @Override
   public boolean errorPageForMethod(String method) {
     return true;
   }
 
   @Override
-  protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request,
-      HttpServletResponse response, int code, String message) throws IOException {
-    byte[] body = body(code, message);
-    response.setContentType(Bodies.JSON);
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body);
-    baseRequest.setHandled(true);
+  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+      Callback callback) throws IOException {
+    if (!generateAcceptableResponse(request, response, callback, Bodies.JSON, UTF_8, code, message, cause)) {
+      callback.succeeded();
+    }
   }
 
-  private static byte[] body(int status, String reason) {
+  @Override
+  protected void writeErrorJson(Request request, PrintWriter writer, int code, String message, Throwable cause) {
+    writer.write(body(code, message));
+  }
+
+  /** The servlet context's error handler, answering as {@link JsonErrorHandler} does. */
+  static final class InContext extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+    InContext() {
+      setShowStacks(false);
+      setShowCauses(false);
+      setShowOrigin(false);
+    }
+
+    @Override
+    public boolean errorPageForMethod(String method) {
+      return true;
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+        Callback callback) throws IOException {
+      if (!generateAcceptableResponse(request, response, callback, Bodies.JSON, UTF_8, code, message, cause)) {
+        callback.succeeded();
+      }
+    }
+
+    @Override
+    protected void writeErrorJson(Request request, PrintWriter writer, int code, String message, Throwable cause) {
+      writer.write(body(code, message));
+    }
+  }
+
+  private static String body(int status, String reason) {
     try {
-      return Bodies.MAPPER.writeValueAsBytes(new ErrorResponses.ErrorBody(ErrorResponses.codeOf(status),
+      return Bodies.MAPPER.writeValueAsString(new ErrorResponses.ErrorBody(ErrorResponses.codeOf(status),
           message(status, reason)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("two strings always serialize", e);

@@ -7,12 +7,12 @@ import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.ops.RequestLog;
 import dev.lattice.sync.transport.LiveHandler;
 import dev.lattice.sync.transport.ServerLiveChannel;
-import io.javalin.router.JavalinDefaultRouting;
+import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsErrorContext;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,7 +47,7 @@ final class LiveRoute {
     this.requestLog = requestLog;
   }
 
-  void mount(JavalinDefaultRouting router) {
+  void mount(RoutesConfig router) {
     for (String path : new String[] {Routes.LIVE, Routes.LIVE_FOR_CLIENTS}) {
       // Throws (401, 403, 404, 429) to refuse the upgrade; the device is then on the upgrade request's attributes.
       router.wsBeforeUpgrade(path, ctx -> {
@@ -63,8 +63,10 @@ final class LiveRoute {
     ws.onBinaryMessage(ctx -> {
       LiveConnections.Connection connection = connections.get(ctx.sessionId());
       if (connection != null) {
-        // A copy: the handler may keep the message, and the array is Jetty's.
-        byte[] message = Arrays.copyOfRange(ctx.data(), ctx.offset(), ctx.offset() + ctx.length());
+        // A copy: the handler may keep the message, and the buffer is Jetty's, reused once this returns.
+        ByteBuffer data = ctx.data().duplicate();
+        byte[] message = new byte[data.remaining()];
+        data.get(message);
         connection.channel().received(message);
       }
     });
@@ -88,7 +90,7 @@ final class LiveRoute {
       ctx.closeSession(LiveConnections.INTERNAL_ERROR, "internal error");
       return;
     }
-    String client = String.valueOf(ctx.session.getRemoteAddress());
+    String client = String.valueOf(ctx.session.getRemoteSocketAddress());
     connections.add(ctx.sessionId(), device, client, channel, ctx.session);
     metrics.liveOpened();
     requestLog.liveOpened(device.spaceId(), device.deviceId(), client);

@@ -2,8 +2,8 @@ package dev.lattice.server.http;
 
 import dev.lattice.server.ops.Health;
 import dev.lattice.server.ops.Metrics;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.router.JavalinDefaultRouting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -30,7 +30,7 @@ final class OpsRoutes {
     this.openApi = loadOpenApi();
   }
 
-  void mount(JavalinDefaultRouting router) {
+  void mount(RoutesConfig router) {
     router.get(Routes.HEALTH, this::health);
     router.get(Routes.METRICS, ctx -> ctx.contentType(PROMETHEUS_TEXT).result(metrics.scrape()));
     router.get(Routes.OPENAPI, ctx -> ctx.contentType(Bodies.JSON).result(openApi));

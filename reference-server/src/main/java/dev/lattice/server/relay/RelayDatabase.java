@@ -24,8 +24,10 @@ import javax.sql.DataSource;
 
 /**
  * The relay's storage: the envelopes of every space in one SQL database, embedded SQLite or PostgreSQL, through a
- * HikariCP pool. Opening it creates the tables. With PostgreSQL, several server instances share the database: each
- * instance hears the others' commits (the {@link ClusterFeed}), so its trees stay true and its live devices are told.
+ * HikariCP pool. Opening it creates the tables, or brings those of an earlier version to this one in place
+ * ({@link RelaySchema}); a database written by a newer server is refused with a {@link StorageException}. With
+ * PostgreSQL, several server instances share the database: each instance hears the others' commits (the
+ * {@link ClusterFeed}), so its trees stay true and its live devices are told.
  *
  * <p>It opens a pool of its own ({@link #openSqlite}, {@link #openPostgres}), or keeps its tables in the server's
  * database on that database's pool and feed ({@link #in}), as a server on PostgreSQL does.

@@ -1,13 +1,18 @@
 package dev.lattice.server.relay;
 
 import dev.lattice.server.storage.Dialect;
+import dev.lattice.server.storage.StorageException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The relay's tables. Envelopes are kept exactly as devices sealed them, with the metadata in the clear that merging,
- * streaming and the tree need; nothing else about a space is known here.
+ * The relay's tables, created or migrated when a relay database opens. Envelopes are kept exactly as devices sealed
+ * them, with the metadata in the clear that merging, streaming and the tree need; nothing else about a space is known
+ * here.
  *
  * <ul>
  *   <li>{@code relay_spaces}: per space, the relay's own site id, the schema fingerprint and key parameters adopted
@@ -22,14 +27,96 @@ import java.sql.Statement;
  *       transport did not say), the version vector of its last hello: what it held then;
  *   <li>{@code relay_stable}: per space, the stable point: a vector every device of the space holds (the pointwise
  *       minimum of their last hellos, capped at {@code relay_vv}), which only rises. Tombstones at or below it are
- *       dropped, and a row's versions at or below it are not taken back (see {@link RelayStable}).
+ *       dropped, and a row's versions at or below it are not taken back (see {@link RelayStable});
+ *   <li>{@code relay_settings}: the relay's own named values; {@code schema_version} is the version the tables are at.
  * </ul>
+ *
+ * <p>Versions, as the accounts' tables have them ({@code AccountsSchema}): each step brings the tables one version
+ * further inside the transaction that records the new version, so a failed migration leaves the database as it was,
+ * and a database at a version newer than this code knows is refused rather than misread. Version 1 is the layout
+ * relays had before versions were recorded: a database without {@code relay_settings} is at version 1, and opening it
+ * records that, changing nothing else.
  */
 final class RelaySchema {
+  /** The version this code reads and writes. */
+  static final int VERSION = 1;
+  static final String VERSION_SETTING = "schema_version";
+
   private RelaySchema() {}
 
-  /** Creates the tables where missing, in one transaction that instances starting together take turns at. */
+  /**
+   * Brings the tables to {@link #VERSION}, creating them in an empty database, in one transaction that instances
+   * starting together take turns at.
+   *
+   * @throws StorageException if a newer server made the database: this one would misread it
+   */
   static void create(Connection c, Dialect dialect) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      dialect.lockSchema(c);
+      migrate(c, dialect);
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  private static void migrate(Connection c, Dialect dialect) throws SQLException {
+    createSettings(c, dialect);
+    int found = version(c);
+    if (found > VERSION) {
+      throw new StorageException("the relay database is at schema version " + found + ", made by a newer Lattice"
+          + " server; this one knows version " + VERSION + " at most: upgrade this server to the Lattice that wrote it, or a"
+          + " newer one");
+    }
+    if (found < 1) {
+      // A relay from before versions were recorded has these tables already (hence IF NOT EXISTS): it is at version
+      // 1, and only the version is recorded.
+      createVersion1(c, dialect);
+    }
+    // Version 2's step goes here: if (found < 2) { ... }
+    if (found != VERSION) {
+      try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_settings (name, value) VALUES (?, ?) "
+          + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+        p.setString(1, VERSION_SETTING);
+        p.setBytes(2, Integer.toString(VERSION).getBytes(StandardCharsets.US_ASCII));
+        p.executeUpdate();
+      }
+    }
+  }
+
+  /** The version recorded; 0 if none was (an empty database, or a relay from before versions were recorded). */
+  static int version(Connection c) throws SQLException {
+    byte[] stored;
+    try (PreparedStatement p = c.prepareStatement("SELECT value FROM relay_settings WHERE name = ?")) {
+      p.setString(1, VERSION_SETTING);
+      try (ResultSet r = p.executeQuery()) {
+        stored = r.next() ? r.getBytes(1) : null;
+      }
+    }
+    if (stored == null) {
+      return 0;
+    }
+    String text = new String(stored, StandardCharsets.US_ASCII);
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new StorageException("the relay database's schema version is unreadable: " + text);
+    }
+  }
+
+  private static void createSettings(Connection c, Dialect dialect) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS relay_settings(name TEXT PRIMARY KEY NOT NULL, value " + dialect.blob()
+          + " NOT NULL)");
+    }
+  }
+
+  /** The tables of version 1. */
+  private static void createVersion1(Connection c, Dialect dialect) throws SQLException {
     String blob = dialect.blob();
     String integer = dialect.integer();
     String clustered = dialect == Dialect.POSTGRES ? "" : " WITHOUT ROWID";
@@ -56,18 +143,10 @@ final class RelaySchema {
       "CREATE TABLE IF NOT EXISTS relay_stable(space TEXT NOT NULL, site " + blob + " NOT NULL, seq " + integer
           + " NOT NULL, PRIMARY KEY (space, site))" + clustered,
     };
-    c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
-      dialect.lockSchema(c);
       for (String statement : ddl) {
         s.execute(statement);
       }
-      c.commit();
-    } catch (SQLException | RuntimeException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
     }
   }
 }

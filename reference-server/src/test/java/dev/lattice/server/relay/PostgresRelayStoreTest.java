@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.server.TestPostgres;
+import dev.lattice.server.storage.Dialect;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncResponder;
 import dev.lattice.sync.session.SyncSession;
 import dev.lattice.sync.transport.InMemoryTransport;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,10 +26,30 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresRelayStoreTest extends RelayStoreContract {
   /** The database of the last relay opened, for the plaintext scan. */
   private String database;
+  /** The databases made for the contract's relays, by their names there. */
+  private final Map<String, String> databases = new HashMap<>();
 
   @Override
   RelayDatabase openRelay(Path dir, String name, Clock clock) throws Exception {
     database = TestPostgres.newDatabase(name);
+    databases.put(name, database);
+    return instance(database, clock);
+  }
+
+  @Override
+  void placeVersion1(Path dir, String name) throws Exception {
+    String made = TestPostgres.newDatabase(name);
+    databases.put(name, made);
+    try (Connection c = DriverManager.getConnection(TestPostgres.url(made), TestPostgres.USER,
+        TestPostgres.PASSWORD)) {
+      RelayV1Fixture.createLayout(c, Dialect.POSTGRES);
+      RelayV1Fixture.copyRows(dir, c);
+    }
+  }
+
+  @Override
+  RelayDatabase reopenRelay(Path dir, String name, Clock clock) throws Exception {
+    database = databases.get(name);
     return instance(database, clock);
   }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.merkle.NodeSummary;
+import dev.lattice.server.storage.StorageException;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncReport;
@@ -60,6 +61,15 @@ abstract class RelayStoreContract {
 
   /** Every file the relay's storage writes, for the plaintext scan; empty where the storage is not files here. */
   abstract List<Path> storageFiles(Path dir) throws Exception;
+
+  /**
+   * Puts a relay database of the first layout, version 1, holding {@link RelayV1Fixture}'s space, where this storage
+   * keeps the database named {@code name}; does not open it.
+   */
+  abstract void placeVersion1(Path dir, String name) throws Exception;
+
+  /** The database named {@code name} (made by {@link #openRelay} or {@link #placeVersion1}), opened again. */
+  abstract RelayDatabase reopenRelay(Path dir, String name, java.time.Clock clock) throws Exception;
 
   private RelayStore relay(String space) throws Exception {
     if (db == null) {
@@ -120,6 +130,62 @@ abstract class RelayStoreContract {
     for (Path f : files) {
       String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
       assertFalse(bytes.contains(MARKER), f + " holds a value or key in the clear");
+    }
+  }
+
+  @Test
+  void aRelayOfTheFirstLayoutIsUpgradedInPlaceOnOpen_andServesWhatItHeld() throws Exception {
+    placeVersion1(dir, "old");
+    RelayDatabase upgraded = reopenRelay(dir, "old", java.time.Clock.systemUTC());
+    open.add(0, upgraded);
+    assertEquals(RelaySchema.VERSION, version(upgraded), "the version is recorded on open");
+    RelayStore space = upgraded.space(RelayV1Fixture.SPACE);
+    assertEquals(RelayV1Fixture.ROOT, root(space.root()), "the tree of the rows the old server stored");
+
+    Phone newcomer = phone("newcomer.db", RelayV1Fixture.PASSPHRASE);
+    sync(newcomer, space);
+    assertEquals(RelayV1Fixture.ROWS, newcomer.rows(), "a new device gets what the devices stored before the upgrade");
+    newcomer.exec("INSERT INTO t VALUES ('d', 'after the upgrade', NULL, 1)").exec("DELETE FROM t WHERE id = 'c'");
+    sync(newcomer, space);
+    upgraded.close();
+    open.remove(upgraded);
+
+    RelayDatabase again = reopenRelay(dir, "old", java.time.Clock.systemUTC());
+    open.add(0, again);
+    assertEquals(RelaySchema.VERSION, version(again), "reopening changes nothing");
+    Phone another = phone("another.db", RelayV1Fixture.PASSPHRASE);
+    sync(another, again.space(RelayV1Fixture.SPACE));
+    assertEquals(newcomer.rows(), another.rows());
+    assertEquals(root(newcomer.store.root()), root(again.space(RelayV1Fixture.SPACE).root()));
+  }
+
+  @Test
+  void aRelayDatabaseOfANewerVersionIsRefused_sayingToUpgrade() throws Exception {
+    RelayStore relay = relay("space-1");
+    sync(phone("laptop.db", "words").exec("INSERT INTO t VALUES ('a', 1, NULL, NULL)"), relay);
+    int newer = RelaySchema.VERSION + 1;
+    try (Connection c = db.connection();
+        PreparedStatement p = c.prepareStatement("UPDATE relay_settings SET value = ? WHERE name = ?")) {
+      p.setBytes(1, Integer.toString(newer).getBytes(StandardCharsets.US_ASCII));
+      p.setString(2, RelaySchema.VERSION_SETTING);
+      assertEquals(1, p.executeUpdate());
+    }
+    db.close();
+    open.remove(db);
+    db = null;
+
+    for (int attempt = 0; attempt < 2; attempt++) { // refused, and left as it was: refused again
+      StorageException refused = assertThrows(StorageException.class,
+          () -> reopenRelay(dir, "relay", java.time.Clock.systemUTC()));
+      assertTrue(refused.getMessage().contains("schema version " + newer), refused.getMessage());
+      assertTrue(refused.getMessage().contains("newer"), refused.getMessage());
+      assertTrue(refused.getMessage().contains("upgrade this server"), refused.getMessage());
+    }
+  }
+
+  private static int version(RelayDatabase relay) throws Exception {
+    try (Connection c = relay.connection()) {
+      return RelaySchema.version(c);
     }
   }
 

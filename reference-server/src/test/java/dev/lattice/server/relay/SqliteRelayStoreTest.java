@@ -14,6 +14,16 @@ class SqliteRelayStoreTest extends RelayStoreContract {
   }
 
   @Override
+  void placeVersion1(Path dir, String name) {
+    RelayV1Fixture.copyTo(dir.resolve(name + ".db"));
+  }
+
+  @Override
+  RelayDatabase reopenRelay(Path dir, String name, Clock clock) throws Exception {
+    return RelayDatabase.openSqlite(dir.resolve(name + ".db"), clock);
+  }
+
+  @Override
   List<Path> storageFiles(Path dir) throws Exception {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> p.getFileName().toString().startsWith("relay.db")).toList();

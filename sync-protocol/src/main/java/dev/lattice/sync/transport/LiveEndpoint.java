@@ -4,9 +4,9 @@ import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;
 import io.javalin.websocket.WsErrorContext;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -45,8 +45,10 @@ final class LiveEndpoint {
     ws.onBinaryMessage(ctx -> {
       Connection connection = open.get(ctx.sessionId());
       if (connection != null) {
-        // A copy: the handler may keep the message, and the array is Jetty's.
-        byte[] message = Arrays.copyOfRange(ctx.data(), ctx.offset(), ctx.offset() + ctx.length());
+        // A copy: the handler may keep the message, and the buffer is Jetty's, reused once this returns.
+        ByteBuffer data = ctx.data().duplicate();
+        byte[] message = new byte[data.remaining()];
+        data.get(message);
         connection.channel().callbacks().message(message);
       }
     });

@@ -1,6 +1,7 @@
 package dev.lattice.sync.transport;
 
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.net.BindException;
@@ -114,12 +115,14 @@ public final class PeerServer implements AutoCloseable {
     SyncEndpoint sync = new SyncEndpoint(handler, max);
     LiveEndpoint live = new LiveEndpoint(liveHandlers, options.idleTimeout().dividedBy(2));
     Javalin app = Javalin.create(config -> {
-      config.showJavalinBanner = false;
-      config.startupWatcherEnabled = false;
+      config.startup.showJavalinBanner = false;
+      config.startup.startupWatcherEnabled = false;
+      config.startup.showOldJavalinVersionWarning = false;
       config.http.maxRequestSize = max;
       config.http.prefer405over404 = true;
       // Bodies are encrypted: compressing them costs CPU and saves nothing.
-      config.http.disableCompression();
+      config.http.compressionStrategy = CompressionStrategy.NONE;
+      config.jetty.modifyServer(GracefulStop::install);
       config.jetty.modifyWebSocketServletFactory(factory -> {
         factory.setIdleTimeout(options.idleTimeout());
         factory.setMaxBinaryMessageSize(max);
@@ -128,15 +131,15 @@ public final class PeerServer implements AutoCloseable {
         // Text is refused anyway: do not buffer much of it first.
         factory.setMaxTextMessageSize(1024);
       });
-      config.router.mount(router -> {
-        router.post(Endpoints.SYNC, sync);
-        router.get(Endpoints.HEALTH, ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
-        router.ws(Endpoints.LIVE, live::configure);
-      });
+      config.routes.post(Endpoints.SYNC, sync);
+      config.routes.get(Endpoints.HEALTH, ctx -> ctx.contentType("application/json").result("{\"status\":\"ok\"}"));
+      config.routes.ws(Endpoints.LIVE, live::configure);
+      // A refused request's body is read to its end (within bounds), so that its client reads the refusal.
+      config.routes.after(UnreadBodies.discarder(max));
     });
     try {
       app.start(options.host(), options.port());
-    } catch (Exception e) { // Javalin is Kotlin: checked exceptions may come through undeclared
+    } catch (Exception e) { // Javalin's Kotlin parts may throw checked exceptions undeclared
       app.stop();
       live.stopped("server did not start");
       String address = options.host() + ":" + options.port();

@@ -6,17 +6,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.api.WriteCallback;
 
 /**
  * Pings live connections at a fixed interval, so that a connection waiting quietly for changes is not closed as idle
  * and the peer's answers show it is alive.
  *
- * <p>Not Javalin's automatic pings: those run on a JVM-wide thread that is not a daemon (a stopped server would keep
- * the JVM from exiting) and send blocking pings (one stuck peer would delay every other connection's). Here each
- * server has its own daemon thread, stopped with it, and pings are sent without waiting. Public for servers that
- * serve live connections of their own (the reference server).
+ * <p>Not Javalin's automatic pings: those run on one JVM-wide thread that is not a daemon, which no server stops (a
+ * stopped server would keep the JVM from exiting). Here each server has its own daemon thread, stopped with it, and
+ * pings are sent without waiting, so one stuck peer delays no other connection's. Public for servers that serve live
+ * connections of their own (the reference server).
  */
 public final class Pinger implements AutoCloseable {
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -42,7 +42,7 @@ public final class Pinger implements AutoCloseable {
   private static void ping(Session session) {
     try {
       if (session.isOpen()) {
-        session.getRemote().sendPing(EMPTY.duplicate(), WriteCallback.NOOP);
+        session.sendPing(EMPTY.duplicate(), Callback.NOOP);
       }
     } catch (RuntimeException e) {
       // Closing under us; its close is reported elsewhere. Throwing would silently end this session's pings.

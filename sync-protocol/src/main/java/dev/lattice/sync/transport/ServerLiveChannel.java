@@ -2,16 +2,20 @@ package dev.lattice.sync.transport;
 
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.websocket.api.Callback;
 
 /**
  * The server's end of one live connection: a {@link LiveChannel} over the Javalin context of the connection.
  *
- * <p>Sends block until Jetty has written the message, or failed to: Jetty's blocking send fails once the connection
- * makes no progress for the idle timeout, so a stuck peer cannot hold a sender forever. Sends are serialized because
- * Jetty's remote endpoint does not promise that concurrent sends keep messages whole.
+ * <p>Sends block until Jetty has written the message, or failed to: Jetty fails a write once the connection makes no
+ * progress for the idle timeout, so a stuck peer cannot hold a sender forever. (Jetty 12's session only sends
+ * asynchronously, and so does Javalin's {@code WsContext.send}: the wait is here.) Sends are serialized, so that each
+ * message is written whole before the next begins.
  *
  * <p>Closing tells the handler at once ({@code onClose}, "closed by this side") and starts Jetty's closing handshake.
  *
@@ -37,7 +41,7 @@ public final class ServerLiveChannel implements LiveSocket {
    */
   public ServerLiveChannel(WsContext context, LiveHandler handler, Runnable onHandlerFailure) {
     this.context = context;
-    this.peer = String.valueOf(context.session.getRemoteAddress());
+    this.peer = String.valueOf(context.session.getRemoteSocketAddress());
     this.callbacks = new LiveCallbacks(handler, this, onHandlerFailure);
   }
 
@@ -68,7 +72,15 @@ public final class ServerLiveChannel implements LiveSocket {
       if (!isOpen()) {
         throw new IOException(this + " is closed");
       }
-      context.send(ByteBuffer.wrap(message));
+      Callback.Completable written = new Callback.Completable();
+      context.session.sendBinary(ByteBuffer.wrap(message), written);
+      written.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new IOException("sending to " + peer + " failed: " + cause.getMessage(), cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while sending to " + peer);
     } catch (RuntimeException e) {
       // Jetty reports some failures (a session closed under the sender) unchecked.
       throw new IOException("sending to " + peer + " failed: " + e.getMessage(), e);

@@ -116,6 +116,21 @@ class PeerServerTest {
     assertEquals(0, handled.get());
   }
 
+  /**
+   * Jetty 12 closes a connection whose request body was not read to its end, and a client still sending it may then get
+   * a reset before it reads the answer; the server reads the rest of a refused body ({@link UnreadBodies}), so that
+   * its client hears the refusal. Many tries: the reset lost about one answer in ten.
+   */
+  @Test
+  void aRefusedBodyIsAnsweredNotCutOff() throws Exception {
+    start(request -> request);
+    for (int i = 0; i < 40; i++) {
+      assertEquals(413, post("application/cbor", BodyPublishers.ofByteArray(new byte[LIMIT + 1])).statusCode());
+      assertEquals(415, post("text/plain", BodyPublishers.ofByteArray(new byte[3 * LIMIT])).statusCode());
+    }
+    assertEquals(0, handled.get());
+  }
+
   @Test
   void refusesAnUndeclaredOversizedBodyWith413() throws Exception {
     start(request -> request);

@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -273,6 +276,39 @@ class WebSocketLiveTest {
     channel.send(new byte[] {3});
     assertArrayEquals(new byte[] {3}, client.nextMessage());
     channel.close();
+  }
+
+  /**
+   * Jetty 12 sends only asynchronously: the server's channel waits for each write itself, and a peer that stops
+   * reading must not hold that wait forever. Its write fails once the connection made no progress for the idle
+   * timeout.
+   */
+  @Test
+  void aPeerThatStopsReadingFailsTheServersSendAfterTheIdleTimeout() throws Exception {
+    Duration idle = Duration.ofMillis(500);
+    serve(PeerServer.Options.defaults().withIdleTimeout(idle), RecordingLiveHandler::new);
+    try (Socket peer = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      peer.setReceiveBufferSize(4096);
+      peer.getOutputStream().write(("GET " + Endpoints.LIVE + " HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      byte[] head = new byte[12];
+      assertEquals(head.length, peer.getInputStream().readNBytes(head, 0, head.length));
+      assertEquals("HTTP/1.1 101", new String(head, StandardCharsets.US_ASCII));
+      LiveChannel channel = nextServerSide().awaitOpen();
+
+      // The peer reads nothing more: the socket buffers fill, then a send waits, until the idle timeout fails it.
+      byte[] large = new byte[1 << 20];
+      long started = System.nanoTime();
+      IOException failed = assertThrows(IOException.class, () -> {
+        for (int i = 0; i < 1_000; i++) {
+          channel.send(large);
+        }
+      });
+      long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertTrue(waitedMillis < idle.multipliedBy(10).toMillis(), "the send failed after " + waitedMillis + " ms: "
+          + failed);
+    }
   }
 
   @Test

@@ -1,48 +1,51 @@
 package dev.lattice.server.ops;
 
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.ThrowableProxyUtil;
-import ch.qos.logback.core.encoder.EncoderBase;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * Logback encoder writing each event as one flat JSON object on one line: {@code time}, {@code level},
- * {@code logger}, {@code message}, then the event's key-value pairs as fields of their own, and {@code error} with the
- * stack trace if there is one. Flat fields are what log collectors index without configuration (logback's own
+ * The server's log line: one flat JSON object on one line, {@code time}, {@code level}, {@code logger},
+ * {@code thread}, {@code message}, then the event's key-value pairs as fields of their own, and {@code error} with
+ * the stack trace if there is one. Flat fields are what log collectors index without configuration (logback's own
  * JsonEncoder nests key-values in a list).
+ *
+ * <p>The format only: the application that runs the server plugs it into its logging ({@code lattice serve}: the CLI's
+ * logback encoder), since a library must not bring a logging backend into the applications that embed it.
  */
-public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
-  private static final byte[] NONE = new byte[0];
+public final class JsonLogLine {
   private static final JsonFactory JSON = new JsonFactory();
 
-  @Override
-  public byte[] headerBytes() {
-    return NONE;
-  }
+  private JsonLogLine() {}
 
-  @Override
-  public byte[] encode(ILoggingEvent event) {
+  /**
+   * One event as a line, newline included.
+   *
+   * @param pairs the event's key-value pairs, or null
+   * @param error the stack trace, or null
+   */
+  public static byte[] encode(Instant time, String level, String logger, String thread, String message,
+      List<KeyValuePair> pairs, String error) {
     ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     try (JsonGenerator json = JSON.createGenerator(line)) {
       json.writeStartObject();
-      json.writeStringField("time", Instant.ofEpochMilli(event.getTimeStamp()).toString());
-      json.writeStringField("level", event.getLevel().toString());
-      json.writeStringField("logger", event.getLoggerName());
-      json.writeStringField("thread", event.getThreadName());
-      json.writeStringField("message", event.getFormattedMessage());
-      if (event.getKeyValuePairs() != null) {
-        for (KeyValuePair pair : event.getKeyValuePairs()) {
+      json.writeStringField("time", time.toString());
+      json.writeStringField("level", level);
+      json.writeStringField("logger", logger);
+      json.writeStringField("thread", thread);
+      json.writeStringField("message", message);
+      if (pairs != null) {
+        for (KeyValuePair pair : pairs) {
           writeValue(json, pair.key, pair.value);
         }
       }
-      if (event.getThrowableProxy() != null) {
-        json.writeStringField("error", ThrowableProxyUtil.asString(event.getThrowableProxy()));
+      if (error != null) {
+        json.writeStringField("error", error);
       }
       json.writeEndObject();
     } catch (IOException e) {
@@ -50,11 +53,6 @@ public final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
     }
     line.write('\n');
     return line.toByteArray();
-  }
-
-  @Override
-  public byte[] footerBytes() {
-    return NONE;
   }
 
   private static void writeValue(JsonGenerator json, String key, Object value) throws IOException {
