@@ -19,11 +19,11 @@ import java.util.Locale;
 final class Authenticator {
   private final Accounts accounts;
   private final AdminToken adminToken;
-  private final RateLimiter perDevice;
-  private final RateLimiter perAddress;
+  private final RateBudgets perDevice;
+  private final RateBudgets perAddress;
   private final ClientAddress clients;
 
-  Authenticator(Accounts accounts, AdminToken adminToken, RateLimiter perDevice, RateLimiter perAddress,
+  Authenticator(Accounts accounts, AdminToken adminToken, RateBudgets perDevice, RateBudgets perAddress,
       ClientAddress clients) {
     this.accounts = accounts;
     this.adminToken = adminToken;

@@ -8,6 +8,8 @@ import dev.lattice.server.ops.Health;
 import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.ops.RequestLog;
 import dev.lattice.server.storage.ClusterFeed;
+import dev.lattice.server.storage.Dialect;
+import dev.lattice.server.storage.ServerDatabase;
 import dev.lattice.sync.transport.GracefulStop;
 import dev.lattice.sync.transport.UnreadBodies;
 import io.javalin.Javalin;
@@ -57,14 +59,13 @@ public final class HttpServer implements AutoCloseable {
    * @throws BindException if the address cannot be listened on (the port is taken, the host is not local)
    * @throws TlsException if the TLS certificate or key cannot be served with
    */
-  public static HttpServer start(ServerConfig config, Accounts accounts, AdminToken adminToken, SpaceSyncs syncs,
-      Metrics metrics, Health health) throws IOException {
+  public static HttpServer start(ServerConfig config, ServerDatabase database, Accounts accounts,
+      AdminToken adminToken, SpaceSyncs syncs, Metrics metrics, Health health) throws IOException {
     Objects.requireNonNull(config, "config");
     RequestLog requestLog = new RequestLog();
     ClientAddress clients = new ClientAddress(config.trustedProxies());
     Authenticator auth = new Authenticator(accounts, adminToken,
-        new RateLimiter(config.deviceRate(), System::nanoTime), new RateLimiter(config.ipRate(), System::nanoTime),
-        clients);
+        new RateLimiter(config.deviceRate(), System::nanoTime), addressBudgets(config, database), clients);
     LiveConnections connections = new LiveConnections(config.liveIdleTimeout().dividedBy(2));
     AccountRoutes accountRoutes = new AccountRoutes(accounts, auth);
     SyncRoute sync = new SyncRoute(auth, syncs, metrics, config.maxBodyBytes());
@@ -129,6 +130,17 @@ public final class HttpServer implements AutoCloseable {
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
     String scheme = tls == null ? "http" : "https";
     return new HttpServer(app, connections, live, revocations, URI.create(scheme + "://" + host + ":" + app.port()));
+  }
+
+  /**
+   * Per client address: on a shared PostgreSQL, in the database, so that N instances do not give a guesser N budgets.
+   * The per-device budget stays in each instance's memory: a device is authenticated and revocable, and one write per
+   * sync would cost every device's requests to bound a few.
+   */
+  private static RateBudgets addressBudgets(ServerConfig config, ServerDatabase database) {
+    return database.dialect() == Dialect.POSTGRES
+        ? new SharedRateLimiter(database, "address", config.ipRate())
+        : new RateLimiter(config.ipRate(), System::nanoTime);
   }
 
   private static SslContextFactory.Server tls(ServerConfig config) throws TlsException {
