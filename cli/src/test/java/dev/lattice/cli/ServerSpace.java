@@ -25,7 +25,11 @@ record ServerSpace(String url, String spaceId, List<String> tokens) {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static ServerSpace create(LatticeServer server, String adminToken, String... devices) throws Exception {
-    URI uri = server.uri();
+    return create(server.uri(), adminToken, devices);
+  }
+
+  /** As {@link #create(LatticeServer, String, String...)}, on the server at {@code uri} (another process, say). */
+  static ServerSpace create(URI uri, String adminToken, String... devices) throws Exception {
     JsonNode space = post(uri, "/admin/spaces", adminToken, "{\"name\":\"cli test\"}");
     String spaceId = space.get("spaceId").asText();
     List<String> tokens = new ArrayList<>();

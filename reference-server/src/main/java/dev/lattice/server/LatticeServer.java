@@ -100,7 +100,8 @@ public final class LatticeServer implements AutoCloseable {
       AdminToken adminToken = AdminToken.load(database, config.adminToken(), token -> showAdminToken(console, token));
       metrics = new Metrics();
       metrics.countChangesStored(syncs::changesStored);
-      HttpServer http = HttpServer.start(config, accounts, adminToken, syncs, metrics, health(database, syncs));
+      HttpServer http = HttpServer.start(config, database, accounts, adminToken, syncs, metrics,
+          health(database, syncs));
       log.atInfo().addKeyValue("address", http.uri().toString()).addKeyValue("storage", storage(config))
           .log("serving");
       return new LatticeServer(database, metrics, http, syncs);

@@ -60,6 +60,15 @@ final class ConfigFlags {
       new Flag("stable-point-every", "<duration>", "how often at most a device's hello is recorded to find which"
           + " tombstones every device holds; 0s records every hello (default 1m)",
           (c, v) -> c.withStablePointEvery(duration(v))),
+      new Flag("tls-cert", "<pem file>", "serve HTTPS with this certificate chain (PEM), directly, without a TLS proxy;"
+          + " needs --tls-key (default: plain HTTP)", (c, v) -> c.withTls(c.tls().withCertificate(path(v)))),
+      new Flag("tls-key", "<pem file>", "the certificate's private key (PEM, unencrypted; keep the file readable by the"
+          + " server only)", (c, v) -> c.withTls(c.tls().withPrivateKey(path(v)))),
+      new Flag("trusted-proxies", "<addresses>", "proxies (addresses or CIDRs, comma-separated) whose forwarding"
+          + " header names the client for the per-address rate limit (default: none, the peer is the client)",
+          (c, v) -> c.withTrustedProxies(TrustedProxies.parse(v).withHeader(c.trustedProxies().header()))),
+      new Flag("forwarded-header", "<name>", "the header those proxies write: X-Forwarded-For or Forwarded (default"
+          + " X-Forwarded-For)", (c, v) -> c.withTrustedProxies(c.trustedProxies().withHeader(v))),
       new Flag("postgres", "<jdbc url>", "keep the data in this PostgreSQL database, not the data directory; any"
           + " number of instances may share it (e.g. jdbc:postgresql://db:5432/lattice)",
           (c, v) -> c.withPostgres(PostgresConfig.of(v))),
@@ -111,6 +120,10 @@ final class ConfigFlags {
       if (setting != null) {
         config = set(config, flag, setting.value(), setting.source());
       }
+    }
+    String halfTls = config.tls().missing();
+    if (halfTls != null) {
+      throw new ConfigException(halfTls);
     }
     return config;
   }

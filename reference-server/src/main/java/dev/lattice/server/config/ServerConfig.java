@@ -28,6 +28,10 @@ import java.util.Objects;
  *     tombstones that go later
  * @param postgres the PostgreSQL database that holds the accounts and the relay, shared by any number of instances;
  *     null to keep both in embedded SQLite under {@code dataDir}
+ * @param tls the certificate and key to serve HTTPS with, directly; {@link TlsFiles#enabled() neither} for plain HTTP
+ *     (behind a TLS proxy, or on loopback)
+ * @param trustedProxies the proxies whose forwarding headers name the client, for the per-address rate limit;
+ *     {@link TrustedProxies#NONE} by default: the peer address is the client
  */
 public record ServerConfig(
     String host,
@@ -42,7 +46,9 @@ public record ServerConfig(
     Duration liveIdleTimeout,
     Duration stopTimeout,
     Duration stablePointEvery,
-    PostgresConfig postgres) {
+    PostgresConfig postgres,
+    TlsFiles tls,
+    TrustedProxies trustedProxies) {
 
   /** The port a server listens on unless told otherwise. */
   public static final int DEFAULT_PORT = 7420;
@@ -81,6 +87,8 @@ public record ServerConfig(
     if (stablePointEvery.isNegative()) {
       throw new IllegalArgumentException("stablePointEvery must not be negative, was " + stablePointEvery);
     }
+    Objects.requireNonNull(tls, "tls");
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
   }
 
   /**
@@ -90,7 +98,8 @@ public record ServerConfig(
   public static ServerConfig defaults() {
     return new ServerConfig("127.0.0.1", DEFAULT_PORT, Path.of("lattice-data"), null, DEFAULT_MAX_BODY_BYTES,
         new RateLimit(20, 100), new RateLimit(2, 20), Duration.ofDays(7), Duration.ofMinutes(10),
-        Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofMinutes(1), null);
+        Duration.ofMinutes(1), Duration.ofSeconds(10), Duration.ofMinutes(1), null, TlsFiles.NONE,
+        TrustedProxies.NONE);
   }
 
   /**
@@ -121,68 +130,79 @@ public record ServerConfig(
 
   public ServerConfig withHost(String host) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withPort(int port) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withDataDir(Path dataDir) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withAdminToken(String adminToken) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withMaxBodyBytes(int maxBodyBytes) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withDeviceRate(RateLimit deviceRate) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withIpRate(RateLimit ipRate) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withInviteTtl(Duration inviteTtl) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withPairingTtl(Duration pairingTtl) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withLiveIdleTimeout(Duration liveIdleTimeout) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withStopTimeout(Duration stopTimeout) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   /** The same, with its data in {@code postgres} (null: embedded SQLite under the data directory). */
   public ServerConfig withStablePointEvery(Duration stablePointEvery) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   public ServerConfig withPostgres(PostgresConfig postgres) {
     return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
-        liveIdleTimeout, stopTimeout, stablePointEvery, postgres);
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
+  }
+
+  /** The same, serving HTTPS with these files ({@link TlsFiles#of}). */
+  public ServerConfig withTls(TlsFiles tls) {
+    return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
+  }
+
+  public ServerConfig withTrustedProxies(TrustedProxies trustedProxies) {
+    return new ServerConfig(host, port, dataDir, adminToken, maxBodyBytes, deviceRate, ipRate, inviteTtl, pairingTtl,
+        liveIdleTimeout, stopTimeout, stablePointEvery, postgres, tls, trustedProxies);
   }
 
   /** Everything but the admin token and the database password, which must not reach a log. */
@@ -192,7 +212,7 @@ public record ServerConfig(
         + (adminToken == null ? "generated" : "configured") + ", maxBodyBytes=" + maxBodyBytes + ", deviceRate="
         + deviceRate + ", ipRate=" + ipRate + ", inviteTtl=" + inviteTtl + ", pairingTtl=" + pairingTtl
         + ", liveIdleTimeout=" + liveIdleTimeout + ", stopTimeout=" + stopTimeout + ", stablePointEvery=" + stablePointEvery
-        + ", postgres=" + postgres + "]";
+        + ", postgres=" + postgres + ", tls=" + tls + ", trustedProxies=" + trustedProxies + "]";
   }
 
   private static void requirePositive(Duration duration, String name) {

@@ -13,24 +13,28 @@ import java.util.Locale;
  * <p>Two budgets apply. A device, once authenticated, spends its own ({@code --device-rate}). A client address spends
  * another ({@code --ip-rate}) on everything that tries a secret without a device token to show for it: joins, admin
  * calls, and failed authentications; while that budget is spent, the address's requests are refused before any secret
- * is checked, so guessing is slow whatever the route.
+ * is checked, so guessing is slow whatever the route. The client address is the peer's, or behind a trusted proxy
+ * the one it forwards ({@link ClientAddress}).
  */
 final class Authenticator {
   private final Accounts accounts;
   private final AdminToken adminToken;
-  private final RateLimiter perDevice;
-  private final RateLimiter perAddress;
+  private final RateBudgets perDevice;
+  private final RateBudgets perAddress;
+  private final ClientAddress clients;
 
-  Authenticator(Accounts accounts, AdminToken adminToken, RateLimiter perDevice, RateLimiter perAddress) {
+  Authenticator(Accounts accounts, AdminToken adminToken, RateBudgets perDevice, RateBudgets perAddress,
+      ClientAddress clients) {
     this.accounts = accounts;
     this.adminToken = adminToken;
     this.perDevice = perDevice;
     this.perAddress = perAddress;
+    this.clients = clients;
   }
 
   /** The device of the path's space that sent the bearer token; refuses 429, 404, 401 or 403. */
   DeviceIdentity device(Context ctx) {
-    String address = ctx.ip();
+    String address = clients.of(ctx);
     if (perAddress.isExhausted(address)) {
       throw addressLimited(address);
     }
@@ -74,7 +78,7 @@ final class Authenticator {
   }
 
   private void spendAddress(Context ctx) {
-    String address = ctx.ip();
+    String address = clients.of(ctx);
     if (!perAddress.tryAcquire(address)) {
       throw addressLimited(address);
     }

@@ -8,6 +8,8 @@ import dev.lattice.server.ops.Health;
 import dev.lattice.server.ops.Metrics;
 import dev.lattice.server.ops.RequestLog;
 import dev.lattice.server.storage.ClusterFeed;
+import dev.lattice.server.storage.Dialect;
+import dev.lattice.server.storage.ServerDatabase;
 import dev.lattice.sync.transport.GracefulStop;
 import dev.lattice.sync.transport.UnreadBodies;
 import io.javalin.Javalin;
@@ -15,6 +17,13 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
@@ -48,20 +57,24 @@ public final class HttpServer implements AutoCloseable {
    * Starts serving; returns once the server accepts connections.
    *
    * @throws BindException if the address cannot be listened on (the port is taken, the host is not local)
+   * @throws TlsException if the TLS certificate or key cannot be served with
    */
-  public static HttpServer start(ServerConfig config, Accounts accounts, AdminToken adminToken, SpaceSyncs syncs,
-      Metrics metrics, Health health) throws IOException {
+  public static HttpServer start(ServerConfig config, ServerDatabase database, Accounts accounts,
+      AdminToken adminToken, SpaceSyncs syncs, Metrics metrics, Health health) throws IOException {
     Objects.requireNonNull(config, "config");
     RequestLog requestLog = new RequestLog();
+    ClientAddress clients = new ClientAddress(config.trustedProxies());
     Authenticator auth = new Authenticator(accounts, adminToken,
-        new RateLimiter(config.deviceRate(), System::nanoTime), new RateLimiter(config.ipRate(), System::nanoTime));
+        new RateLimiter(config.deviceRate(), System::nanoTime), addressBudgets(config, database), clients);
     LiveConnections connections = new LiveConnections(config.liveIdleTimeout().dividedBy(2));
     AccountRoutes accountRoutes = new AccountRoutes(accounts, auth);
     SyncRoute sync = new SyncRoute(auth, syncs, metrics, config.maxBodyBytes());
     LiveRoute live = new LiveRoute(auth, accounts, syncs, connections, metrics, requestLog);
     OpsRoutes ops = new OpsRoutes(health, metrics);
-    RequestObserver observer = new RequestObserver(metrics, requestLog);
+    RequestObserver observer = new RequestObserver(metrics, requestLog, clients);
     int max = config.maxBodyBytes();
+    // Read before anything starts: a bad certificate or key stops the start with its message, nothing to undo.
+    SslContextFactory.Server tls = config.tls().enabled() ? tls(config) : null;
 
     Javalin app = Javalin.create(javalin -> {
       javalin.startup.showJavalinBanner = false;
@@ -73,6 +86,10 @@ public final class HttpServer implements AutoCloseable {
       // Sync bodies are encrypted: compressing them costs CPU and saves nothing.
       javalin.http.compressionStrategy = CompressionStrategy.NONE;
       javalin.requestLogger.http(observer::observe);
+      if (tls != null) {
+        // Javalin adds its plain HTTP connector only when there is none: this one replaces it.
+        javalin.jetty.addConnector((server, http) -> httpsConnector(server, http, tls, config));
+      }
       javalin.jetty.modifyServer(GracefulStop::install);
       // What Jetty refuses before Javalin sees it (unparseable HTTP, 414, 431, 505) is answered in JSON too.
       javalin.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
@@ -111,7 +128,42 @@ public final class HttpServer implements AutoCloseable {
     }
     GracefulStop.configure(app.jettyServer().server(), config.stopTimeout());
     String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
-    return new HttpServer(app, connections, live, revocations, URI.create("http://" + host + ":" + app.port()));
+    String scheme = tls == null ? "http" : "https";
+    return new HttpServer(app, connections, live, revocations, URI.create(scheme + "://" + host + ":" + app.port()));
+  }
+
+  /**
+   * Per client address: on a shared PostgreSQL, in the database, so that N instances do not give a guesser N budgets.
+   * The per-device budget stays in each instance's memory: a device is authenticated and revocable, and one write per
+   * sync would cost every device's requests to bound a few.
+   */
+  private static RateBudgets addressBudgets(ServerConfig config, ServerDatabase database) {
+    return database.dialect() == Dialect.POSTGRES
+        ? new SharedRateLimiter(database, "address", config.ipRate())
+        : new RateLimiter(config.ipRate(), System::nanoTime);
+  }
+
+  private static SslContextFactory.Server tls(ServerConfig config) throws TlsException {
+    SslContextFactory.Server factory = new SslContextFactory.Server();
+    factory.setKeyStore(PemKeyStore.load(config.tls()));
+    factory.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+    return factory;
+  }
+
+  /** HTTPS on the configured address: TLS, then HTTP/1.1 (WebSockets upgrade from it, as over plain HTTP). */
+  private static ServerConnector httpsConnector(Server server, HttpConfiguration http, SslContextFactory.Server tls,
+      ServerConfig config) {
+    HttpConfiguration https = new HttpConfiguration(http);
+    SecureRequestCustomizer secure = new SecureRequestCustomizer();
+    // The client checks the certificate's names; refusing requests whose Host is not among them adds nothing but
+    // 400s for clients that dial an address the certificate does not list.
+    secure.setSniHostCheck(false);
+    https.addCustomizer(secure);
+    ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(tls, "http/1.1"),
+        new HttpConnectionFactory(https));
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    return connector;
   }
 
   /** The base address, e.g. {@code http://127.0.0.1:7420}; a wildcard host stays as given. */

@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * are forgotten now and then, so that memory follows the clients active in the last moments rather than all clients
  * ever seen: a full bucket behaves exactly like a new one.
  */
-final class RateLimiter {
+final class RateLimiter implements RateBudgets {
   /** Past this many buckets, full ones are swept (at most once a second). */
   private static final int SWEEP_ABOVE = 10_000;
   private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
@@ -27,21 +27,21 @@ final class RateLimiter {
     this.lastSweep = new AtomicLong(nanoTime.getAsLong());
   }
 
-  /** Takes one request from {@code key}'s budget; false if it has none left. */
-  boolean tryAcquire(String key) {
+  @Override
+  public boolean tryAcquire(String key) {
     long now = nanoTime.getAsLong();
     sweepIfLarge(now);
     return buckets.computeIfAbsent(key, k -> new TokenBucket(limit, now)).tryTake(now);
   }
 
-  /** Whether {@code key} has no budget left now; takes nothing. */
-  boolean isExhausted(String key) {
+  @Override
+  public boolean isExhausted(String key) {
     TokenBucket bucket = buckets.get(key);
     return bucket != null && bucket.isEmpty(nanoTime.getAsLong());
   }
 
-  /** Seconds until {@code key} may make a request again, at least 1. */
-  long retryAfterSeconds(String key) {
+  @Override
+  public long retryAfterSeconds(String key) {
     TokenBucket bucket = buckets.get(key);
     return bucket == null ? 1 : bucket.secondsUntilToken(nanoTime.getAsLong());
   }

@@ -15,10 +15,12 @@ final class RequestObserver {
 
   private final Metrics metrics;
   private final RequestLog log;
+  private final ClientAddress clients;
 
-  RequestObserver(Metrics metrics, RequestLog log) {
+  RequestObserver(Metrics metrics, RequestLog log, ClientAddress clients) {
     this.metrics = metrics;
     this.log = log;
+    this.clients = clients;
   }
 
   void observe(Context ctx, float executionMs) {
@@ -28,7 +30,7 @@ final class RequestObserver {
     metrics.request(method, route, status, (long) (executionMs * 1_000_000.0));
     DeviceIdentity device = RequestTags.device(ctx);
     String space = device != null ? device.spaceId() : cut(ctx.pathParamMap().get("space"));
-    log.request(method, route, status, executionMs, ctx.ip(), space, device == null ? null : device.deviceId(),
+    log.request(method, route, status, executionMs, cut(clients.of(ctx)), space, device == null ? null : device.deviceId(),
         RequestTags.error(ctx));
   }
 
