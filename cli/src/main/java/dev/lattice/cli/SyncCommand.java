@@ -6,6 +6,7 @@ import dev.lattice.driver.SiteId;
 import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.SyncListener;
 import dev.lattice.sync.SyncStatus;
+import dev.lattice.sync.join.JoinedDevice;
 import dev.lattice.sync.session.SyncReport;
 import dev.lattice.sync.store.Encryption;
 import dev.lattice.sync.store.ReplicaStore;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,7 +36,7 @@ import picocli.CommandLine.ParentCommand;
  * nothing leaves the machine.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
-    description = {"Sync a database once with a space on a server (--server, --space, --token), a peer serving with"
+    description = {"Sync a database once with the space it joined (lattice join), a peer serving with"
         + " lattice serve-peer (--peer http://...), or another database file (--peer other.db).",
         "End-to-end encrypted with the passphrase from LATTICE_PASSPHRASE or a prompt, unless --plain."})
 final class SyncCommand implements Callable<Integer> {
@@ -49,40 +49,21 @@ final class SyncCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "<db>", description = "the database file")
   Path database;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Peer peer;
-
-  static final class Peer {
-    @ArgGroup(exclusive = false)
-    Server server;
-
-    @Option(names = "--peer", required = true, paramLabel = "<url|file>",
-        description = "a device serving with lattice serve-peer (http://host:port), or another database file")
-    String peer;
-  }
-
-  static final class Server {
-    @Option(names = "--server", required = true, paramLabel = "<url>", description = "the server, e.g."
-        + " http://127.0.0.1:7420")
-    URI server;
-
-    @Option(names = "--space", required = true, paramLabel = "<id>", description = "the space's id")
-    String space;
-
-    @Option(names = "--token", required = true, paramLabel = "<token>", description = "this device's token")
-    String token;
-  }
+  @Option(names = "--peer", paramLabel = "<url|file>", description = "instead of the space this database joined: a"
+      + " device serving with lattice serve-peer (http://host:port), or another database file")
+  String peer;
 
   @Option(names = "--plain", description = "sync without end-to-end encryption (both sides must agree)")
   boolean plain;
 
   @Override
   public Integer call() throws Exception {
-    if (peer.server != null) {
-      URI base = URI.create(peer.server.server.toString().replaceAll("/+$", "") + "/spaces/" + peer.server.space);
-      return overNetwork(base, peer.server.token);
+    if (peer == null) {
+      // The space this database joined; its token stays in the credentials file, never on a command line.
+      JoinedDevice device = JoinedDatabase.require(database);
+      return overNetwork(device.spaceUri(), device.token());
     }
-    String target = peer.peer;
+    String target = peer;
     if (target.toLowerCase(Locale.ROOT).startsWith("http://") || target.toLowerCase(Locale.ROOT).startsWith("https://")) {
       return overNetwork(URI.create(target.replaceAll("/+$", "")), null);
     }
