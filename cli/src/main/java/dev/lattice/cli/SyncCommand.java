@@ -4,8 +4,10 @@ import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.SiteId;
 import dev.lattice.sync.SyncClient;
+import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncListener;
 import dev.lattice.sync.SyncStatus;
+import dev.lattice.sync.join.CredentialsFile;
 import dev.lattice.sync.join.JoinedDevice;
 import dev.lattice.sync.session.SyncReport;
 import dev.lattice.sync.store.Encryption;
@@ -61,16 +63,16 @@ final class SyncCommand implements Callable<Integer> {
     if (peer == null) {
       // The space this database joined; its token stays in the credentials file, never on a command line.
       JoinedDevice device = JoinedDatabase.require(database);
-      return overNetwork(device.spaceUri(), device.token());
+      return overNetwork(device.spaceUri(), device.token(), true);
     }
     String target = peer;
     if (target.toLowerCase(Locale.ROOT).startsWith("http://") || target.toLowerCase(Locale.ROOT).startsWith("https://")) {
-      return overNetwork(URI.create(target.replaceAll("/+$", "")), null);
+      return overNetwork(URI.create(target.replaceAll("/+$", "")), null, false);
     }
     return withFile(Path.of(target));
   }
 
-  private int overNetwork(URI base, String token) throws Exception {
+  private int overNetwork(URI base, String token, boolean joined) throws Exception {
     Databases.openReplica(database).close(); // refuses a missing file or a plain database before any prompt
     Encryption encryption = encryption();
     PrintWriter out = spec.commandLine().getOut();
@@ -90,7 +92,16 @@ final class SyncCommand implements Callable<Integer> {
             }
           }
         });
-        report = client.syncNow();
+        try {
+          report = client.syncNow();
+        } catch (SyncException e) {
+          if (e.kind() == SyncException.Kind.REFUSED && joined) {
+            throw new CommandFailure("the server refused this device: it was revoked, or its space or device was"
+                + " removed. Delete " + CredentialsFile.of(database) + " and join again with a pairing code from"
+                + " another device of the space (lattice pair)");
+          }
+          throw e;
+        }
       }
     } finally {
       encryption.clear();

@@ -118,7 +118,8 @@ class JoinCommandTest {
       assertEquals(0, revoked.exitCode(), revoked::toString);
       assertTrue(Cli.run("devices", laptop.toString()).out().lines()
           .anyMatch(l -> l.contains(phoneId) && l.contains("revoked")));
-      assertOneLineFailure(Cli.run(PASSPHRASE, "sync", phone.toString()), "revoked");
+      assertOneLineFailure(Cli.run(PASSPHRASE, "sync", phone.toString()), "the server refused this device: it was"
+          + " revoked");
       assertOneLineFailure(Cli.run("pair", phone.toString()), "this device was revoked from its space");
       assertOneLineFailure(Cli.run("revoke", laptop.toString(), phoneId), "was revoked already");
     }
