@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -58,6 +59,9 @@ final class SyncCommand implements Callable<Integer> {
   @Option(names = "--plain", description = "sync without end-to-end encryption (both sides must agree)")
   boolean plain;
 
+  @Option(names = "--watch", description = "keep syncing (live push and pull) with a one-line status until Ctrl-C")
+  boolean watch;
+
   @Override
   public Integer call() throws Exception {
     if (peer == null) {
@@ -68,6 +72,10 @@ final class SyncCommand implements Callable<Integer> {
     String target = peer;
     if (target.toLowerCase(Locale.ROOT).startsWith("http://") || target.toLowerCase(Locale.ROOT).startsWith("https://")) {
       return overNetwork(URI.create(target.replaceAll("/+$", "")), null, false);
+    }
+    if (watch) {
+      throw new CommandFailure("--watch syncs with a server or a serving peer (http://...), not with a file: run"
+          + " lattice sync " + database + " --peer " + target + " when you want them synced");
     }
     return withFile(Path.of(target));
   }
@@ -83,6 +91,11 @@ final class SyncCommand implements Callable<Integer> {
       if (token != null) {
         builder.bearerToken(token);
       }
+      if (watch) {
+        try (SyncClient client = builder.build()) {
+          return watch(client, base, joined);
+        }
+      }
       try (SyncClient client = builder.build()) {
         client.addListener(new SyncListener() {
           @Override
@@ -95,12 +108,7 @@ final class SyncCommand implements Callable<Integer> {
         try {
           report = client.syncNow();
         } catch (SyncException e) {
-          if (e.kind() == SyncException.Kind.REFUSED && joined) {
-            throw new CommandFailure("the server refused this device: it was revoked, or its space or device was"
-                + " removed. Delete " + CredentialsFile.of(database) + " and join again with a pairing code from"
-                + " another device of the space (lattice pair)");
-          }
-          throw e;
+          throw refused(e, joined);
         }
       }
     } finally {
@@ -109,6 +117,47 @@ final class SyncCommand implements Callable<Integer> {
     out.println("Synced " + database + " with " + base + ": " + report.cellsSent() + " cell(s) sent, "
         + report.cellsReceived() + " received (" + report.cellsApplied() + " applied), " + report.roundTrips()
         + " round trip(s), " + report.duration().toMillis() + " ms.");
+    out.flush();
+    return 0;
+  }
+
+  /** A refused device in the user's words (what to delete, how to join again); other failures as they are. */
+  private Exception refused(SyncException e, boolean joined) {
+    if (e.kind() == SyncException.Kind.REFUSED && joined) {
+      return new CommandFailure("the server refused this device: it was revoked, or its space or device was"
+          + " removed. Delete " + CredentialsFile.of(database) + " and join again with a pairing code from"
+          + " another device of the space (lattice pair)");
+    }
+    return e;
+  }
+
+  /** --watch: continuous sync until Ctrl-C (exit 0) or a failure retrying cannot fix (exit 1, its one line). */
+  private int watch(SyncClient client, URI base, boolean joined) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Watching " + database + " with " + base + ". Ctrl-C stops.");
+    out.flush();
+    CountDownLatch stopAsked = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread onSignal = new Thread(() -> {
+      stopAsked.countDown();
+      WatchedSync.awaitQuietly(stopped); // the JVM exits when hooks end: let the watch close the database first
+    }, "lattice-sync-watch-signal");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    SyncStatus failure;
+    try {
+      failure = new WatchedSync(client, out, System.console() != null).run(stopAsked);
+    } finally {
+      stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException e) {
+        // shutting down: the hook is running
+      }
+    }
+    if (failure != null && failure.error() != null) {
+      throw refused(failure.error(), joined);
+    }
+    out.println("Stopped watching " + database + ".");
     out.flush();
     return 0;
   }

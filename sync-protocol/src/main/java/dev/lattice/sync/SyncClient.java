@@ -277,7 +277,8 @@ public final class SyncClient implements AutoCloseable {
     if (running) {
       String reason = session.closeReason();
       setStatus(status.with(State.OFFLINE, null, new SyncException("unavailable", "the live connection closed"
-          + (stayed ? "" : " at once") + ": " + (reason == null ? "no reason given" : reason))));
+          + (stayed ? "" : " within " + liveStable.toSeconds() + " s of opening") + ": "
+          + (reason == null ? "no reason given" : reason))));
     }
     return stayed;
   }

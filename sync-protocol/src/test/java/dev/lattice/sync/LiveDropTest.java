@@ -68,7 +68,7 @@ class LiveDropTest {
     assertTrue(waits.size() >= opened.get() - 1, "a pause after every drop: " + waits.size() + " pauses, "
         + opened.get() + " drops");
     assertTrue(waits.stream().allMatch(w -> w.state() == SyncStatus.State.OFFLINE
-        && w.error().getMessage().contains("closed at once")), waits::toString);
+        && w.error().getMessage().contains("closed within 5 s of opening")), waits::toString);
     // Pauses drawn from [0, 100], [0, 200], [0, 400], [0, 400]...: about a dozen attempts in 2 s, never hundreds.
     assertTrue(opened.get() >= 2 && opened.get() <= 40, "live connections opened: " + opened.get());
     assertTrue(syncs.get() <= 40 * 3, "sync requests: " + syncs.get());
