@@ -87,7 +87,10 @@ public final class AutoSync {
         }
         closed = true;
         if (--entry.leases == 0) {
-          entry.stopping = LINGERING.schedule(() -> stopIfUnused(entry), LINGER.toMillis(), TimeUnit.MILLISECONDS);
+          // A sync in error (not joined, no or a wrong passphrase) is not kept: the next connection tries afresh,
+          // after the user has fixed what the error said.
+          long delay = entry.session.status().state() == AutoSyncState.ERROR ? 0 : LINGER.toMillis();
+          entry.stopping = LINGERING.schedule(() -> stopIfUnused(entry), delay, TimeUnit.MILLISECONDS);
         }
       }
     }
