@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
         "Passphrases come from LATTICE_PASSPHRASE or, on a terminal, a prompt; never from a flag.",
         "Exit codes: 0 done, 1 failed (the message says what to do), 2 wrong usage."},
     subcommands = {EnableCommand.class, StatusCommand.class, ChangesCommand.class, ConflictsCommand.class,
+        SpaceCommand.class, JoinCommand.class, PairCommand.class, DevicesCommand.class, RevokeCommand.class,
         SyncCommand.class, ServePeerCommand.class, ExportCommand.class, ImportCommand.class, CompactCommand.class,
         ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Lattice implements Runnable {
@@ -120,7 +121,7 @@ public final class Lattice implements Runnable {
       e = u.getCause();
     }
     String message = Objects.requireNonNullElse(e.getMessage(), "");
-    if (e instanceof CommandFailure) {
+    if (e instanceof CommandFailure || e instanceof dev.lattice.sync.join.CredentialsException) {
       return message;
     }
     if (e instanceof SyncException s) {

@@ -4,8 +4,11 @@ import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.SiteId;
 import dev.lattice.sync.SyncClient;
+import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncListener;
 import dev.lattice.sync.SyncStatus;
+import dev.lattice.sync.join.CredentialsFile;
+import dev.lattice.sync.join.JoinedDevice;
 import dev.lattice.sync.session.SyncReport;
 import dev.lattice.sync.store.Encryption;
 import dev.lattice.sync.store.ReplicaStore;
@@ -19,8 +22,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,7 +39,7 @@ import picocli.CommandLine.ParentCommand;
  * nothing leaves the machine.
  */
 @Command(name = "sync", mixinStandardHelpOptions = true,
-    description = {"Sync a database once with a space on a server (--server, --space, --token), a peer serving with"
+    description = {"Sync a database once with the space it joined (lattice join), a peer serving with"
         + " lattice serve-peer (--peer http://...), or another database file (--peer other.db).",
         "End-to-end encrypted with the passphrase from LATTICE_PASSPHRASE or a prompt, unless --plain."})
 final class SyncCommand implements Callable<Integer> {
@@ -49,47 +52,35 @@ final class SyncCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "<db>", description = "the database file")
   Path database;
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
-  Peer peer;
-
-  static final class Peer {
-    @ArgGroup(exclusive = false)
-    Server server;
-
-    @Option(names = "--peer", required = true, paramLabel = "<url|file>",
-        description = "a device serving with lattice serve-peer (http://host:port), or another database file")
-    String peer;
-  }
-
-  static final class Server {
-    @Option(names = "--server", required = true, paramLabel = "<url>", description = "the server, e.g."
-        + " http://127.0.0.1:7420")
-    URI server;
-
-    @Option(names = "--space", required = true, paramLabel = "<id>", description = "the space's id")
-    String space;
-
-    @Option(names = "--token", required = true, paramLabel = "<token>", description = "this device's token")
-    String token;
-  }
+  @Option(names = "--peer", paramLabel = "<url|file>", description = "instead of the space this database joined: a"
+      + " device serving with lattice serve-peer (http://host:port), or another database file")
+  String peer;
 
   @Option(names = "--plain", description = "sync without end-to-end encryption (both sides must agree)")
   boolean plain;
 
+  @Option(names = "--watch", description = "keep syncing (live push and pull) with a one-line status until Ctrl-C")
+  boolean watch;
+
   @Override
   public Integer call() throws Exception {
-    if (peer.server != null) {
-      URI base = URI.create(peer.server.server.toString().replaceAll("/+$", "") + "/spaces/" + peer.server.space);
-      return overNetwork(base, peer.server.token);
+    if (peer == null) {
+      // The space this database joined; its token stays in the credentials file, never on a command line.
+      JoinedDevice device = JoinedDatabase.require(database);
+      return overNetwork(device.spaceUri(), device.token(), true);
     }
-    String target = peer.peer;
+    String target = peer;
     if (target.toLowerCase(Locale.ROOT).startsWith("http://") || target.toLowerCase(Locale.ROOT).startsWith("https://")) {
-      return overNetwork(URI.create(target.replaceAll("/+$", "")), null);
+      return overNetwork(URI.create(target.replaceAll("/+$", "")), null, false);
+    }
+    if (watch) {
+      throw new CommandFailure("--watch syncs with a server or a serving peer (http://...), not with a file: run"
+          + " lattice sync " + database + " --peer " + target + " when you want them synced");
     }
     return withFile(Path.of(target));
   }
 
-  private int overNetwork(URI base, String token) throws Exception {
+  private int overNetwork(URI base, String token, boolean joined) throws Exception {
     Databases.openReplica(database).close(); // refuses a missing file or a plain database before any prompt
     Encryption encryption = encryption();
     PrintWriter out = spec.commandLine().getOut();
@@ -100,6 +91,11 @@ final class SyncCommand implements Callable<Integer> {
       if (token != null) {
         builder.bearerToken(token);
       }
+      if (watch) {
+        try (SyncClient client = builder.build()) {
+          return watch(client, base, joined);
+        }
+      }
       try (SyncClient client = builder.build()) {
         client.addListener(new SyncListener() {
           @Override
@@ -109,7 +105,11 @@ final class SyncCommand implements Callable<Integer> {
             }
           }
         });
-        report = client.syncNow();
+        try {
+          report = client.syncNow();
+        } catch (SyncException e) {
+          throw refused(e, joined);
+        }
       }
     } finally {
       encryption.clear();
@@ -117,6 +117,47 @@ final class SyncCommand implements Callable<Integer> {
     out.println("Synced " + database + " with " + base + ": " + report.cellsSent() + " cell(s) sent, "
         + report.cellsReceived() + " received (" + report.cellsApplied() + " applied), " + report.roundTrips()
         + " round trip(s), " + report.duration().toMillis() + " ms.");
+    out.flush();
+    return 0;
+  }
+
+  /** A refused device in the user's words (what to delete, how to join again); other failures as they are. */
+  private Exception refused(SyncException e, boolean joined) {
+    if (e.kind() == SyncException.Kind.REFUSED && joined) {
+      return new CommandFailure("the server refused this device: it was revoked, or its space or device was"
+          + " removed. Delete " + CredentialsFile.of(database) + " and join again with a pairing code from"
+          + " another device of the space (lattice pair)");
+    }
+    return e;
+  }
+
+  /** --watch: continuous sync until Ctrl-C (exit 0) or a failure retrying cannot fix (exit 1, its one line). */
+  private int watch(SyncClient client, URI base, boolean joined) throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("Watching " + database + " with " + base + ". Ctrl-C stops.");
+    out.flush();
+    CountDownLatch stopAsked = new CountDownLatch(1);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread onSignal = new Thread(() -> {
+      stopAsked.countDown();
+      WatchedSync.awaitQuietly(stopped); // the JVM exits when hooks end: let the watch close the database first
+    }, "lattice-sync-watch-signal");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    SyncStatus failure;
+    try {
+      failure = new WatchedSync(client, out, System.console() != null).run(stopAsked);
+    } finally {
+      stopped.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException e) {
+        // shutting down: the hook is running
+      }
+    }
+    if (failure != null && failure.error() != null) {
+      throw refused(failure.error(), joined);
+    }
+    out.println("Stopped watching " + database + ".");
     out.flush();
     return 0;
   }

@@ -50,17 +50,17 @@ class CompactCommandTest {
   void onceEveryDeviceHoldsTheDeletes_noReplicaKeepsTheirTombstones() throws Exception {
     try (LatticeServer server = LatticeServer.startWithRelay(ServerConfig.defaults().withPort(0)
         .withDataDir(dir.resolve("server")).withAdminToken(ADMIN).withStablePointEvery(Duration.ZERO))) {
-      ServerSpace space = ServerSpace.create(server, ADMIN, "laptop", "phone");
       Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 10);
       Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);
-      sync(space, laptop, 0);
-      sync(space, phone, 1);
+      ServerSpace.create(server, ADMIN).join(laptop, phone);
+      sync(laptop);
+      sync(phone);
       Fixtures.exec(laptop, "DELETE FROM notes WHERE id < 'n5'");
       Cli.Run early = Cli.run("compact", laptop.toString());
 
       for (int round = 0; round < 3; round++) {
-        sync(space, laptop, 0);
-        sync(space, phone, 1);
+        sync(laptop);
+        sync(phone);
       }
       Cli.Run laptopCompact = Cli.run("compact", laptop.toString());
       Cli.Run phoneCompact = Cli.run("compact", phone.toString());
@@ -78,16 +78,16 @@ class CompactCommandTest {
       }
 
       Fixtures.exec(laptop, "INSERT INTO notes VALUES ('n0', 'again', '')");
-      sync(space, laptop, 0);
-      sync(space, phone, 1);
+      sync(laptop);
+      sync(phone);
       assertEquals(Fixtures.rows(laptop, "SELECT id, title FROM notes ORDER BY id"),
           Fixtures.rows(phone, "SELECT id, title FROM notes ORDER BY id"), "a key deleted and compacted lives again");
       assertEquals("n0|again", Fixtures.rows(phone, "SELECT id, title FROM notes ORDER BY id").get(0));
     }
   }
 
-  private static void sync(ServerSpace space, Path db, int device) {
-    Cli.Run run = Cli.run(PASSPHRASE, space.syncArguments(db.toString(), device).toArray(String[]::new));
+  private static void sync(Path db) {
+    Cli.Run run = Cli.run(PASSPHRASE, "sync", db.toString());
     assertEquals(0, run.exitCode(), run::toString);
   }
 

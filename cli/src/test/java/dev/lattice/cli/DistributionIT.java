@@ -52,11 +52,12 @@ class DistributionIT {
           HttpRequest.newBuilder(uri.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, health.statusCode(), health::body);
 
-      ServerSpace space = ServerSpace.create(uri, ADMIN, "laptop", "phone");
+      ServerSpace space = ServerSpace.create(uri, ADMIN);
       Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 25);
       Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);
-      sync(space, laptop, 0);
-      sync(space, phone, 1);
+      space.join(laptop, phone);
+      sync(laptop);
+      sync(phone);
 
       assertEquals(Fixtures.rows(laptop, "SELECT id, title, body FROM notes ORDER BY id"),
           Fixtures.rows(phone, "SELECT id, title, body FROM notes ORDER BY id"));
@@ -91,9 +92,8 @@ class DistributionIT {
     throw new AssertionError("the server did not listen within 60 s:\n" + Files.readString(log));
   }
 
-  private static void sync(ServerSpace space, Path db, int device) {
-    Cli.Run run = Cli.run(Map.of(Lattice.PASSPHRASE_VARIABLE, "correct horse"),
-        space.syncArguments(db.toString(), device).toArray(String[]::new));
+  private static void sync(Path db) {
+    Cli.Run run = Cli.run(Map.of(Lattice.PASSPHRASE_VARIABLE, "correct horse"), "sync", db.toString());
     assertEquals(0, run.exitCode(), run::toString);
   }
 }

@@ -1,65 +1,59 @@
 package dev.lattice.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lattice.server.LatticeServer;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A space on a running reference server with devices joined to it, made through the server's HTTP API as an operator
- * and the devices' owner would: the first device by the space's invite, the others by pairing codes.
+ * A space on a running reference server, made and joined through the lattice command as an operator and the devices'
+ * owner would: {@code lattice space create}, then the first database joins with the invite and the others with
+ * pairing codes from {@code lattice pair} on the first.
  *
  * @param url the server's base URL
  * @param spaceId the space
- * @param tokens each device's token, in the order the devices were named
+ * @param invite the space's invite as {@code lattice space create} printed it ({@code <space>.<token>})
  */
-record ServerSpace(String url, String spaceId, List<String> tokens) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+record ServerSpace(String url, String spaceId, String invite) {
+  private static final Pattern INVITE = Pattern.compile("--invite (([^.\\s]+)\\.\\S+)");
+  private static final Pattern CODE = Pattern.compile("--code (\\S+)");
 
-  static ServerSpace create(LatticeServer server, String adminToken, String... devices) throws Exception {
-    return create(server.uri(), adminToken, devices);
+  static ServerSpace create(LatticeServer server, String adminToken) {
+    return create(server.uri(), adminToken);
   }
 
-  /** As {@link #create(LatticeServer, String, String...)}, on the server at {@code uri} (another process, say). */
-  static ServerSpace create(URI uri, String adminToken, String... devices) throws Exception {
-    JsonNode space = post(uri, "/admin/spaces", adminToken, "{\"name\":\"cli test\"}");
-    String spaceId = space.get("spaceId").asText();
-    List<String> tokens = new ArrayList<>();
-    for (String device : devices) {
-      String joinWith = tokens.isEmpty()
-          ? "\"invite\":\"" + space.get("inviteToken").asText() + "\""
-          : "\"pairingCode\":\"" + post(uri, "/spaces/" + spaceId + "/pairing", tokens.get(0), null)
-              .get("pairingCode").asText() + "\"";
-      tokens.add(post(uri, "/spaces/" + spaceId + "/devices/join", null,
-          "{" + joinWith + ",\"name\":\"" + device + "\"}").get("deviceToken").asText());
-    }
-    return new ServerSpace(uri.toString(), spaceId, List.copyOf(tokens));
+  /** As {@link #create(LatticeServer, String)}, on the server at {@code uri} (another process, say). */
+  static ServerSpace create(URI uri, String adminToken) {
+    String url = uri.toString();
+    Cli.Run run = Cli.run(Map.of(SpaceCreateCommand.ADMIN_TOKEN_VARIABLE, adminToken), "space", "create", "--server",
+        url);
+    assertEquals(0, run.exitCode(), run::toString);
+    Matcher m = INVITE.matcher(run.out());
+    assertTrue(m.find(), run::toString);
+    return new ServerSpace(url, m.group(2), m.group(1));
   }
 
-  /** The arguments of {@code lattice sync} for device {@code index} of this space. */
-  List<String> syncArguments(String database, int index) {
-    return List.of("sync", database, "--server", url, "--space", spaceId, "--token", tokens.get(index));
+  /** Joins {@code databases} to the space: the first with the invite, the others with codes the first asks for. */
+  void join(Path... databases) {
+    for (int i = 0; i < databases.length; i++) {
+      String secret = i == 0 ? invite : pairingCode(databases[0]);
+      Cli.Run run = Cli.run("join", databases[i].toString(), url, i == 0 ? "--invite" : "--code", secret,
+          "--name", "device " + i);
+      assertEquals(0, run.exitCode(), run::toString);
+    }
   }
 
-  private static JsonNode post(URI server, String path, String token, String json) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(path));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    request.POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-    if (json != null) {
-      request.header("Content-Type", "application/json");
-    }
-    HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(201, response.statusCode(), response::body);
-    return JSON.readTree(response.body());
+  /** A pairing code asked for by {@code joined}, a database of the space. */
+  static String pairingCode(Path joined) {
+    Cli.Run run = Cli.run("pair", joined.toString());
+    assertEquals(0, run.exitCode(), run::toString);
+    Matcher m = CODE.matcher(run.out());
+    assertTrue(m.find(), run::toString);
+    return m.group(1);
   }
 }

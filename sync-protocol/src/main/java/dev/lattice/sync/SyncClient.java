@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -41,12 +41,15 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Continuous sync catches up with a full sync (hello, pull, push, reconcile), then goes live; when the connection
- * drops it reports {@link State#OFFLINE} and tries again with growing pauses, resuming with a new hello. Failures that
- * retrying cannot fix (a wrong passphrase, a schema or protocol mismatch) stop it in {@link State#ERROR}.
+ * drops it reports {@link State#OFFLINE} with the time of the next attempt and tries again after pauses that grow
+ * exponentially with full jitter ({@link Backoff}), at least as long as a 429 or 503 answer's {@code Retry-After}. A
+ * live connection that closes before it has been live for {@link Builder#liveStable} counts as a failure, so a peer
+ * that accepts and drops at once is not hammered with full syncs. Failures that retrying cannot fix (a wrong
+ * passphrase, a schema or protocol mismatch, a device the server refuses: {@link SyncException.Kind#retryable()})
+ * stop it in {@link State#ERROR}, whose error says what to do.
  */
 public final class SyncClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SyncClient.class);
-  private static final Set<String> PERMANENT = Set.of("key", "schema", "protocol");
 
   private final ReplicaStore store;
   private final URI peer;
@@ -55,6 +58,8 @@ public final class SyncClient implements AutoCloseable {
   private final Duration minRetry;
   private final Duration maxRetry;
   private final Duration watchInterval;
+  private final Duration liveStable;
+  private final java.util.random.RandomGenerator random;
   private final String bearerToken;
   private final List<SyncListener> listeners = new CopyOnWriteArrayList<>();
   private final Object syncLock = new Object();
@@ -75,6 +80,10 @@ public final class SyncClient implements AutoCloseable {
     this.minRetry = b.minRetry;
     this.maxRetry = b.maxRetry;
     this.watchInterval = b.watchInterval;
+    this.liveStable = b.liveStable;
+    this.random = b.random;
+    // Conflicts are heard as each batch recording them is stored, whether by a one-shot sync or on the live channel.
+    store.onConflicts(this::conflictsRecorded);
   }
 
   /**
@@ -108,13 +117,14 @@ public final class SyncClient implements AutoCloseable {
       try {
         SyncReport report = SyncSession.run(store, transport, options,
             p -> setStatus(status.with(State.CATCHING_UP, p, null)));
-        setStatus(status.synced(Instant.now(), 0).with(running ? State.CONNECTING : State.STOPPED, null, null));
+        setStatus(status.synced(Instant.now(), 0).conflicts(store.unresolvedConflicts())
+            .with(running ? State.CONNECTING : State.STOPPED, null, null));
         if (report.cellsApplied() > 0) {
           listeners.forEach(l -> l.remoteChangesApplied(report.cellsApplied()));
         }
         return report;
       } catch (SyncException e) {
-        boolean offline = e.code().equals("unavailable");
+        boolean offline = e.kind() == SyncException.Kind.UNAVAILABLE;
         setStatus(status.with(offline ? State.OFFLINE : State.ERROR, null, e));
         throw e;
       }
@@ -169,30 +179,53 @@ public final class SyncClient implements AutoCloseable {
   }
 
   private void runContinuously() {
-    Duration pause = minRetry;
+    Backoff backoff = new Backoff(minRetry, maxRetry, random);
     while (running) {
+      Optional<Duration> askedToWait = Optional.empty();
       try {
         syncNow();
-        pause = minRetry;
-        goLive();
+        if (goLive()) {
+          backoff.reset();
+          continue; // it was live a while: catch up at once, as after any ordinary disconnection
+        }
       } catch (SyncException e) {
-        if (PERMANENT.contains(e.code())) {
+        if (!e.kind().retryable()) {
           LOG.warn("sync stopped: [{}] {}", e.code(), e.getMessage());
           running = false;
           closeQuietly(watcher);
           return;
         }
-        LOG.info("sync with {} failed, retrying in {} ms: {}", peer, pause.toMillis(), e.getMessage());
-        if (!sleep(pause)) {
-          return;
-        }
-        pause = pause.multipliedBy(2).compareTo(maxRetry) > 0 ? maxRetry : pause.multipliedBy(2);
+        askedToWait = e.retryAfter();
+      }
+      if (!running) {
+        return;
+      }
+      Duration pause = backoff.next(askedToWait);
+      setStatus(status.retryingAt(Instant.now().plus(pause)));
+      LOG.info("sync with {} failed, retrying in {} ms: {}", peer, pause.toMillis(),
+          status.error() == null ? "" : status.error().getMessage());
+      if (!sleep(pause)) {
+        return;
       }
     }
   }
 
-  /** Live until the channel closes or the client stops; then the loop catches up again. */
-  private void goLive() throws SyncException {
+  private void conflictsRecorded(long conflicts) {
+    listeners.forEach(l -> l.conflictsRecorded(conflicts));
+    try {
+      setStatus(status.conflicts(store.unresolvedConflicts()));
+    } catch (SyncException e) {
+      LOG.debug("cannot count conflicts: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * Live until the channel closes or the client stops; then the loop catches up again. True if the channel was live
+   * for at least {@code liveStable}: one that closed sooner (or never went live) is a failure, and is retried after a
+   * pause.
+   */
+  private boolean goLive() throws SyncException {
+    long[] liveSince = {0};
     CountDownLatch closed = new CountDownLatch(1);
     LiveSession session = new LiveSession(store, options, new LiveSession.Events() {
       @Override
@@ -215,6 +248,7 @@ public final class SyncClient implements AutoCloseable {
       public void onMessage(LiveChannel c, byte[] message) {
         session.onMessage(c, message);
         if (session.isLive() && status.state() != State.LIVE) {
+          liveSince[0] = System.nanoTime();
           setStatus(status.with(State.LIVE, null, null));
         }
       }
@@ -228,7 +262,7 @@ public final class SyncClient implements AutoCloseable {
     try {
       channel = WebSocketLive.connect(peer, handler, Duration.ofSeconds(10), options.maxMessageBytes(), bearerToken);
     } catch (IOException e) {
-      throw new SyncException("unavailable", "the live connection to " + peer + " failed: " + e.getMessage(), e);
+      throw SyncException.talkingToPeer("the live connection to " + peer + " failed", e);
     }
     live = session;
     try {
@@ -239,11 +273,14 @@ public final class SyncClient implements AutoCloseable {
       live = null;
       channel.close();
     }
+    boolean stayed = liveSince[0] != 0 && System.nanoTime() - liveSince[0] >= liveStable.toNanos();
     if (running) {
       String reason = session.closeReason();
-      setStatus(status.with(State.OFFLINE, null, new SyncException("unavailable", "the live connection closed: "
+      setStatus(status.with(State.OFFLINE, null, new SyncException("unavailable", "the live connection closed"
+          + (stayed ? "" : " within " + liveStable.toSeconds() + " s of opening") + ": "
           + (reason == null ? "no reason given" : reason))));
     }
+    return stayed;
   }
 
   private void localCommit() {
@@ -299,6 +336,8 @@ public final class SyncClient implements AutoCloseable {
     private Duration minRetry = Duration.ofSeconds(1);
     private Duration maxRetry = Duration.ofSeconds(30);
     private Duration watchInterval = Duration.ofMillis(20);
+    private Duration liveStable = Duration.ofSeconds(5);
+    private java.util.random.RandomGenerator random = new java.util.Random();
     private String bearerToken;
 
     private Builder(ReplicaStore store, URI peer) {
@@ -317,7 +356,10 @@ public final class SyncClient implements AutoCloseable {
       return this;
     }
 
-    /** Pauses between attempts after a failure: from {@code min}, doubling, up to {@code max}. */
+    /**
+     * Pauses between attempts after failures: drawn between zero and {@code min * 2^failures}, at most {@code max}
+     * (full jitter; see {@link Backoff}).
+     */
     public Builder retry(Duration min, Duration max) {
       if (min.isNegative() || min.isZero() || max.compareTo(min) < 0) {
         throw new IllegalArgumentException("retry pauses must satisfy 0 < min <= max, were " + min + ", " + max);
@@ -339,6 +381,21 @@ public final class SyncClient implements AutoCloseable {
     /** How often to check the database for new commits to push while live (20 ms unless set). */
     public Builder watchInterval(Duration interval) {
       this.watchInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * How long a live connection must stay live to count as a success (5 s unless set): one that closes sooner is a
+     * failure, retried after a pause rather than at once.
+     */
+    public Builder liveStable(Duration stable) {
+      this.liveStable = Objects.requireNonNull(stable, "stable");
+      return this;
+    }
+
+    /** The randomness of the pauses' jitter; seeded in tests. */
+    public Builder random(java.util.random.RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 

@@ -10,26 +10,104 @@ import java.util.Objects;
  * tables or columns), {@code key} (encryption on one side only, a wrong passphrase, another space), {@code malformed}
  * (a message could not be read), {@code rejected} (a batch was refused: tampered, untrackable, from the future),
  * {@code reconcile} (the trees could not be brought together), {@code unavailable} (the peer could not be reached or
- * broke off), {@code internal} (a bug or a local database error).
+ * broke off, or asked to be left alone for a while: see {@link #retryAfter()}), {@code refused} (a server refused this
+ * device: revoked, or its token unknown; it must join again), {@code internal} (a bug or a local database error).
+ * {@link #kind()} is the same as a type, and says whether trying again can help.
  */
 public class SyncException extends Exception {
   private static final long serialVersionUID = 1L;
 
+  /** The kinds of failure, one per code. */
+  public enum Kind {
+    PROTOCOL(false),
+    SCHEMA(false),
+    KEY(false),
+    MALFORMED(true),
+    REJECTED(true),
+    RECONCILE(true),
+    UNAVAILABLE(true),
+    REFUSED(false),
+    INTERNAL(true);
+
+    private final boolean retryable;
+
+    Kind(boolean retryable) {
+      this.retryable = retryable;
+    }
+
+    /**
+     * Whether trying again later can succeed without someone acting: not for a protocol, schema or key mismatch (a
+     * wrong passphrase), nor for a device the server refuses (revoked).
+     */
+    public boolean retryable() {
+      return retryable;
+    }
+
+    /** The kind of {@code code}; {@link #INTERNAL} for a code this version does not know. */
+    public static Kind of(String code) {
+      for (Kind k : values()) {
+        if (k.name().toLowerCase(java.util.Locale.ROOT).equals(code)) {
+          return k;
+        }
+      }
+      return INTERNAL;
+    }
+  }
+
   private final String code;
+  private final transient java.time.Duration retryAfter;
 
   public SyncException(String code, String message) {
-    super(message);
-    this.code = Objects.requireNonNull(code, "code");
+    this(code, message, null);
   }
 
   public SyncException(String code, String message, Throwable cause) {
+    this(code, message, cause, null);
+  }
+
+  /** A failure after which the peer asked to wait {@code retryAfter} (null if it did not) before trying again. */
+  public SyncException(String code, String message, Throwable cause, java.time.Duration retryAfter) {
     super(message, cause);
     this.code = Objects.requireNonNull(code, "code");
+    this.retryAfter = retryAfter;
+  }
+
+  /**
+   * The failure of talking to a peer, {@code e} from a transport, typed: a server's 401 or 403 is {@code refused}
+   * (retrying cannot fix it: the device must join again), anything else {@code unavailable}, with the peer's
+   * {@code Retry-After} when it gave one (429, 503).
+   *
+   * @param what what was being done, such as "the peer could not be reached or broke off"
+   */
+  public static SyncException talkingToPeer(String what, java.io.IOException e) {
+    if (e instanceof dev.lattice.sync.transport.PeerRefusal r) {
+      switch (r.kind()) {
+        case UNAUTHORIZED, FORBIDDEN -> {
+          return new SyncException("refused", "the server refused this device (" + e.getMessage() + "): it was"
+              + " revoked, or the space or device is gone. Join again (lattice join, with a pairing code from"
+              + " another device of the space)", e);
+        }
+        default -> {
+          return new SyncException("unavailable", what + ": " + e.getMessage(), e, r.retryAfter().orElse(null));
+        }
+      }
+    }
+    return new SyncException("unavailable", what + ": " + e.getMessage(), e);
   }
 
   /** The stable word naming the kind of failure; see the class comment. */
   public String code() {
     return code;
+  }
+
+  /** The kind of failure, as a type: see {@link Kind#retryable()}. */
+  public Kind kind() {
+    return Kind.of(code);
+  }
+
+  /** How long the peer asked to wait before the next attempt, if it said (429 and 503 answers). */
+  public java.util.Optional<java.time.Duration> retryAfter() {
+    return java.util.Optional.ofNullable(retryAfter);
   }
 
   @Override

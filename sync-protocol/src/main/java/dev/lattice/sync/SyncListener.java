@@ -7,4 +7,10 @@ public interface SyncListener {
 
   /** Changes from the peer were stored ({@code cells} cell versions won): views of the database may be stale. */
   default void remoteChangesApplied(long cells) {}
+
+  /**
+   * Changes from the peer recorded {@code conflicts} concurrent edits (in {@code lattice_conflicts}), as the batch that
+   * brought them was stored; {@link SyncStatus#unresolvedConflicts()} counts those not yet settled.
+   */
+  default void conflictsRecorded(long conflicts) {}
 }

@@ -42,7 +42,12 @@ final class LatticeConnection implements Connection {
   /** Warnings collected from sqlite-jdbc and the capture engine, kept until {@link #clearWarnings()}. */
   private SQLWarning warnings;
 
-  LatticeConnection(String url, SQLiteConnection delegate, ConnectionHooks hooks) {
+  /** This connection's share of its database's background sync ({@code lattice.sync=auto}), or null. */
+  private final dev.lattice.driver.sync.AutoSync.Lease sync;
+
+  LatticeConnection(String url, SQLiteConnection delegate, ConnectionHooks hooks,
+      dev.lattice.driver.sync.AutoSync.Lease sync) {
+    this.sync = sync;
     this.url = url;
     this.delegate = delegate;
     this.hooks = hooks;
@@ -241,6 +246,9 @@ final class LatticeConnection implements Connection {
   private void release() throws SQLException {
     try {
       statements.clear();
+      if (sync != null) {
+        sync.close(); // the database's sync lingers a moment, then stops if no other connection holds it
+      }
     } finally {
       try {
         hooks.close();

@@ -12,6 +12,9 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.nio.file.Path;
+import dev.lattice.driver.sync.AutoSync;
+import dev.lattice.driver.sync.SyncSettings;
 import java.util.StringJoiner;
 import java.util.logging.Logger;
 import org.sqlite.JDBC;
@@ -102,7 +105,31 @@ public final class LatticeDriver implements Driver {
       closeAfterFailure(raw, e);
       throw e;
     }
-    return new LatticeConnection(url, raw, hooks);
+    if (!target.sync.auto()) {
+      return new LatticeConnection(url, raw, hooks, null);
+    }
+    AutoSync.Lease lease = null;
+    try {
+      lease = AutoSync.acquire(databaseFile(target.location), target.sync);
+      SyncStatusSql.install(raw, lease);
+      return new LatticeConnection(url, raw, hooks, lease);
+    } catch (SQLException | RuntimeException e) {
+      if (lease != null) {
+        lease.close();
+      }
+      hooks.close();
+      closeAfterFailure(raw, e);
+      throw e;
+    }
+  }
+
+  /** The database file of a URL's location (a path, or a {@code file:} URI); refused for in-memory databases. */
+  private static Path databaseFile(String location) throws SQLException {
+    String path = location.startsWith("file:") ? location.substring("file:".length()) : location;
+    if (path.isEmpty() || path.contains(":memory:") || path.contains("mode=memory")) {
+      throw new SQLException("lattice.sync=auto needs a database file, not an in-memory database", "22023");
+    }
+    return Path.of(path);
   }
 
   private static void closeAfterFailure(SQLiteConnection raw, Throwable failure) {
@@ -114,7 +141,8 @@ public final class LatticeDriver implements Driver {
   }
 
   /** What one Lattice URL and its Properties mean for sqlite-jdbc and for the capture engine. */
-  private record Target(String sqliteUrl, Properties sqliteProperties, CaptureOptions options) {
+  private record Target(String sqliteUrl, Properties sqliteProperties, CaptureOptions options, SyncSettings sync,
+      String location) {
 
     static Target of(String url, Properties info) throws SQLException {
       String rest = url.trim().substring(PREFIX.length());
@@ -160,7 +188,8 @@ public final class LatticeDriver implements Driver {
         sqlite.setProperty(BUSY_TIMEOUT, DEFAULT_BUSY_TIMEOUT);
       }
       String location = query < 0 ? rest : rest.substring(0, query);
-      return new Target(JDBC.PREFIX + location + kept, sqlite, options);
+      return new Target(JDBC.PREFIX + location + kept, sqlite, options, LatticeProperty.syncSettings(lattice),
+          location);
     }
 
     /** As sqlite-jdbc reads it: {@code getProperty}, which ignores values that are not strings. */

@@ -229,8 +229,8 @@ class LatticeDriverTest {
   void unknownLatticeOption_failsListingTheKnownOnes() {
     SQLException e = assertThrows(SQLException.class,
         () -> DriverManager.getConnection(url("?lattice.foldTreshold=5")));
-    assertEquals("Unknown jdbc:lattice: option 'lattice.foldTreshold'; known options: lattice.foldThreshold",
-        e.getMessage());
+    assertEquals("Unknown jdbc:lattice: option 'lattice.foldTreshold'; known options: lattice.foldThreshold,"
+        + " lattice.sync, lattice.passphraseFile", e.getMessage());
     e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url("?lattice.foldthreshold=5")));
     assertTrue(e.getMessage().contains("did you mean 'lattice.foldThreshold'?"), e.getMessage());
   }
@@ -272,6 +272,20 @@ class LatticeDriverTest {
     assertTrue(Arrays.asList(journalMode.choices).contains("WAL"));
     assertTrue(Arrays.stream(infos).anyMatch(info -> info.name.equals("busy_timeout") && "10000".equals(info.value)));
     assertTrue(Arrays.stream(infos).anyMatch(info -> info.name.equals("foreign_keys")));
+    DriverPropertyInfo sync = Arrays.stream(infos).filter(info -> info.name.equals("lattice.sync")).findFirst()
+        .orElseThrow();
+    assertEquals("off", sync.value);
+    assertEquals(List.of("off", "auto"), Arrays.asList(sync.choices));
+  }
+
+  /** The driver knows no network: background sync comes from lattice-sync-protocol, absent from this module. */
+  @Test
+  void syncAuto_withoutSyncProtocolOnTheClassPath_refusesToOpenSayingWhatToAdd() {
+    SQLException e = assertThrows(SQLException.class, () -> DriverManager.getConnection(url("?lattice.sync=auto")));
+    assertTrue(e.getMessage().contains("needs lattice-sync-protocol on the class path"), e.getMessage());
+    SQLException memory = assertThrows(SQLException.class,
+        () -> DriverManager.getConnection("jdbc:lattice:sqlite::memory:?lattice.sync=auto"));
+    assertTrue(memory.getMessage().contains("needs a database file"), memory.getMessage());
   }
 
   @Test

@@ -380,7 +380,7 @@ public final class SyncSession {
     try {
       in = transport.exchange(out);
     } catch (IOException e) {
-      throw new SyncException("unavailable", "the peer could not be reached or broke off: " + e.getMessage(), e);
+      throw SyncException.talkingToPeer("the peer could not be reached or broke off", e);
     }
     try {
       return new Exchanged(codec.decode(in), out.length, in.length);

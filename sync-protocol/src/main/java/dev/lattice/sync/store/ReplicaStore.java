@@ -204,12 +204,27 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
     });
   }
 
+  private volatile java.util.function.LongConsumer conflictObserver = n -> {};
+
+  /** Told, after each stored batch that recorded conflicts, how many it recorded. One observer; null for none. */
+  public void onConflicts(java.util.function.LongConsumer observer) {
+    this.conflictObserver = observer == null ? n -> {} : observer;
+  }
+
+  /** The conflicts recorded and not yet settled. */
+  public synchronized long unresolvedConflicts() throws SyncException {
+    return sql(() -> (long) replica.conflicts().size());
+  }
+
   @Override
   public synchronized long apply(Changes changes) throws SyncException {
     ChangeBatch batch = new ChangeBatch(driver(changes.senderVector()), envelopes().open(changes.envelopes()),
         driver(changes.covers()));
     try {
       MergeResult result = replica.apply(batch);
+      if (result.conflicts() > 0) {
+        conflictObserver.accept(result.conflicts()); // the batch is committed: the conflicts are there to read
+      }
       return result.cellsApplied();
     } catch (SQLException e) {
       if (isLocalStorageFailure(e)) {

@@ -129,7 +129,8 @@ public final class HttpTransport implements Transport {
     }
     HttpResponse<byte[]> response = await(client.sendAsync(post.build(), boundedBody()));
     if (response.statusCode() != 200) {
-      throw new IOException("peer " + base + " answered " + response.statusCode() + ": " + errorText(response.body()));
+      throw PeerRefusal.of(response.statusCode(), response.headers(), "peer " + base + " answered "
+          + response.statusCode() + ": " + errorText(response.body()));
     }
     String contentType = response.headers().firstValue("Content-Type").orElse(null);
     if (!Endpoints.isCbor(contentType)) {

@@ -72,8 +72,11 @@ public final class WebSocketLive {
     } catch (ExecutionException e) {
       Throwable cause = PeerFailures.unwrap(e);
       if (cause instanceof WebSocketHandshakeException) {
-        int status = ((WebSocketHandshakeException) cause).getResponse().statusCode();
-        throw new IOException("peer " + base + " refused a live connection at " + uri + ": HTTP " + status, cause);
+        var response = ((WebSocketHandshakeException) cause).getResponse();
+        PeerRefusal refusal = PeerRefusal.of(response.statusCode(), response.headers(), "peer " + base
+            + " refused a live connection at " + uri + ": HTTP " + response.statusCode());
+        refusal.initCause(cause);
+        throw refusal;
       }
       throw PeerFailures.describe(cause, base, timeout);
     } catch (TimeoutException e) {
