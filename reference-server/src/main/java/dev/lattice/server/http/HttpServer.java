@@ -143,6 +143,16 @@ public final class HttpServer implements AutoCloseable {
         : new RateLimiter(config.ipRate(), System::nanoTime);
   }
 
+  /**
+   * Reads the TLS certificate and key, if any, and refuses them as {@link #start} would: for the server to check
+   * before it opens (and perhaps creates) its databases.
+   */
+  public static void checkTls(ServerConfig config) throws TlsException {
+    if (config.tls().enabled()) {
+      PemKeyStore.load(config.tls());
+    }
+  }
+
   private static SslContextFactory.Server tls(ServerConfig config) throws TlsException {
     SslContextFactory.Server factory = new SslContextFactory.Server();
     factory.setKeyStore(PemKeyStore.load(config.tls()));
