@@ -76,7 +76,8 @@ public final class LatticeServer implements AutoCloseable {
    *
    * @param syncs serves each space's protocol; the server owns it from here on and closes it in {@link #close()}
    *     (if this method throws, it stays the caller's)
-   * @throws IOException if the address cannot be listened on ({@link java.net.BindException})
+   * @throws IOException if the address cannot be listened on ({@link java.net.BindException}), or the TLS
+   *     certificate or key cannot be served with ({@link dev.lattice.server.http.TlsException})
    * @throws StorageException if the database cannot be opened
    */
   public static LatticeServer start(ServerConfig config, SpaceSyncs syncs) throws IOException {
@@ -87,6 +88,7 @@ public final class LatticeServer implements AutoCloseable {
   static LatticeServer start(ServerConfig config, SpaceSyncs syncs, PrintStream console) throws IOException {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(syncs, "syncs");
+    HttpServer.checkTls(config); // before a database is made, or an admin token generated, for nothing
     return start(config, openDatabase(config), syncs, console);
   }
 
@@ -211,11 +213,13 @@ public final class LatticeServer implements AutoCloseable {
    * one writer at a time: syncs then never wait for account changes). On PostgreSQL, the relay's tables live in the
    * same database as the accounts, on one pool and one feed.
    *
-   * @throws IOException if the address cannot be listened on ({@link java.net.BindException})
+   * @throws IOException if the address cannot be listened on ({@link java.net.BindException}), or the TLS
+   *     certificate or key cannot be served with ({@link dev.lattice.server.http.TlsException})
    * @throws SQLException if the relay's database cannot be opened
    * @throws StorageException if the accounts' database cannot be opened
    */
   public static LatticeServer startWithRelay(ServerConfig config) throws IOException, SQLException {
+    HttpServer.checkTls(config); // before a database is made, or an admin token generated, for nothing
     if (config.postgres() == null) {
       Files.createDirectories(config.dataDir());
       RelayDatabase relay = RelayDatabase.openSqlite(config.dataDir().resolve("relay.db"));

@@ -1,6 +1,7 @@
 package dev.lattice.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,9 @@ class TlsTest {
 
     assertEquals(TlsException.Reason.MISMATCH, e.reason());
     assertTrue(e.getMessage().contains("--tls-key") && e.getMessage().contains("--tls-cert"), e.getMessage());
+    assertFalse(Files.exists(config.databaseFile()), "refused before any database is made");
+    assertThrows(TlsException.class, () -> LatticeServer.startWithRelay(config));
+    assertFalse(Files.exists(config.dataDir().resolve("relay.db")));
   }
 
   @Test

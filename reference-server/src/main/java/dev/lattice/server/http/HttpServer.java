@@ -17,6 +17,10 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -24,10 +28,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
-import java.net.BindException;
-import java.net.URI;
-import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The server's HTTP and WebSocket face, on Javalin (Jetty): the account routes, sync and live, and the operations
@@ -141,6 +141,16 @@ public final class HttpServer implements AutoCloseable {
     return database.dialect() == Dialect.POSTGRES
         ? new SharedRateLimiter(database, "address", config.ipRate())
         : new RateLimiter(config.ipRate(), System::nanoTime);
+  }
+
+  /**
+   * Reads the TLS certificate and key, if any, and refuses them as {@link #start} would: for the server to check
+   * before it opens (and perhaps creates) its databases.
+   */
+  public static void checkTls(ServerConfig config) throws TlsException {
+    if (config.tls().enabled()) {
+      PemKeyStore.load(config.tls());
+    }
   }
 
   private static SslContextFactory.Server tls(ServerConfig config) throws TlsException {

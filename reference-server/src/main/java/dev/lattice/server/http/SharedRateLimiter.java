@@ -28,9 +28,16 @@ final class SharedRateLimiter implements RateBudgets {
   private final RateLimit limit;
   /** Separates the budgets of different limits in the one table. */
   private final String prefix;
+  private final long sweepIntervalNanos;
   private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
   SharedRateLimiter(ServerDatabase database, String name, RateLimit limit) {
+    this(database, name, limit, SWEEP_INTERVAL_NANOS);
+  }
+
+  /** With full buckets swept every {@code sweepIntervalNanos} at most: for tests. */
+  SharedRateLimiter(ServerDatabase database, String name, RateLimit limit, long sweepIntervalNanos) {
+    this.sweepIntervalNanos = sweepIntervalNanos;
     this.database = database;
     this.limit = limit;
     this.prefix = name + "/";
@@ -94,9 +101,22 @@ final class SharedRateLimiter implements RateBudgets {
   private void sweepNowAndThen() {
     long now = System.nanoTime();
     long last = lastSweep.get();
-    if (now - last >= SWEEP_INTERVAL_NANOS && lastSweep.compareAndSet(last, now)) {
+    if (now - last >= sweepIntervalNanos && lastSweep.compareAndSet(last, now)) {
       database.read(c -> sweep(c));
     }
+  }
+
+  /** Rows in the table, for tests. */
+  int size() {
+    return database.read(c -> {
+      try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM rate_budgets WHERE key LIKE ?")) {
+        s.setString(1, prefix + "%");
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return r.getInt(1);
+        }
+      }
+    });
   }
 
   private int sweep(Connection c) throws SQLException {
