@@ -108,8 +108,9 @@ public final class HttpServer implements AutoCloseable {
       javalin.routes.post(Routes.SYNC, sync::handle);
       javalin.routes.post(Routes.SYNC_FOR_CLIENTS, sync::handle);
       live.mount(javalin.routes);
-      // A refused request's body is read to its end (within bounds), so that its client reads the refusal.
-      javalin.routes.after(UnreadBodies.discarder(max));
+      // A refused request's body is read to its end (within bounds), so that its client reads the refusal. The bound
+      // follows the larger limit: account routes take JSON up to their own limit, whatever the sync body limit is.
+      javalin.routes.after(UnreadBodies.discarder(Math.max(max, Bodies.MAX_JSON_BYTES)));
     });
     ClusterFeed.Subscription revocations = accounts.onRevoked(new RevokedDevices(accounts, connections));
     try {
