@@ -94,8 +94,10 @@ final class RelayMerge {
     boolean changed = false;
     long cl = stored == null ? 0 : stored.cl();
     if (best != null && (stored == null || Versions.ORDER.compare(best, stored) > 0)) {
-      if (best.cl() != cl) {
-        tables.clearCells(row); // a death, or a new life that brings its columns with it
+      if (stored != null && best.cl() != cl) {
+        // A death, or a new life that brings its columns with it. A row never held here has no cells: a cell is
+        // kept only under a live row, and a compacted dead row's cells went with its death.
+        tables.clearCells(row);
       }
       tables.putRow(best);
       cl = best.cl();
