@@ -1,6 +1,7 @@
 package dev.lattice.driver.jdbc;
 
 import dev.lattice.driver.capture.ConnectionHooks;
+import dev.lattice.driver.sync.AutoSync;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;
@@ -43,10 +44,10 @@ final class LatticeConnection implements Connection {
   private SQLWarning warnings;
 
   /** This connection's share of its database's background sync ({@code lattice.sync=auto}), or null. */
-  private final dev.lattice.driver.sync.AutoSync.Lease sync;
+  private final AutoSync.Lease sync;
 
   LatticeConnection(String url, SQLiteConnection delegate, ConnectionHooks hooks,
-      dev.lattice.driver.sync.AutoSync.Lease sync) {
+      AutoSync.Lease sync) {
     this.sync = sync;
     this.url = url;
     this.delegate = delegate;
@@ -242,18 +243,24 @@ final class LatticeConnection implements Connection {
     release();
   }
 
-  /** The cache and the engine first: whatever they hold belongs to the raw connection. The engine's close never throws. */
+  /**
+   * The cache and the engine first: whatever they hold belongs to the raw connection. Each is released even when one
+   * before it fails, so a statement that will not close cannot keep the database's sync running or the file open.
+   */
   private void release() throws SQLException {
     try {
       statements.clear();
-      if (sync != null) {
-        sync.close(); // the database's sync lingers a moment, then stops if no other connection holds it
-      }
     } finally {
       try {
-        hooks.close();
+        if (sync != null) {
+          sync.close(); // the database's sync lingers a moment, then stops if no other connection holds it
+        }
       } finally {
-        delegate.close();
+        try {
+          hooks.close();
+        } finally {
+          delegate.close();
+        }
       }
     }
   }
