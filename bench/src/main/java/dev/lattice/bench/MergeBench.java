@@ -1,11 +1,11 @@
 package dev.lattice.bench;
 
 import dev.lattice.bench.Workload.KeyOrder;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.VersionVector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

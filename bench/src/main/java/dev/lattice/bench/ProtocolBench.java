@@ -11,11 +11,11 @@ import static dev.lattice.bench.BenchSupport.oneString;
 import static dev.lattice.bench.BenchSupport.scratchDirectory;
 
 import dev.lattice.bench.Workload.KeyOrder;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
 import dev.lattice.sync.PeerHost;

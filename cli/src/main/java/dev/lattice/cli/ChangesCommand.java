@@ -2,12 +2,12 @@ package dev.lattice.cli;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lattice.core.Hlc;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeStream;
-import dev.lattice.driver.Hlc;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,10 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code lattice changes}: the cell versions a peer would receive, as {@link Replica#changesSince} streams them. For

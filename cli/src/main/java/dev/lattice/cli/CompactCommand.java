@@ -1,16 +1,16 @@
 package dev.lattice.cli;
 
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.VersionVector;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code lattice compact}: gives back the space that capture and deletes leave behind: folds the capture log into row

@@ -1,7 +1,7 @@
 package dev.lattice.cli;
 
+import dev.lattice.core.SiteId;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.SiteId;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,11 +16,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine;
 
 /**
  * {@code lattice import}: restores a backup that {@code lattice export} wrote, as a new replica.

@@ -2,11 +2,11 @@ package dev.lattice.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.merkle.NodeSummary;
 import dev.lattice.sync.store.SyncHistory;
 import java.io.PrintWriter;
@@ -20,10 +20,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code lattice status}: what a replica holds and how far it is in step with its peers, read from the file alone (no

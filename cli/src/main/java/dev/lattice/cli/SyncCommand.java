@@ -1,8 +1,8 @@
 package dev.lattice.cli;
 
+import dev.lattice.core.SiteId;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.SiteId;
 import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncListener;
@@ -23,11 +23,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine;
 
 /**
  * {@code lattice sync}: one sync, now, with a space on a reference server, a device serving its database

@@ -1,5 +1,7 @@
 package dev.lattice.driver;
 
+import dev.lattice.core.Hlc;
+import dev.lattice.core.SiteId;
 import java.util.Arrays;
 import java.util.Objects;
 

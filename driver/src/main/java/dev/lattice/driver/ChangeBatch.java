@@ -1,5 +1,6 @@
 package dev.lattice.driver;
 
+import dev.lattice.core.VersionVector;
 import java.util.List;
 import java.util.Objects;
 

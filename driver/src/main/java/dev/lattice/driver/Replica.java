@@ -1,5 +1,8 @@
 package dev.lattice.driver;
 
+import dev.lattice.core.ClockBound;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.capture.ReplicaEngine;
 import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.CellIdHasher;
@@ -34,7 +37,7 @@ import org.sqlite.SQLiteConnection;
  */
 public final class Replica {
   /** How far ahead of this replica's clock an incoming change may be stamped, by default. */
-  public static final Duration DEFAULT_MAX_CLOCK_DRIFT = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_MAX_CLOCK_DRIFT = ClockBound.DEFAULT_MAX_DRIFT;
 
   /** Cells per transaction when syncing, by default: big enough to amortise commits, small enough to stream. */
   public static final int DEFAULT_BATCH_CELLS = 5_000;

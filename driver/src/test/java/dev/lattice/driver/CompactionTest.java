@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

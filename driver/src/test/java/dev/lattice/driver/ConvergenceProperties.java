@@ -2,6 +2,8 @@ package dev.lattice.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;

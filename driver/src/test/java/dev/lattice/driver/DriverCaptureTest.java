@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -3,6 +3,7 @@ package dev.lattice.driver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.core.VersionVector;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

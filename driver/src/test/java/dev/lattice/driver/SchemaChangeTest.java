@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.core.VersionVector;
 import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.CellIdHasher;
 import dev.lattice.merkle.Item;

@@ -1,5 +1,6 @@
 package dev.lattice.driver;
 
+import dev.lattice.core.VersionVector;
 import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.CellIdHasher;
 import dev.lattice.merkle.ItemVersion;

@@ -14,5 +14,6 @@ class LayeringTest {
   static final ArchRule knowsNoSqlNoNetworkAndNoOtherModule = noClasses()
       .that().resideInAPackage("dev.lattice.merkle..")
       .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "org.sqlite..", "java.net..",
-          "dev.lattice.driver..", "dev.lattice.sync..", "dev.lattice.server..", "dev.lattice.cli..");
+          "dev.lattice.core..", "dev.lattice.driver..", "dev.lattice.sync..", "dev.lattice.server..",
+          "dev.lattice.cli..");
 }

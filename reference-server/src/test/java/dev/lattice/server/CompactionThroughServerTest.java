@@ -3,8 +3,8 @@ package dev.lattice.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.sync.Resources;
 import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.session.SyncOptions;

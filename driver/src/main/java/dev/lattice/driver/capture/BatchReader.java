@@ -1,10 +1,11 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.core.BatchCut;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -12,11 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/**
- * Cuts what a peer lacks into batches of about {@code batchCells} cells, never splitting an entry. A batch covers every
- * site whose pass is over up to the sender's vector and the current pass up to its last entry; the last batch covers
- * the whole vector.
- */
+/** Cuts what a peer lacks into batches, as {@link BatchCut} says, from a {@link ChangeReader}'s entries. */
 final class BatchReader implements ChangeBatches {
   private final ChangeReader reader;
   private final VersionVector offered;
@@ -31,7 +28,7 @@ final class BatchReader implements ChangeBatches {
 
   static ChangeBatches open(Connection c, VersionVector peer, int batchCells) throws SQLException {
     if (batchCells < 1) {
-      throw new IllegalArgumentException("batchCells must be >= 1, was " + batchCells);
+      throw new IllegalArgumentException("a batch holds at least 1 cell, was asked for " + batchCells);
     }
     if (!LatticeSchema.exists(c)) {
       return empty();
@@ -60,31 +57,19 @@ final class BatchReader implements ChangeBatches {
     if (done) {
       return null;
     }
+    BatchCut cut = new BatchCut(offered, batchCells);
     List<Change> batch = new ArrayList<>();
     for (List<Change> entry; (entry = reader.nextEntry()) != null; ) {
-      if (reader.passSeq() > offered.get(reader.passSite())) {
-        continue; // held but not vouched for: see progress(); whoever's vector counts it sends it
+      if (!cut.vouchesFor(reader.passSite(), reader.passSeq())) {
+        continue;
       }
       batch.addAll(entry);
-      if (batch.size() >= batchCells) {
-        return new ChangeBatch(offered, batch, progress());
+      if (cut.add(entry.size())) {
+        return new ChangeBatch(offered, batch, cut.coversUpTo(reader.passSite(), reader.passSeq()));
       }
     }
     done = true;
     return new ChangeBatch(offered, batch, offered);
-  }
-
-  /**
-   * Sites whose pass is over are complete up to the sender's vector; the current pass up to its last entry. Entries
-   * above the sender's own entry for their site are not sent at all: the sender holds them (a column that came inside
-   * another site's row entry, a row a reconciliation brought) but has not seen every version of that site below them,
-   * so covering them would vouch for versions it never received.
-   */
-  private VersionVector progress() {
-    Map<SiteId, Long> covered = new TreeMap<>(offered.entries());
-    covered.keySet().removeIf(site -> site.compareTo(reader.passSite()) >= 0);
-    covered.put(reader.passSite(), reader.passSeq());
-    return VersionVector.of(covered);
   }
 
   @Override

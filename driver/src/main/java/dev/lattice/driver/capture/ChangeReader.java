@@ -1,9 +1,9 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeStream;
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,12 +1,14 @@
 package dev.lattice.driver.capture;
 
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.StablePoint;
+import dev.lattice.core.VersionVector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,11 +20,8 @@ import java.util.Map;
  * and a tombstone whose version is at or below it goes. The point is kept in {@code lattice_stable(site_id, seq)},
  * by site id rather than ordinal so that renewing this replica's site id leaves it true.
  *
- * <p>Two rules go with it (see docs/architecture.md, "Compaction"). A replica adopts a point only up to its own
- * vector, so it has merged every version at or below what it adopted. And {@link Merger} therefore ignores every
- * incoming version at or below the point: merging it again would change nothing, except where its tombstone was
- * dropped here, and there it must change nothing (an old life or tombstone from a replica that has not compacted yet,
- * or a replay of an old batch, would bring back a row or kill one that lives again).
+ * <p>The rules that go with it are {@link StablePoint}'s (see docs/architecture.md, "Compaction"): a replica adopts a
+ * point only up to its own vector, and {@link Merger} ignores every incoming version at or below it.
  */
 final class Compaction {
   private static final String TABLE = "CREATE TABLE IF NOT EXISTS lattice_stable(site_id BLOB PRIMARY KEY NOT NULL,"
@@ -66,18 +65,12 @@ final class Compaction {
           return null;
         });
       }
-      VersionVector held = ReplicaEngine.versionVector(c);
-      VersionVector before = stablePoint(c);
+      StablePoint before = new StablePoint(stablePoint(c));
       long dropped = 0;
-      for (Map.Entry<SiteId, Long> e : offered.entries().entrySet()) {
-        SiteId site = e.getKey();
-        long from = before.get(site);
-        long to = Math.min(e.getValue(), held.get(site));
-        if (to > from) {
-          Sql.update(c, "INSERT INTO lattice_stable(site_id, seq) VALUES (?, ?) ON CONFLICT(site_id) DO UPDATE SET"
-              + " seq = excluded.seq", site.bytes(), to);
-          dropped += drop(c, site, from, to);
-        }
+      for (StablePoint.Rise rise : before.risesTowards(List.of(offered, ReplicaEngine.versionVector(c)))) {
+        Sql.update(c, "INSERT INTO lattice_stable(site_id, seq) VALUES (?, ?) ON CONFLICT(site_id) DO UPDATE SET"
+            + " seq = excluded.seq", rise.site().bytes(), rise.to());
+        dropped += drop(c, rise.site(), rise.from(), rise.to());
       }
       if (dropped > 0) {
         ReplicaTree.invalidate(c);

@@ -1,8 +1,8 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.core.SiteId;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.Conflict;
-import dev.lattice.driver.SiteId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,6 +1,6 @@
 package dev.lattice.driver.capture;
 
-import dev.lattice.driver.SiteId;
+import dev.lattice.core.SiteId;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,11 +1,16 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.core.CellVersion;
+import dev.lattice.core.ClockBound;
+import dev.lattice.core.Hlc;
+import dev.lattice.core.RowLife;
+import dev.lattice.core.RowMerge;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.StablePoint;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeBatch;
-import dev.lattice.driver.Hlc;
 import dev.lattice.driver.MergeResult;
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +26,7 @@ import java.util.Map;
  *
  * <h2>Model</h2>
  *
- * Every cell keeps only its winning version under {@link Version#ORDER}. A row's life is its causal length {@code cl}:
+ * Every cell keeps only its winning version under {@link CellVersion#ORDER}, as {@link RowMerge} decides it. A row's life is its causal length {@code cl}:
  * odd alive, even deleted, each insert or delete moving it up by one. A version with a higher {@code cl} beats every
  * version of an older life, so a delete beats the writes it saw, a re-insert beats the delete, and a late column write
  * from an older life can never bring a deleted row back. Within one life each column is last-writer-wins by clock, then
@@ -67,7 +72,7 @@ final class Merger {
   private final Map<SiteId, Long> heldBefore = new HashMap<>();
   private final Map<String, Object[]> defaults = new HashMap<>();
   private boolean belowWatermark;
-  private VersionVector stable = VersionVector.empty();
+  private StablePoint stable = StablePoint.NONE;
   private long applied;
   private long ignored;
   private long conflicts;
@@ -156,11 +161,11 @@ final class Merger {
             + "; values are NULL, Long, Double, String or byte[] (SQLite's types). Nothing from this batch was"
             + " applied", "22000");
       }
-      long ahead = Hlc.millis(change.hlc()) - nowMillis;
-      if (ahead > maxDriftMillis) {
+      if (ClockBound.tooFarAhead(change.hlc(), nowMillis, maxDriftMillis)) {
         throw new SQLException("rejected changes from site " + change.site() + ": stamped " + Hlc.toString(change.hlc())
-            + ", " + ahead + " ms ahead of this replica's clock, beyond the " + maxDriftMillis + " ms allowed. That"
-            + " device's clock is wrong: correct it and sync again. Nothing from this batch was applied", "22000");
+            + ", " + (Hlc.millis(change.hlc()) - nowMillis) + " ms ahead of this replica's clock, beyond the "
+            + maxDriftMillis + " ms allowed. That device's clock is wrong: correct it and sync again. Nothing from"
+            + " this batch was applied", "22000");
       }
     }
   }
@@ -169,14 +174,11 @@ final class Merger {
     LogFold.fold(c); // local writes must be in lattice_rows/lattice_cols to be compared
     loadSites();
     loadVector();
-    stable = Compaction.stablePoint(c);
+    stable = new StablePoint(Compaction.stablePoint(c));
     Sql.exec(c, "INSERT INTO lattice_applying(x) VALUES (1)");
     Map<String, List<Change>> rows = new LinkedHashMap<>();
     for (Change change : batch.changes()) {
-      if (stable.covers(change.site(), change.seq())) {
-        // At or below the stable point, which this replica's vector covers: merged here long ago, or superseded, or
-        // its row's tombstone was dropped (Compaction). Only the last would it change, and wrongly: an old life or
-        // tombstone coming back from a replica that has not compacted yet, or a replay.
+      if (stable.covers(version(change))) {
         ignored++;
         continue;
       }
@@ -215,20 +217,16 @@ final class Merger {
     int columns = shape.columns().size();
     RowState local = RowState.load(this, table.id(), pk, columns);
 
-    Change bestRow = null;
+    List<CellVersion> rowVersions = new ArrayList<>();
     for (Change change : incoming) {
-      if (change.isRowCell() && (bestRow == null || version(change).compareTo(version(bestRow)) > 0)) {
-        bestRow = change;
+      if (change.isRowCell()) {
+        rowVersions.add(version(change));
       }
     }
-    long cl = local.cl;
-    Version rowVersion = local.rowVersion;
-    boolean newLife = false;
-    if (bestRow != null && (rowVersion == null || version(bestRow).compareTo(rowVersion) > 0)) {
-      newLife = bestRow.cl() > local.cl;
-      cl = bestRow.cl();
-      rowVersion = version(bestRow);
-    }
+    CellVersion winner = RowMerge.winningRowVersion(local.rowVersion, rowVersions);
+    CellVersion rowVersion = winner != null ? winner : local.rowVersion;
+    long cl = rowVersion == null ? 0 : rowVersion.cl();
+    boolean newLife = winner != null && RowMerge.beginsLife(local.cl, winner);
     if (rowVersion == null) {
       // Cells of a row this replica has never held, without the row cell that starts its life: there is no life to
       // put them in. Only a batch that breaks the contract (every cell of a new life travels with its row cell) or a
@@ -238,7 +236,7 @@ final class Merger {
     }
     for (Change change : incoming) {
       if (change.isRowCell()) {
-        if (change == bestRow && rowVersion.sameWrite(version(change))) {
+        if (winner != null && winner.sameWrite(version(change))) {
           applied++;
         } else {
           ignored++;
@@ -246,13 +244,13 @@ final class Merger {
       }
     }
 
-    Version[] columnVersions = new Version[columns];
+    CellVersion[] columnVersions = new CellVersion[columns];
     Object[] values = new Object[columns];
     boolean[] changed = new boolean[columns];
-    if (cl != local.cl && local.cl > 0 && !shape.counters().isEmpty()) {
+    if (winner != null && RowMerge.changesLife(local.rowVersion, winner) && !shape.counters().isEmpty()) {
       clearContributions(table.id(), pk); // a new life, or a death, starts every counter afresh
     }
-    if ((cl & 1) == 1) {
+    if (RowLife.alive(cl)) {
       for (int i = 0; i < columns; i++) {
         columnVersions[i] = shape.isCounter(i) ? rowVersion : newLife ? null : local.columnVersion(i);
       }
@@ -261,13 +259,14 @@ final class Merger {
         if (change.isRowCell()) {
           continue;
         }
-        if (change.cl() > cl) {
-          throw new SQLException("cannot apply changes: " + change + " belongs to a life of the row that the batch"
-              + " does not carry; send the row cell with its columns. Nothing from this batch was applied", "22000");
-        }
         int i = shape.columns().indexOf(change.column());
+        CellVersion theirs = version(change);
         if (shape.isCounter(i)) {
-          if (change.cl() == cl && mergeContribution(table.id(), pk, i, change)) {
+          RowMerge.Verdict verdict = RowMerge.contribution(theirs, local.contribution(this, table.id(), pk, i,
+              theirs.site()), cl);
+          refuseUncarriedLife(verdict, change);
+          if (verdict == RowMerge.Verdict.WINS) {
+            putContribution(table.id(), pk, i, change);
             changed[i] = true;
             applied++;
           } else {
@@ -275,20 +274,21 @@ final class Merger {
           }
           continue;
         }
-        Version theirs = version(change);
-        Version ours = columnVersions[i];
-        if (change.cl() < cl || theirs.sameWrite(ours)) {
+        CellVersion ours = columnVersions[i];
+        RowMerge.Verdict verdict = RowMerge.column(theirs, ours, cl);
+        refuseUncarriedLife(verdict, change);
+        if (verdict != RowMerge.Verdict.WINS && verdict != RowMerge.Verdict.LOSES) {
           ignored++;
           continue;
         }
-        boolean wins = ours == null || theirs.compareTo(ours) > 0;
+        boolean wins = verdict == RowMerge.Verdict.WINS;
         if (ours != null && !newLife && !local.isChangedInBatch(i) && !batch.senderVector().covers(ours.site(),
             ours.seq())) {
           if (localValues == null) {
             localValues = local.values(this, shape, pk);
           }
           Object oursValue = localValues == null ? null : localValues[i];
-          Version loser = wins ? ours : theirs;
+          CellVersion loser = wins ? ours : theirs;
           // Equal values lose nothing; a migration's default (stamped with its row's clock) is not an edit.
           if (!sameValue(oursValue, change.value()) && !isMigrationDefault(loser, rowVersion)) {
             recordConflict(table.id(), pk, i, wins ? change.value() : oursValue, wins ? theirs : ours,
@@ -336,15 +336,22 @@ final class Merger {
     writeRow(shape, pk, cl, local.cl, newLife, values, changed);
   }
 
-  private void writeClocks(int tbl, Object pk, long cl, Version row, Version[] columns, RowState local)
+  private static void refuseUncarriedLife(RowMerge.Verdict verdict, Change change) throws SQLException {
+    if (verdict == RowMerge.Verdict.LIFE_NOT_CARRIED) {
+      throw new SQLException("cannot apply changes: " + change + " belongs to a life of the row that the batch"
+          + " does not carry; send the row cell with its columns. Nothing from this batch was applied", "22000");
+    }
+  }
+
+  private void writeClocks(int tbl, Object pk, long cl, CellVersion row, CellVersion[] columns, RowState local)
       throws SQLException {
     if (cl != local.cl || !row.sameWrite(local.rowVersion)) {
       writeRowClock(tbl, pk, cl, row);
     }
     boolean overridesChange = false;
     for (int i = 0; i < columns.length; i++) {
-      Version wanted = (cl & 1) == 1 && columns[i] != null && !columns[i].sameWrite(row) ? columns[i] : null;
-      Version had = local.overrides[i];
+      CellVersion wanted = RowLife.alive(cl) && columns[i] != null && !columns[i].sameWrite(row) ? columns[i] : null;
+      CellVersion had = local.overrides[i];
       overridesChange |= wanted == null ? had != null : !wanted.sameWrite(had);
     }
     if (!overridesChange) {
@@ -356,13 +363,13 @@ final class Merger {
       clear.setObject(2, pk);
       clear.executeUpdate();
     }
-    if ((cl & 1) == 0) {
+    if (!RowLife.alive(cl)) {
       return;
     }
     PreparedStatement insert = statement("INSERT INTO lattice_cols(tbl, pk, col, site, seq, hlc) VALUES (?, ?, ?, ?, ?,"
         + " ?)");
     for (int i = 0; i < columns.length; i++) {
-      Version v = columns[i];
+      CellVersion v = columns[i];
       if (v != null && !v.sameWrite(row)) {
         bind(insert, 1, new Object[] {tbl, pk, i, ordinal(v.site()), v.seq(), v.hlc()});
         insert.executeUpdate();
@@ -370,14 +377,14 @@ final class Merger {
     }
   }
 
-  /** Keeps the newer of the incoming and the stored contribution of one site; true if the incoming one won. */
-  private boolean mergeContribution(int tbl, Object pk, int col, Change change) throws SQLException {
+  /** Stores a contribution that won ({@link RowMerge#contribution}) in place of its site's held one. */
+  private void putContribution(int tbl, Object pk, int col, Change change) throws SQLException {
     PreparedStatement upsert = statement("INSERT INTO lattice_counters(tbl, pk, col, site, total, seq, hlc)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(tbl, pk, col, site) DO UPDATE SET total = excluded.total,"
-        + " seq = excluded.seq, hlc = excluded.hlc WHERE excluded.seq > lattice_counters.seq");
+        + " seq = excluded.seq, hlc = excluded.hlc");
     bind(upsert, 1, new Object[] {tbl, pk, col, ordinal(change.site()), change.value() == null ? 0L : change.value(),
         change.seq(), change.hlc()});
-    return upsert.executeUpdate() > 0;
+    upsert.executeUpdate();
   }
 
   private Object contributionSum(int tbl, Object pk, int col) throws SQLException {
@@ -395,7 +402,7 @@ final class Merger {
     clear.executeUpdate();
   }
 
-  private void writeRowClock(int tbl, Object pk, long cl, Version row) throws SQLException {
+  private void writeRowClock(int tbl, Object pk, long cl, CellVersion row) throws SQLException {
     PreparedStatement upsert = statement("INSERT INTO lattice_rows(tbl, pk, cl, site, seq, hlc) VALUES (?, ?, ?, ?, ?,"
         + " ?) ON CONFLICT(tbl, pk) DO UPDATE SET cl = excluded.cl, site = excluded.site, seq = excluded.seq,"
         + " hlc = excluded.hlc");
@@ -419,8 +426,8 @@ final class Merger {
       boolean[] changed) throws SQLException {
     Object[] key = PrimaryKeyCodec.decode(pk, shape.pkColumns().size());
     TableSql sql = tableSql.computeIfAbsent(shape.name(), name -> TableSql.of(shape));
-    if ((cl & 1) == 0) {
-      if ((localCl & 1) == 1) {
+    if (!RowLife.alive(cl)) {
+      if (RowLife.alive(localCl)) {
         PreparedStatement delete = statement(sql.delete());
         bind(delete, 1, key);
         delete.executeUpdate();
@@ -452,8 +459,8 @@ final class Merger {
     update.executeUpdate();
   }
 
-  private void recordConflict(int tbl, Object pk, int col, Object winnerValue, Version winner, Object loserValue,
-      Version loser, long cl) throws SQLException {
+  private void recordConflict(int tbl, Object pk, int col, Object winnerValue, CellVersion winner,
+      Object loserValue, CellVersion loser, long cl) throws SQLException {
     PreparedStatement insert = statement("INSERT INTO lattice_conflict_log(tbl, pk, col, winner_value, winner_site,"
         + " winner_seq, winner_hlc, loser_value, loser_site, loser_seq, loser_hlc, cl, detected_at)"
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -468,7 +475,7 @@ final class Merger {
    * True for the version an added column's default was logged with when a replica migrated: its row's clock, from
    * another write than the row's (see {@code SchemaEvolution}). Every real write is stamped later than its row.
    */
-  private static boolean isMigrationDefault(Version column, Version row) {
+  private static boolean isMigrationDefault(CellVersion column, CellVersion row) {
     return column.hlc() == row.hlc() && !column.sameWrite(row);
   }
 
@@ -513,8 +520,8 @@ final class Merger {
     statements.clear();
   }
 
-  private Version version(Change change) {
-    return new Version(change.cl(), change.hlc(), change.site(), change.seq());
+  private static CellVersion version(Change change) {
+    return new CellVersion(change.cl(), change.hlc(), change.site(), change.seq());
   }
 
   private void loadSites() throws SQLException {
@@ -552,13 +559,13 @@ final class Merger {
   /** The folded local state of one row, read once per row and batch. */
   private static final class RowState {
     long cl;
-    Version rowVersion;
-    Version[] overrides;
+    CellVersion rowVersion;
+    CellVersion[] overrides;
     boolean[] changedInBatch;
 
     static RowState load(Merger m, int tbl, Object pk, int columns) throws SQLException {
       RowState state = new RowState();
-      state.overrides = new Version[columns];
+      state.overrides = new CellVersion[columns];
       state.changedInBatch = new boolean[columns];
       PreparedStatement row = m.statement("SELECT cl, site, seq, hlc FROM lattice_rows WHERE tbl = ? AND pk = ?");
       row.setInt(1, tbl);
@@ -566,7 +573,7 @@ final class Merger {
       try (ResultSet r = row.executeQuery()) {
         if (r.next()) {
           state.cl = r.getLong(1);
-          state.rowVersion = new Version(state.cl, r.getLong(4), m.site(r.getInt(2)), r.getLong(3));
+          state.rowVersion = new CellVersion(state.cl, r.getLong(4), m.site(r.getInt(2)), r.getLong(3));
         }
       }
       if (state.rowVersion == null || !state.rowVersion.alive()) {
@@ -579,7 +586,7 @@ final class Merger {
         while (r.next()) {
           int col = r.getInt(1);
           if (col < columns) {
-            state.overrides[col] = new Version(state.cl, r.getLong(4), m.site(r.getInt(2)), r.getLong(3));
+            state.overrides[col] = new CellVersion(state.cl, r.getLong(4), m.site(r.getInt(2)), r.getLong(3));
           }
         }
       }
@@ -587,7 +594,7 @@ final class Merger {
     }
 
     boolean hasOverrides() {
-      for (Version v : overrides) {
+      for (CellVersion v : overrides) {
         if (v != null) {
           return true;
         }
@@ -595,7 +602,17 @@ final class Merger {
       return false;
     }
 
-    Version columnVersion(int i) {
+    /** The held contribution of {@code site} to counter column {@code col}, as a version of the row's life. */
+    CellVersion contribution(Merger m, int tbl, Object pk, int col, SiteId site) throws SQLException {
+      PreparedStatement held = m.statement("SELECT seq, hlc FROM lattice_counters WHERE tbl = ? AND pk = ? AND col = ?"
+          + " AND site = ?");
+      bind(held, 1, new Object[] {tbl, pk, col, m.ordinal(site)});
+      try (ResultSet r = held.executeQuery()) {
+        return r.next() ? new CellVersion(cl, r.getLong(2), site, r.getLong(1)) : null;
+      }
+    }
+
+    CellVersion columnVersion(int i) {
       return overrides[i] != null ? overrides[i] : rowVersion;
     }
 

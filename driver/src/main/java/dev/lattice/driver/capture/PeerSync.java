@@ -1,9 +1,9 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.MergeResult;
-import dev.lattice.driver.VersionVector;
 import java.sql.Connection;
 import java.sql.SQLException;
 

@@ -1,18 +1,18 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Conflict;
 import dev.lattice.driver.MergeResult;
-import dev.lattice.driver.SiteId;
 import dev.lattice.driver.TrackCheck;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
 import dev.lattice.driver.TrackedSchema;
 import dev.lattice.driver.TreeSnapshot;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.CellIdHasher;
 import dev.lattice.merkle.Item;

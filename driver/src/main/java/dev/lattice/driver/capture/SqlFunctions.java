@@ -1,6 +1,6 @@
 package dev.lattice.driver.capture;
 
-import dev.lattice.driver.SiteId;
+import dev.lattice.core.SiteId;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
 import dev.lattice.merkle.CellIdHasher;

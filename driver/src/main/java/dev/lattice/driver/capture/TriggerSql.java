@@ -30,7 +30,7 @@ import java.util.List;
  */
 final class TriggerSql {
   /**
-   * The hybrid logical clock of a new local write (see {@link dev.lattice.driver.Hlc}): wall-clock milliseconds
+   * The hybrid logical clock of a new local write (see {@link dev.lattice.core.Hlc}): wall-clock milliseconds
    * shifted left 16 bits, or one more than the last stamp this replica wrote or received, whichever is larger. SQLite
    * keeps {@code 'now'} fixed within one statement, so the {@code + 1} is what orders the rows of a multi-row write.
    */

@@ -1,6 +1,11 @@
 package dev.lattice.server.relay;
 
-import dev.lattice.driver.Hlc;
+import dev.lattice.core.CellVersion;
+import dev.lattice.core.ClockBound;
+import dev.lattice.core.Hlc;
+import dev.lattice.core.RowMerge;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.StablePoint;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.wire.Envelope;
 import java.nio.ByteBuffer;
@@ -14,40 +19,43 @@ import java.util.Set;
 
 /**
  * Merges a batch of envelopes into a space the way every device merges the changes inside them, judging by metadata
- * alone: a row's winning row cell decides its causal length; a new life or a death forgets the row's columns and
- * contributions; a column keeps its highest version within the row's life; a counter keeps each site's latest
- * contribution. The relay therefore holds exactly the winning versions a device holds, and builds the same tree.
+ * alone and deciding nothing itself: every decision is {@link RowMerge}'s, the same a device's merge asks. The relay
+ * therefore holds exactly the winning versions a device holds, and builds the same tree.
  *
- * <p>Every envelope at or below the space's stable point ({@link RelayStable}) is ignored: the relay holds it or what
- * superseded it, or its row's tombstone was dropped, and then an old life or tombstone arriving again (from a device
- * that has not compacted yet, or a replay) must change nothing. A row not held whose row cell was ignored so is
- * ignored whole. Ignored envelopes do not count as applied.
+ * <p>Envelopes at or below the space's stable point ({@link StablePoint#covers}) are ignored, as devices ignore them,
+ * and do not count as applied.
  */
 final class RelayMerge {
   private final RelayTables tables;
-  private final long maxClockMillis;
-  private final Map<ByteBuffer, Long> stable;
+  private final long nowMillis;
+  private final long maxDriftMillis;
+  private final StablePoint stable;
   private long applied;
 
-  private RelayMerge(RelayTables tables, long maxClockMillis, Map<ByteBuffer, Long> stable) {
+  private RelayMerge(RelayTables tables, long nowMillis, long maxDriftMillis, StablePoint stable) {
     this.tables = tables;
-    this.maxClockMillis = maxClockMillis;
+    this.nowMillis = nowMillis;
+    this.maxDriftMillis = maxDriftMillis;
     this.stable = stable;
   }
 
   /**
    * Merges {@code envelopes} (inside the caller's transaction) and returns how many won; adds the rows it changed
-   * to {@code touched}. {@code stable} is the space's stable point by site (absent: 0). Throws
-   * {@code rejected} for an envelope no device would accept.
+   * to {@code touched}. Throws {@code rejected} for an envelope no device would accept: then nothing is stored.
+   *
+   * @param nowMillis the server's wall clock
+   * @param maxDriftMillis how far ahead of {@code nowMillis} a stamp may be ({@link ClockBound})
    */
-  static long merge(RelayTables tables, List<Envelope> envelopes, long maxClockMillis, Map<ByteBuffer, Long> stable,
-      Set<ByteBuffer> touched) throws SyncException, SQLException {
-    RelayMerge merge = new RelayMerge(tables, maxClockMillis, stable);
+  static long merge(RelayTables tables, List<Envelope> envelopes, long nowMillis, long maxDriftMillis,
+      StablePoint stable, Set<ByteBuffer> touched) throws SyncException, SQLException {
+    RelayMerge merge = new RelayMerge(tables, nowMillis, maxDriftMillis, stable);
     Map<ByteBuffer, List<Envelope>> rows = new LinkedHashMap<>();
     for (int i = 0; i < envelopes.size(); i++) {
       Envelope e = envelopes.get(i);
       merge.check(e, i);
-      rows.computeIfAbsent(ByteBuffer.wrap(e.row()), k -> new ArrayList<>()).add(e);
+      if (!stable.covers(version(e))) {
+        rows.computeIfAbsent(ByteBuffer.wrap(e.row()), k -> new ArrayList<>()).add(e);
+      }
     }
     for (Map.Entry<ByteBuffer, List<Envelope>> row : rows.entrySet()) {
       if (merge.mergeRow(row.getKey().array(), row.getValue())) {
@@ -64,62 +72,53 @@ final class RelayMerge {
     if (e.seq() < 1 || e.cl() < 1 || (e.kind() != Envelope.ROW && (e.cl() & 1) == 0)) {
       throw rejected(index, "sequence numbers and causal lengths start at 1, and a column belongs to a live row");
     }
-    if (Hlc.millis(e.hlc()) > maxClockMillis) {
+    if (ClockBound.tooFarAhead(e.hlc(), nowMillis, maxDriftMillis)) {
       throw rejected(index, "it is stamped " + Hlc.toString(e.hlc()) + ", too far ahead of this server's clock; the"
           + " writing device's clock is wrong");
     }
   }
 
   /** Returns whether the row changed. */
-  private boolean mergeRow(byte[] row, List<Envelope> arrived) throws SyncException, SQLException {
+  private boolean mergeRow(byte[] row, List<Envelope> incoming) throws SyncException, SQLException {
     Envelope stored = tables.row(row);
-    List<Envelope> incoming = new ArrayList<>(arrived.size());
-    boolean rowCellBelowStable = false;
-    for (Envelope e : arrived) {
-      if (atOrBelowStable(e)) {
-        rowCellBelowStable |= e.kind() == Envelope.ROW;
-      } else {
-        incoming.add(e);
-      }
-    }
+    CellVersion held = stored == null ? null : version(stored);
+    List<CellVersion> rowVersions = new ArrayList<>();
     Envelope best = null;
     for (Envelope e : incoming) {
-      if (e.kind() == Envelope.ROW && (best == null || Versions.ORDER.compare(e, best) > 0)) {
-        best = e;
+      if (e.kind() == Envelope.ROW) {
+        rowVersions.add(version(e));
       }
     }
-    if (stored == null && best == null && rowCellBelowStable) {
-      return false; // deleted and compacted here: nothing of that life, nor its tombstone, may come back
-    }
+    CellVersion winner = RowMerge.winningRowVersion(held, rowVersions);
     boolean changed = false;
-    long cl = stored == null ? 0 : stored.cl();
-    if (best != null && (stored == null || Versions.ORDER.compare(best, stored) > 0)) {
-      if (stored != null && best.cl() != cl) {
-        // A death, or a new life that brings its columns with it. A row never held here has no cells: a cell is
-        // kept only under a live row, and a compacted dead row's cells went with its death.
-        tables.clearCells(row);
+    if (winner != null) {
+      for (Envelope e : incoming) {
+        if (e.kind() == Envelope.ROW && winner.sameWrite(version(e))) {
+          best = e;
+        }
+      }
+      if (RowMerge.changesLife(held, winner)) {
+        tables.clearCells(row); // a row never held here has no cells: nothing to clear
       }
       tables.putRow(best);
-      cl = best.cl();
       applied++;
       changed = true;
     }
-    if ((cl & 1) == 0) {
-      return changed; // a dead row has no columns; versions of an older life lose
-    }
+    long cl = winner != null ? winner.cl() : held == null ? 0 : held.cl();
     for (Envelope e : incoming) {
-      if (e.kind() == Envelope.ROW || e.cl() < cl) {
+      if (e.kind() == Envelope.ROW) {
         continue;
       }
-      if (e.cl() > cl) {
+      Envelope current = tables.cell(e);
+      CellVersion heldCell = current == null ? null : version(current);
+      RowMerge.Verdict verdict = e.kind() == Envelope.CONTRIBUTION
+          ? RowMerge.contribution(version(e), heldCell, cl)
+          : RowMerge.column(version(e), heldCell, cl);
+      if (verdict == RowMerge.Verdict.LIFE_NOT_CARRIED) {
         throw new SyncException("rejected", "a column version belongs to a life of its row that the batch does not"
             + " carry (its row cell is missing); nothing of the batch was stored");
       }
-      Envelope current = tables.cell(e);
-      boolean wins = e.kind() == Envelope.CONTRIBUTION
-          ? current == null || e.seq() > current.seq()
-          : current == null || (!Versions.sameWrite(e, current) && Versions.ORDER.compare(e, current) > 0);
-      if (wins) {
+      if (verdict == RowMerge.Verdict.WINS) {
         tables.putCell(e);
         applied++;
         changed = true;
@@ -128,9 +127,9 @@ final class RelayMerge {
     return changed;
   }
 
-  /** Whether every device holds this version (or one that superseded it). */
-  private boolean atOrBelowStable(Envelope e) {
-    return e.seq() <= stable.getOrDefault(ByteBuffer.wrap(e.site()), 0L);
+  /** The version an envelope's metadata states. */
+  static CellVersion version(Envelope e) {
+    return new CellVersion(e.cl(), e.hlc(), SiteId.of(e.site()), e.seq());
   }
 
   private static SyncException rejected(int index, String why) {

@@ -1,5 +1,8 @@
 package dev.lattice.server.relay;
 
+import dev.lattice.core.BatchCut;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.VectorEntry;
@@ -13,14 +16,14 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
- * What a peer lacks, cut into one batch, exactly as a device's reader cuts it: for every site in site-id order (a
- * pass), the versions above the peer's entry in sequence order, each entry whole (a row version with every cell of
- * its row; or one column version or contribution newer than its row, skipped when the peer lacks the row's version
- * too, since it then travels with the row). The batch covers the passes it finished up to the relay's vector and the
- * current pass up to its last entry, so the peer asks again with its new vector and resumes there.
+ * What a peer lacks, cut into one batch as {@link BatchCut} says, from the relay tables: for every site in site-id
+ * order, the versions above the peer's entry in sequence order, each entry whole (a row version with every cell of its
+ * row; or one column version or contribution newer than its row, skipped when the peer lacks the row's version too,
+ * since it then travels with the row).
  */
 final class RelayReader {
   private static final String ENTRIES = "SELECT 0, row, seq, row, site, seq FROM relay_rows"
@@ -34,12 +37,10 @@ final class RelayReader {
   static Changes next(Connection c, RelayTables tables, String space, List<VectorEntry> vector,
       List<VectorEntry> peer, int maxCells) throws SQLException {
     Map<ByteBuffer, Long> peerSeq = index(peer);
-    TreeMap<byte[], Long> offered = new TreeMap<>(Arrays::compareUnsigned);
-    for (VectorEntry e : vector) {
-      offered.put(e.site(), e.seq());
-    }
+    BatchCut cut = new BatchCut(vectorOf(vector), maxCells);
     List<Envelope> batch = new ArrayList<>();
-    for (byte[] site : sites(c, space, offered)) {
+    for (SiteId passSite : sites(c, space, cut.offered())) {
+      byte[] site = passSite.bytes();
       long from = peerSeq.getOrDefault(ByteBuffer.wrap(site), 0L);
       try (PreparedStatement p = c.prepareStatement(ENTRIES)) {
         for (int at = 0; at < 6; at += 3) { // the same three values for each half of the union
@@ -50,16 +51,17 @@ final class RelayReader {
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
             long seq = r.getLong(3);
-            if (seq > offered.getOrDefault(site, 0L)) {
-              break; // held but not vouched for (see progress): the rest of the pass waits for a vector that counts it
+            if (!cut.vouchesFor(passSite, seq)) {
+              break; // entries come in sequence order: the rest of the pass is not vouched for either
             }
+            int before = batch.size();
             if (r.getInt(1) == 0) {
               batch.addAll(tables.wholeRow(r.getBytes(2)));
             } else if (peerSeq.getOrDefault(ByteBuffer.wrap(r.getBytes(5)), 0L) >= r.getLong(6)) {
               addCellsOf(tables, r.getBytes(4), r.getBytes(2), site, seq, batch);
             }
-            if (batch.size() >= maxCells) {
-              return new Changes(vector, progress(offered, site, seq), batch, true);
+            if (cut.add(batch.size() - before)) {
+              return new Changes(vector, entries(cut.coversUpTo(passSite, seq)), batch, true);
             }
           }
         }
@@ -79,32 +81,33 @@ final class RelayReader {
   }
 
   /** Every site the space holds versions of or has a vector entry for, in site-id order. */
-  private static List<byte[]> sites(Connection c, String space, TreeMap<byte[], Long> offered) throws SQLException {
-    TreeMap<byte[], Boolean> sites = new TreeMap<>(Arrays::compareUnsigned);
-    offered.keySet().forEach(s -> sites.put(s, true));
+  private static SortedSet<SiteId> sites(Connection c, String space, VersionVector offered) throws SQLException {
+    SortedSet<SiteId> sites = new TreeSet<>(offered.entries().keySet());
     try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT site FROM relay_rows WHERE space = ? UNION"
         + " SELECT DISTINCT site FROM relay_cells WHERE space = ?")) {
       p.setString(1, space);
       p.setString(2, space);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          sites.put(r.getBytes(1), true);
+          sites.add(SiteId.of(r.getBytes(1)));
         }
       }
     }
-    return new ArrayList<>(sites.keySet());
+    return sites;
   }
 
-  /**
-   * Sites before the current pass are covered up to the relay's vector; the current one up to its last entry. A pass
-   * stops at the relay's own entry for its site: versions above it came inside other rows or from a reconciliation,
-   * and covering them would vouch for versions of that site in between that the relay never received.
-   */
-  private static List<VectorEntry> progress(TreeMap<byte[], Long> offered, byte[] passSite, long passSeq) {
-    List<VectorEntry> covers = new ArrayList<>();
-    offered.headMap(passSite, false).forEach((site, seq) -> covers.add(new VectorEntry(site, seq)));
-    covers.add(new VectorEntry(passSite, passSeq));
-    return covers;
+  private static VersionVector vectorOf(List<VectorEntry> entries) {
+    Map<SiteId, Long> bySite = new HashMap<>();
+    for (VectorEntry e : entries) {
+      bySite.merge(SiteId.of(e.site()), e.seq(), Math::max);
+    }
+    return VersionVector.of(bySite);
+  }
+
+  private static List<VectorEntry> entries(VersionVector vector) {
+    List<VectorEntry> out = new ArrayList<>();
+    vector.entries().forEach((site, seq) -> out.add(new VectorEntry(site.bytes(), seq)));
+    return out;
   }
 
   private static Map<ByteBuffer, Long> index(List<VectorEntry> vector) {

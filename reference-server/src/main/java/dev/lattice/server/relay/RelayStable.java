@@ -1,7 +1,9 @@
 package dev.lattice.server.relay;
 
+import dev.lattice.core.SiteId;
+import dev.lattice.core.StablePoint;
+import dev.lattice.core.VersionVector;
 import dev.lattice.sync.wire.VectorEntry;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,11 +18,9 @@ import java.util.Set;
  * One space's stable point and the vectors it is found from, in the relay tables; works inside the caller's
  * transaction.
  *
- * <p>The stable point S is the pointwise minimum of the vectors the space's devices sent in their last hello (a site
- * missing from a device's vector counts 0; a device that never said hello makes S empty), capped at the relay's own
- * vector, and it never goes down. Every device, and the relay, holds every version at or below S or one that
- * superseded it; so a tombstone whose row version is at or below S will never be needed again (no device can send an
- * older life of its row), and the relay drops it. A dead row has no {@code relay_cells}: dropping it is deleting its
+ * <p>The space's {@link StablePoint} rises towards the vectors the space's devices sent in their last hello and the
+ * relay's own (a device that never said hello holds it where it is), as the core's rule says; the relay drops the
+ * tombstones the rise uncovers. A dead row has no {@code relay_cells}: dropping it is deleting its
  * {@code relay_rows} line.
  */
 final class RelayStable {
@@ -32,24 +32,24 @@ final class RelayStable {
     this.space = space;
   }
 
-  /** The stored stable point, by site (absent: 0). */
-  Map<ByteBuffer, Long> read() throws SQLException {
-    Map<ByteBuffer, Long> out = new HashMap<>();
+  /** The stored stable point. */
+  StablePoint read() throws SQLException {
+    Map<SiteId, Long> out = new HashMap<>();
     try (PreparedStatement p = c.prepareStatement("SELECT site, seq FROM relay_stable WHERE space = ?")) {
       p.setString(1, space);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          out.put(ByteBuffer.wrap(r.getBytes(1)), r.getLong(2));
+          out.put(SiteId.of(r.getBytes(1)), r.getLong(2));
         }
       }
     }
-    return out;
+    return new StablePoint(VersionVector.of(out));
   }
 
   /** The stored stable point as a vector. */
   List<VectorEntry> vector() throws SQLException {
     List<VectorEntry> out = new ArrayList<>();
-    read().forEach((site, seq) -> out.add(new VectorEntry(site.array(), seq)));
+    read().vector().entries().forEach((site, seq) -> out.add(new VectorEntry(site.bytes(), seq)));
     return out;
   }
 
@@ -60,13 +60,12 @@ final class RelayStable {
       p.setString(2, peer);
       p.executeUpdate();
     }
-    Map<ByteBuffer, Long> highest = highestBySite(vector);
     try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_peer_vectors(space, peer, site, seq)"
         + " VALUES (?, ?, ?, ?)")) {
-      for (Map.Entry<ByteBuffer, Long> e : highest.entrySet()) {
+      for (Map.Entry<SiteId, Long> e : highestBySite(vector).entries().entrySet()) {
         p.setString(1, space);
         p.setString(2, peer);
-        p.setBytes(3, e.getKey().array());
+        p.setBytes(3, e.getKey().bytes());
         p.setLong(4, e.getValue());
         p.executeUpdate();
       }
@@ -80,14 +79,12 @@ final class RelayStable {
    */
   boolean changesNothing(String peer, List<VectorEntry> vector, Set<String> members, List<VectorEntry> relayVector)
       throws SQLException {
-    Map<String, Map<ByteBuffer, Long>> recorded = recordedVectors();
-    if (!highestBySite(vector).equals(recorded.getOrDefault(peer, Map.of()))
+    Map<String, VersionVector> recorded = recordedVectors();
+    if (!highestBySite(vector).equals(recorded.getOrDefault(peer, VersionVector.empty()))
         || (members != null && !members.containsAll(recorded.keySet()))) {
       return false;
     }
-    Map<ByteBuffer, Long> stored = read();
-    return target(members, relayVector, recorded).entrySet().stream()
-        .allMatch(e -> e.getValue() <= stored.getOrDefault(e.getKey(), 0L));
+    return read().risesTowards(holders(members, relayVector, recorded)).isEmpty();
   }
 
   /** Forgets the vectors of devices that are no longer members (revoked): they hold nothing back any more. */
@@ -108,39 +105,28 @@ final class RelayStable {
    * {@code relayVector}, and drops the tombstones the rise uncovers. Returns the ids of the rows dropped.
    */
   List<byte[]> advance(Set<String> members, List<VectorEntry> relayVector) throws SQLException {
-    Map<ByteBuffer, Long> target = target(members, relayVector, recordedVectors());
-    Map<ByteBuffer, Long> stored = read();
     List<byte[]> dropped = new ArrayList<>();
-    for (Map.Entry<ByteBuffer, Long> e : target.entrySet()) {
-      long lo = stored.getOrDefault(e.getKey(), 0L);
-      long hi = e.getValue();
-      if (hi > lo) { // never down: a device that says hello with less than before lost data, and gets it again
-        dropped.addAll(dropTombstones(e.getKey().array(), lo, hi));
-        raise(e.getKey().array(), hi);
-      }
+    for (StablePoint.Rise rise : read().risesTowards(holders(members, relayVector, recordedVectors()))) {
+      dropped.addAll(dropTombstones(rise.site().bytes(), rise.from(), rise.to()));
+      raise(rise.site().bytes(), rise.to());
     }
     return dropped;
   }
 
-  /** What the members all hold and the relay too, by site; empty when some member's vector is unknown. */
-  private static Map<ByteBuffer, Long> target(Set<String> members, List<VectorEntry> relayVector,
-      Map<String, Map<ByteBuffer, Long>> vectors) {
+  /**
+   * The vectors the point rises towards: the relay's own, then every member's; none when some member's vector is
+   * unknown or there is nobody to go by (nothing is then known to be everywhere).
+   */
+  private static List<VersionVector> holders(Set<String> members, List<VectorEntry> relayVector,
+      Map<String, VersionVector> vectors) {
     Set<String> counted = members == null ? vectors.keySet() : members;
-    Map<ByteBuffer, Long> out = new HashMap<>();
     if (counted.isEmpty() || !vectors.keySet().containsAll(counted)) {
-      return out; // nobody to go by, or a device whose holdings are unknown: nothing is known to be everywhere
+      return List.of();
     }
-    for (VectorEntry relay : relayVector) {
-      ByteBuffer site = ByteBuffer.wrap(relay.site());
-      long min = relay.seq();
-      for (String member : counted) {
-        min = Math.min(min, vectors.get(member).getOrDefault(site, 0L));
-      }
-      if (min > 0) {
-        out.merge(site, min, Math::max);
-      }
-    }
-    return out;
+    List<VersionVector> holders = new ArrayList<>();
+    holders.add(highestBySite(relayVector));
+    counted.forEach(member -> holders.add(vectors.get(member)));
+    return holders;
   }
 
   /** Deletes the space's dead rows whose row version is {@code site} with {@code lo < seq <= hi}; returns their ids. */
@@ -175,14 +161,14 @@ final class RelayStable {
   }
 
   /** A vector by site; one naming a site twice means its highest entry, and entries of 0 say nothing. */
-  private static Map<ByteBuffer, Long> highestBySite(List<VectorEntry> vector) {
-    Map<ByteBuffer, Long> highest = new HashMap<>();
+  private static VersionVector highestBySite(List<VectorEntry> vector) {
+    Map<SiteId, Long> highest = new HashMap<>();
     for (VectorEntry e : vector) {
       if (e.seq() > 0) {
-        highest.merge(ByteBuffer.wrap(e.site()), e.seq(), Math::max);
+        highest.merge(SiteId.of(e.site()), e.seq(), Math::max);
       }
     }
-    return highest;
+    return VersionVector.of(highest);
   }
 
   private List<String> peers() throws SQLException {
@@ -198,16 +184,18 @@ final class RelayStable {
     return out;
   }
 
-  private Map<String, Map<ByteBuffer, Long>> recordedVectors() throws SQLException {
-    Map<String, Map<ByteBuffer, Long>> out = new HashMap<>();
+  private Map<String, VersionVector> recordedVectors() throws SQLException {
+    Map<String, Map<SiteId, Long>> bySite = new HashMap<>();
     try (PreparedStatement p = c.prepareStatement("SELECT peer, site, seq FROM relay_peer_vectors WHERE space = ?")) {
       p.setString(1, space);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          out.computeIfAbsent(r.getString(1), k -> new HashMap<>()).put(ByteBuffer.wrap(r.getBytes(2)), r.getLong(3));
+          bySite.computeIfAbsent(r.getString(1), k -> new HashMap<>()).put(SiteId.of(r.getBytes(2)), r.getLong(3));
         }
       }
     }
+    Map<String, VersionVector> out = new HashMap<>();
+    bySite.forEach((peer, entries) -> out.put(peer, VersionVector.of(entries)));
     return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.server.relay;
 
+import dev.lattice.core.ClockBound;
 import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
@@ -52,7 +53,7 @@ public final class RelayStore implements SyncStore {
   private static final Logger LOG = LoggerFactory.getLogger(RelayStore.class);
 
   /** How far ahead of the server's clock a change may be stamped, as devices allow. */
-  static final Duration MAX_CLOCK_DRIFT = Duration.ofMinutes(5);
+  static final Duration MAX_CLOCK_DRIFT = ClockBound.DEFAULT_MAX_DRIFT;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final RelayDatabase db;
@@ -228,7 +229,7 @@ public final class RelayStore implements SyncStore {
       RelayTree t = tree();
       Map<ByteBuffer, List<Envelope>> before = new LinkedHashMap<>();
       Set<ByteBuffer> touched = new LinkedHashSet<>();
-      long maxClock = db.clock().millis() + MAX_CLOCK_DRIFT.toMillis();
+      long now = db.clock().millis();
       List<List<Envelope>> after = new ArrayList<>();
       applied = write(c -> {
         RelayTables tables = new RelayTables(c, space);
@@ -238,7 +239,8 @@ public final class RelayStore implements SyncStore {
             before.put(row, tables.wholeRow(e.row()));
           }
         }
-        long n = RelayMerge.merge(tables, changes.envelopes(), maxClock, new RelayStable(c, space).read(), touched);
+        long n = RelayMerge.merge(tables, changes.envelopes(), now, MAX_CLOCK_DRIFT.toMillis(),
+            new RelayStable(c, space).read(), touched);
         advanceVector(c, changes.covers());
         for (ByteBuffer row : touched) {
           after.add(tables.wholeRow(row.array()));

@@ -1,8 +1,8 @@
 package dev.lattice.sync.store;
 
+import dev.lattice.core.SiteId;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.SiteId;
 import dev.lattice.driver.TrackedSchema;
 import dev.lattice.merkle.CellIdHasher;
 import dev.lattice.sync.SyncException;

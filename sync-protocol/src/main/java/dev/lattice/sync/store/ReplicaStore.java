@@ -2,14 +2,14 @@ package dev.lattice.sync.store;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.SiteId;
 import dev.lattice.driver.TrackedSchema;
 import dev.lattice.driver.TreeSnapshot;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
 import dev.lattice.merkle.NodeSummary;

@@ -1,10 +1,10 @@
 package dev.lattice.sync.crash;
 
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -3,11 +3,11 @@ package dev.lattice.sync.crash;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.sync.PeerHost;
 import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.session.SyncOptions;

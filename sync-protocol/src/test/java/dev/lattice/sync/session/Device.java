@@ -1,10 +1,10 @@
 package dev.lattice.sync.session;
 
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.TrackOptions;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.crypto.KdfParams;
 import dev.lattice.sync.store.Encryption;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.transport.LiveChannel;
 import dev.lattice.sync.transport.Transport;

@@ -3,11 +3,11 @@ package dev.lattice.sync.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.lattice.core.SiteId;
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.SiteId;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.sync.SyncException;
 import java.nio.file.Files;
 import java.nio.file.Path;

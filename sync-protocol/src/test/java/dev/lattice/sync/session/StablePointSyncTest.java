@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.sync.SyncException;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.core.VersionVector;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.VersionVector;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.store.Encryption;
 import dev.lattice.sync.transport.InMemoryTransport;

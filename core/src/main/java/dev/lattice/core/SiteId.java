@@ -1,4 +1,4 @@
-package dev.lattice.driver;
+package dev.lattice.core;
 
 import java.util.Arrays;
 import java.util.HexFormat;
