@@ -155,8 +155,9 @@ public final class Replica {
 
   /**
    * Exchanges with {@code other} exactly the changes each lacks according to their version vectors, both ways, in
-   * batches of {@value #DEFAULT_BATCH_CELLS} cells, then their {@linkplain #stablePoint() stable points}; returns what
-   * was applied on both sides together. Refuses, naming the differences, when the two track different
+   * batches of {@value #DEFAULT_BATCH_CELLS} cells, then their {@linkplain #stablePoint() stable points}; if their
+   * {@linkplain #merkleRoot() roots} still differ, each offers the other everything it holds. Returns what was applied
+   * on both sides together. Refuses, naming the differences, when the two track different
    * {@linkplain #schema() schemas}.
    */
   public MergeResult syncWith(Replica other) throws SQLException {
@@ -175,10 +176,13 @@ public final class Replica {
     }
     MergeResult pulled = ReplicaEngine.pull(other.connection, connection, batchCells, this::apply);
     MergeResult both = pulled.plus(ReplicaEngine.pull(connection, other.connection, batchCells, other::apply));
-    long dropped = adoptStablePoint(other.stablePoint()) + other.adoptStablePoint(stablePoint());
-    if (dropped > 0 && !merkleRoot().equals(other.merkleRoot())) {
-      // A key re-inserted after its tombstone was dropped on one side, and ignored by the other while it still held
-      // the tombstone: both count that version now, so only offering everything brings it (the protocol reconciles).
+    adoptStablePoint(other.stablePoint());
+    other.adoptStablePoint(stablePoint());
+    if (!merkleRoot().equals(other.merkleRoot())) {
+      // A version both vectors count that one side does not hold: a key re-inserted after its tombstone was dropped
+      // on one side and ignored by the other while it still held the tombstone (perhaps in an earlier sync with a
+      // third replica), or a version that came inside a reconciliation. Vectors cannot name it, so only offering
+      // everything brings it, as the protocol's tree reconciliation does.
       both = both.plus(ReplicaEngine.pullAll(other.connection, batchCells, this::apply))
           .plus(ReplicaEngine.pullAll(connection, batchCells, other::apply));
     }

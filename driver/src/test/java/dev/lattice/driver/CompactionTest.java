@@ -46,6 +46,42 @@ class CompactionTest {
     }
   }
 
+  /**
+   * Found by ConvergenceProperties: a key re-inserted where its tombstone was dropped starts a new life that replicas
+   * still holding the tombstone ignore, while their vectors count it. Once they drop the tombstone in turn, only a sync
+   * that compares trees brings them the row; vectors alone never would.
+   */
+  @Test
+  void aKeyReinsertedAfterItsTombstoneWasDropped_reachesReplicasThatIgnoredItWhileTheyHeldTheTombstone()
+      throws Exception {
+    try (TestDatabase a = replica("a.db"); TestDatabase c = replica("c.db"); TestDatabase d = replica("d.db")) {
+      a.exec("INSERT INTO t VALUES ('k', 'first')");
+      a.replica().syncWith(c.replica());
+      a.replica().syncWith(d.replica());
+      a.exec("DELETE FROM t WHERE id = 'k'");
+      a.replica().syncWith(c.replica());
+      a.replica().syncWith(d.replica());
+      VersionVector point = a.replica().versionVector(); // all three hold it: they just synced
+      assertEquals(1, a.replica().adoptStablePoint(point));
+
+      a.exec("INSERT INTO t VALUES ('k', 'again')");
+      ChangeBatch everything = MergeTest.batchOfEverything(a);
+      c.replica().apply(everything); // both still hold the tombstone: the new life loses there...
+      d.replica().apply(everything);
+      assertEquals(List.of(), c.query("SELECT id FROM t"));
+      assertEquals(1, c.replica().adoptStablePoint(point)); // ...and then the tombstone goes, as a server would say
+      assertEquals(1, d.replica().adoptStablePoint(point));
+      c.replica().syncWith(d.replica());
+
+      c.replica().syncWith(a.replica());
+      d.replica().syncWith(c.replica());
+      assertEquals(List.of(List.of("k", "again")), c.query("SELECT id, v FROM t"));
+      assertEquals(a.cells(), c.cells());
+      assertEquals(a.cells(), d.cells());
+      assertEquals(a.replica().merkleRoot(), d.replica().merkleRoot());
+    }
+  }
+
   @Test
   void aTombstoneAboveThePoint_isKept_andThePointStopsAtTheReplicasOwnVector() throws Exception {
     try (TestDatabase a = replica("a.db"); TestDatabase b = replica("b.db")) {
