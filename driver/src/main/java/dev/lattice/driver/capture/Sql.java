@@ -29,9 +29,7 @@ final class Sql {
   /** The first column of the first row, or null if there is no row. */
   static Object one(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        p.setObject(i + 1, args[i]);
-      }
+      bind(p, 1, args);
       try (ResultSet r = p.executeQuery()) {
         return r.next() ? r.getObject(1) : null;
       }
@@ -45,10 +43,39 @@ final class Sql {
 
   static int update(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement p = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        p.setObject(i + 1, args[i]);
-      }
+      bind(p, 1, args);
       return p.executeUpdate();
+    }
+  }
+
+  /** Sets {@code values} as the parameters of {@code p} from parameter {@code first} on. */
+  static void bind(PreparedStatement p, int first, Object[] values) throws SQLException {
+    for (int i = 0; i < values.length; i++) {
+      p.setObject(first + i, values[i]);
+    }
+  }
+
+
+  /** Closes each of {@code all}, even when one before it fails; throws the first failure with the rest suppressed. */
+  static void closeAll(Iterable<? extends AutoCloseable> all) throws SQLException {
+    Exception first = null;
+    for (AutoCloseable each : all) {
+      try {
+        each.close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first instanceof SQLException e) {
+      throw e;
+    } else if (first instanceof RuntimeException e) {
+      throw e;
+    } else if (first != null) {
+      throw new SQLException(first);
     }
   }
 
