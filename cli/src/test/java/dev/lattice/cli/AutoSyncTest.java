@@ -85,8 +85,6 @@ class AutoSyncTest {
       Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
       Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);
       ServerSpace.create(server, ADMIN).join(laptop, phone);
-      // The first device makes the space's key before the second starts: two devices making it at once is a race
-      // one of them loses (key parameters differ), with or without the driver.
       assertEquals(0, Cli.run(java.util.Map.of(Lattice.PASSPHRASE_VARIABLE, "correct horse"), "sync",
           laptop.toString()).exitCode());
       Path secret = passphraseFile("passphrase.txt", "correct horse");

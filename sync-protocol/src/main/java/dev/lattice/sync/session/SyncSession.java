@@ -62,6 +62,11 @@ public final class SyncSession {
   /** The stable codes of {@link SyncException}; a peer's failure with another is malformed. */
   private static final Set<String> CODES =
       Set.of("protocol", "schema", "key", "malformed", "rejected", "reconcile", "unavailable", "internal");
+  /**
+   * Hellos a sync says before its key is settled: without a key, with the one it made for a new space, without it
+   * again when another device's key got there first, and with the space's.
+   */
+  private static final int MAX_KEY_HELLOS = 4;
   /** How much of a peer's failure message is quoted. */
   private static final int MAX_PEER_TEXT = 2_000;
 
@@ -178,18 +183,17 @@ public final class SyncSession {
       expect(exchange(migration), Ack.class); // a relay moves the space along; the hello decides either way
     }
     Message reply = exchangeRaw(helloMessage());
-    if (reply instanceof Failure f && f.code().equals("key") && f.detail() != null && local.encrypted()
-        && local.keyInfo(false) == null) {
-      if (f.detail().length == 0) {
-        local.keyInfo(true); // the space has no key anywhere yet (a new space on a relay): this device makes it
+    boolean forgot = false;
+    for (int hellos = 1; hellos < MAX_KEY_HELLOS && reply instanceof Failure f && f.code().equals("key")
+        && local.encrypted(); hellos++) {
+      if (f.detail() != null && local.keyInfo(false) == null) {
+        takeSpaceKey(f.detail());
+      } else if (f.detail() == null && !forgot && local.keyInfo(false) != null && local.forgetUnconfirmedKey()) {
+        // Another device of this new space made its key at the same moment, and the peer heard of it first. This
+        // device's key was never accepted anywhere: the next hello, without one, brings the space's to adopt.
+        forgot = true;
       } else {
-        KeyInfo peerKey;
-        try {
-          peerKey = codec.decodeValue(f.detail(), KeyInfo.class);
-        } catch (WireException e) {
-          throw new SyncException("malformed", "the peer's key parameters could not be read: " + e.getMessage(), e);
-        }
-        refuseKey(local.adoptKey(peerKey, true));
+        break;
       }
       reply = exchangeRaw(helloMessage());
     }
@@ -205,6 +209,21 @@ public final class SyncSession {
     }
     local.schemaAgreed();
     return welcome;
+  }
+
+  /** The key a peer's key refusal carries: none yet (this device makes it, for a new space), or the space's. */
+  private void takeSpaceKey(byte[] detail) throws SyncException {
+    if (detail.length == 0) {
+      local.keyInfo(true); // the space has no key anywhere yet (a new space on a relay): this device makes it
+      return;
+    }
+    KeyInfo peerKey;
+    try {
+      peerKey = codec.decodeValue(detail, KeyInfo.class);
+    } catch (WireException e) {
+      throw new SyncException("malformed", "the peer's key parameters could not be read: " + e.getMessage(), e);
+    }
+    refuseKey(local.adoptKey(peerKey, true));
   }
 
   private Hello helloMessage() throws SyncException {

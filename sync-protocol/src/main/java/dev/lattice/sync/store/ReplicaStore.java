@@ -179,6 +179,11 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   }
 
   @Override
+  public synchronized boolean forgetUnconfirmedKey() throws SyncException {
+    return sql(() -> keys.forgetUnconfirmed(connection));
+  }
+
+  @Override
   public synchronized List<VectorEntry> vector() throws SyncException {
     return wire(sql(replica::versionVector));
   }

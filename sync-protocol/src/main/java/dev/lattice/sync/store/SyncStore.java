@@ -78,6 +78,16 @@ public interface SyncStore {
    */
   String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException;
 
+  /**
+   * Forgets this peer's space key if no peer ever accepted it, and says whether it did. Two devices that sync with a
+   * new space at the same moment both find no key and make one; the server keeps the first it hears of and refuses the
+   * other. The refused device made its key moments ago and sealed nothing under it for anyone, so it forgets it and
+   * adopts the space's in its next hello, as a joining device does. A relay never makes a key: the default keeps it.
+   */
+  default boolean forgetUnconfirmedKey() throws SyncException {
+    return false;
+  }
+
   /** This peer's version vector. */
   List<VectorEntry> vector() throws SyncException;
 
