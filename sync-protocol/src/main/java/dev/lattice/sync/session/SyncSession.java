@@ -96,6 +96,8 @@ public final class SyncSession {
   private long cellsApplied;
   private int reconciliations;
   private boolean stableExchanged;
+  /** Whether this session made its space's key (a new space on a relay, which keeps no key of its own). */
+  private boolean madeKey;
 
   private SyncSession(SyncStore local, Transport transport, SyncOptions options, Consumer<SyncProgress> progress) {
     this.local = Objects.requireNonNull(local, "local");
@@ -192,9 +194,15 @@ public final class SyncSession {
         // Another device of this new space made its key at the same moment, and the peer heard of it first. This
         // device's key was never accepted anywhere: the next hello, without one, brings the space's to adopt.
         forgot = true;
+        madeKey = false;
       } else {
         break;
       }
+      reply = exchangeRaw(helloMessage());
+    }
+    if (reply instanceof Failure f && f.code().equals("schema") && f.detail() != null
+        && local.adoptSchema(f.detail())) {
+      // This device tracked nothing yet (it joined with an empty or new database): it now has the space's tables.
       reply = exchangeRaw(helloMessage());
     }
     Welcome welcome = expect(checked(reply), Welcome.class);
@@ -207,7 +215,13 @@ public final class SyncSession {
     if (!Arrays.equals(welcome.schema(), local.schemaFingerprint())) {
       throw new SyncException("schema", "the peer tracks other tables or columns than this replica");
     }
+    // A device that made a new space's key just now is the space's first on a relay: it leaves its tables' definitions
+    // there, for devices that join with none. Asked before schemaAgreed, which answers it.
+    SchemaMigration introduction = madeKey ? local.schemaIntroduction() : null;
     local.schemaAgreed();
+    if (introduction != null) {
+      expect(exchange(introduction), Ack.class);
+    }
     return welcome;
   }
 
@@ -215,6 +229,7 @@ public final class SyncSession {
   private void takeSpaceKey(byte[] detail) throws SyncException {
     if (detail.length == 0) {
       local.keyInfo(true); // the space has no key anywhere yet (a new space on a relay): this device makes it
+      madeKey = true;
       return;
     }
     KeyInfo peerKey;

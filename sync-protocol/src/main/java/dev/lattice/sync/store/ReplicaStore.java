@@ -137,7 +137,9 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   public synchronized byte[] schemaDetail() throws SyncException {
     byte[] plain;
     try {
-      plain = SCHEMA_CODEC.writeValueAsBytes(sql(replica::schema));
+      TrackedSchema schema = sql(replica::schema);
+      plain = SCHEMA_CODEC.writeValueAsBytes(new SchemaDescription(schema,
+          sql(() -> SpaceTables.definitions(connection, schema))));
     } catch (IOException e) {
       throw new SyncException("internal", "cannot encode this replica's schema: " + e.getMessage(), e);
     }
@@ -148,13 +150,41 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   @Override
   public synchronized List<String> schemaDifferences(byte[] peerDetail) {
     try {
-      SpaceKey key = keys.key();
-      byte[] plain = key == null ? peerDetail : key.open(peerDetail, SCHEMA_AAD);
-      TrackedSchema peer = SCHEMA_CODEC.readValue(plain, TrackedSchema.class);
-      return replica.schema().differences(peer);
+      return replica.schema().differences(description(peerDetail).schema());
     } catch (IOException | SQLException | SealedDataException | IllegalArgumentException e) {
       return List.of("the peer's schema description could not be read (" + e.getMessage() + ")");
     }
+  }
+
+  /** A peer's {@link #schemaDetail()}, opened; one from before descriptions carried definitions has none. */
+  private SchemaDescription description(byte[] peerDetail) throws IOException, SealedDataException {
+    SpaceKey key = keys.key();
+    byte[] plain = key == null ? peerDetail : key.open(peerDetail, SCHEMA_AAD);
+    try {
+      return SCHEMA_CODEC.readValue(plain, SchemaDescription.class);
+    } catch (IOException e) {
+      return new SchemaDescription(SCHEMA_CODEC.readValue(plain, TrackedSchema.class), null);
+    }
+  }
+
+  @Override
+  public synchronized SchemaMigration schemaIntroduction() throws SyncException {
+    if (sql(() -> AgreedSchema.read(connection)) != null) {
+      return null;
+    }
+    byte[] now = schemaFingerprint();
+    return new SchemaMigration(now, now, schemaDetail());
+  }
+
+  @Override
+  public synchronized boolean adoptSchema(byte[] peerDetail) throws SyncException {
+    SchemaDescription space;
+    try {
+      space = description(peerDetail);
+    } catch (IOException | SealedDataException | IllegalArgumentException e) {
+      return false; // the refusal that follows quotes the peer, and says the description could not be read
+    }
+    return sql(() -> SpaceTables.adopt(connection, replica, space));
   }
 
   @Override

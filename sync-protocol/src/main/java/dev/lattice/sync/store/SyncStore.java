@@ -47,6 +47,26 @@ public interface SyncStore {
   default void schemaAgreed() throws SyncException {}
 
   /**
+   * What the first device of a new space on a relay tells it after its first accepted hello (it made the space's key
+   * in that session, and its schema was never agreed before): a migration from its schema to itself, carrying its
+   * {@link #schemaDetail}, so that the relay keeps the space's tables for devices that join with none
+   * ({@link #adoptSchema}). Null when there is nothing to tell (and for a relay).
+   */
+  default SchemaMigration schemaIntroduction() throws SyncException {
+    return null;
+  }
+
+  /**
+   * Makes and tracks the tables a peer's {@link #schemaDetail} describes, when this store tracks no table at all: a
+   * device that joined a space with an empty or new database takes the space's tables. Returns whether it did; false,
+   * changing nothing, for a store with tables of its own (a relay, or a device whose schema differs: a migration's
+   * business).
+   */
+  default boolean adoptSchema(byte[] peerDetail) throws SyncException {
+    return false;
+  }
+
+  /**
    * This peer's schema in a form {@link #schemaDifferences} on another peer of the space can read (sealed in an
    * encrypted space), sent when fingerprints differ; null if this peer cannot describe it (a relay).
    */
