@@ -151,7 +151,12 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   public synchronized List<String> schemaDifferences(byte[] peerDetail) {
     try {
       return replica.schema().differences(description(peerDetail).schema());
-    } catch (IOException | SQLException | SealedDataException | IllegalArgumentException e) {
+    } catch (SealedDataException e) {
+      // Since a space's first device leaves its description on the relay, this is how a relay's refusal shows a wrong
+      // passphrase: the fingerprints differed because this device's key is not the space's.
+      return List.of("wrong passphrase: the space's schema description does not open with this device's key (every"
+          + " device of a space must use the same passphrase), so its fingerprint differs too");
+    } catch (IOException | SQLException | IllegalArgumentException e) {
       return List.of("the peer's schema description could not be read (" + e.getMessage() + ")");
     }
   }
