@@ -20,7 +20,7 @@ import java.sql.SQLException;
 final class FirstSync {
   private FirstSync() {}
 
-  /** Syncs {@code database} once with the space it joined as {@code device}; {@code encryption} is cleared after. */
+  /** Syncs {@code database} once with the space it joined as {@code device}; the caller clears {@code encryption}. */
   static SyncReport run(Path database, JoinedDevice device, Encryption encryption, PrintWriter err) {
     try (ReplicaStore store = ReplicaStore.open(Databases.url(database), encryption);
         Progress progress = Progress.on(err, "sync");
@@ -38,8 +38,6 @@ final class FirstSync {
       throw new CommandFailure("joined " + database + " to space " + device.spaceId() + " as device "
           + device.deviceId() + ", but its first sync failed: " + reason(e) + ". The credentials are kept: run"
           + " lattice sync " + database + " once that is fixed");
-    } finally {
-      encryption.clear();
     }
   }
 

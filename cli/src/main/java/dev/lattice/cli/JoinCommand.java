@@ -123,18 +123,7 @@ final class JoinCommand implements Callable<Integer> {
         return 0;
       }
       out.flush();
-      List<String> before = trackedTables();
-      SyncReport report = FirstSync.run(database, device, encryption, spec.commandLine().getErr());
-      encryption = null;
-      List<String> made = new ArrayList<>(trackedTables());
-      made.removeAll(before);
-      if (!made.isEmpty()) {
-        out.println("Took the space's tables: " + String.join(", ", made) + ".");
-      }
-      out.println("In sync: " + report.cellsSent() + " cell(s) sent, " + report.cellsReceived() + " received, "
-          + report.duration().toMillis() + " ms. Applications using jdbc:lattice:sqlite:" + database
-          + "?lattice.sync=auto keep it in sync; lattice sync " + database + " syncs it once.");
-      out.flush();
+      syncFirst(device, encryption, out);
       return 0;
     } finally {
       if (encryption != null) {
@@ -180,6 +169,21 @@ final class JoinCommand implements Callable<Integer> {
         site);
     CredentialsFile.write(database, device);
     return device;
+  }
+
+  /** The join's sync, and what it did: the tables a later device took from the space, the cells moved. */
+  private void syncFirst(JoinedDevice device, Encryption encryption, PrintWriter out) throws SQLException {
+    List<String> before = trackedTables();
+    SyncReport report = FirstSync.run(database, device, encryption, spec.commandLine().getErr());
+    List<String> made = new ArrayList<>(trackedTables());
+    made.removeAll(before);
+    if (!made.isEmpty()) {
+      out.println("Took the space's tables: " + String.join(", ", made) + ".");
+    }
+    out.println("In sync: " + report.cellsSent() + " cell(s) sent, " + report.cellsReceived() + " received, "
+        + report.duration().toMillis() + " ms. Applications using jdbc:lattice:sqlite:" + database
+        + "?lattice.sync=auto keep it in sync; lattice sync " + database + " syncs it once.");
+    out.flush();
   }
 
   private List<String> trackedTables() throws SQLException {

@@ -235,8 +235,13 @@ class JoinCommandTest {
       assertTrue(first.out().contains("In sync: "), first::toString);
 
       Path phone = dir.resolve("phone.db");
-      Cli.Run second = Cli.run(PASSPHRASE, "join", phone.toString(), url, "--code", ServerSpace.pairingCode(laptop));
+      String code = ServerSpace.pairingCode(laptop);
+      Cli.Run second = Cli.run(PASSPHRASE, "join", phone.toString(), url, "--code", code);
       assertEquals(0, second.exitCode(), second::toString);
+      Path tablet = dir.resolve("tablet.db");
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", tablet.toString(), url, "--code", code),
+          "the pairing code was refused: it is wrong, expired (codes last 10 minutes) or already used");
+      assertFalse(Files.exists(tablet), "a reused code makes no file");
       assertTrue(second.out().contains("Took the space's tables: notes."), second::toString);
       assertEquals(Fixtures.rows(laptop, "SELECT id, text, created FROM notes"),
           Fixtures.rows(phone, "SELECT id, text, created FROM notes"), "in sync when join returns");
