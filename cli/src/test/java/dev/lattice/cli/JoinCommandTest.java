@@ -279,6 +279,24 @@ class JoinCommandTest {
     }
   }
 
+  @Test
+  void aNewFileJoiningBeforeTheFirstDeviceSynced_doesNotDecideTheSpace_andSyncsOnceItHas() throws Exception {
+    try (LatticeServer server = server()) {
+      String url = server.uri().toString();
+      Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
+      ServerSpace.create(server, ADMIN).join(laptop); // --no-sync: the space has no key and no tables yet
+      Path phone = dir.resolve("phone.db");
+      Cli.Run early = Cli.run(PASSPHRASE, "join", phone.toString(), url, "--code", ServerSpace.pairingCode(laptop));
+      assertOneLineFailure(early, "sync the device that joined first (with the invite) before this one");
+      assertTrue(early.err().contains("run lattice sync " + phone), early::toString);
+
+      assertEquals(0, Cli.run(PASSPHRASE, "sync", laptop.toString()).exitCode());
+      Cli.Run later = Cli.run(PASSPHRASE, "sync", phone.toString());
+      assertEquals(0, later.exitCode(), later::toString);
+      assertEquals(notes(laptop), notes(phone));
+    }
+  }
+
   /** A database as an application made it with plain SQLite (no Lattice, no WAL). */
   private static void plainDatabase(Path file, String... sql) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {

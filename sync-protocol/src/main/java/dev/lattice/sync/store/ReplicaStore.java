@@ -199,6 +199,12 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
 
   @Override
   public synchronized KeyInfo keyInfo(boolean createSpace) throws SyncException {
+    if (createSpace && keys.enabled() && keys.key() == null && sql(replica::trackedTables).isEmpty()) {
+      // Whoever makes a space's key is its first device, whose tables the space takes: a device with none would leave
+      // the space with no tables, refusing the device that has the data.
+      throw new SyncException("schema", "this device tracks no tables and its space has no key yet, so no device of"
+          + " it has synced: sync the device that joined first (with the invite) before this one");
+    }
     if (createSpace) {
       sql(() -> {
         keys.ensureKey(connection);
