@@ -94,7 +94,7 @@ final class JoinTables {
     return captured;
   }
 
-  /** Read from Lattice's catalog directly: the driver's API may write (following a schema change), and must not here. */
+  /** From Lattice's catalog directly: the driver's API may write (to follow a schema change), which must not be. */
   private static boolean tracksSome(Connection c) throws SQLException {
     return Databases.oneLong(c, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_tables'")
         > 0 && Databases.oneLong(c, "SELECT count(*) FROM lattice_tables WHERE tracked") > 0;

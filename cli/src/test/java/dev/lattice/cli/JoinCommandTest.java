@@ -142,7 +142,8 @@ class JoinCommandTest {
       assertOneLineFailure(Cli.run("space", "create", "--server", url), "set LATTICE_ADMIN_TOKEN");
       assertOneLineFailure(Cli.run(Map.of(SpaceCreateCommand.ADMIN_TOKEN_VARIABLE, "wrong"), "space", "create",
           "--server", url), "refused the admin token");
-      assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), url, "--invite", wrongInvite), "the invite was refused");
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), url, "--invite", wrongInvite),
+          "the invite was refused");
       assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), url, "--invite", "no-space-in-it"),
           "is not one lattice space create prints");
       assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), url, "--invite", "nospace." + "x".repeat(43)),
@@ -167,7 +168,8 @@ class JoinCommandTest {
       });
       notLattice.start();
       try {
-        assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), "http://127.0.0.1:" + notLattice.getAddress().getPort(),
+        assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(),
+            "http://127.0.0.1:" + notLattice.getAddress().getPort(),
             "--invite", space.invite()), "not as a Lattice server does");
       } finally {
         notLattice.stop(0);
@@ -198,7 +200,8 @@ class JoinCommandTest {
         assertFalse(Files.exists(CredentialsFile.of(refused)));
         assertFalse(Files.exists(Path.of(refused + "-wal")), "not even switched to WAL");
       }
-      assertOneLineFailure(Cli.run(PASSPHRASE, "join", dir.resolve("missing.db").toString(), url, "--invite", space.invite()),
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", dir.resolve("missing.db").toString(), url, "--invite",
+          space.invite()),
           "no database at");
 
       // The invite still works after all that, once; then it is used up, and a joined database joins nothing else.

@@ -13,7 +13,7 @@ public interface AutoSyncListener {
   /** The status changed: its state, progress, pending local writes, unresolved conflicts or last error. */
   default void statusChanged(AutoSyncStatus status) {}
 
-  /** Changes from other devices were stored ({@code cells} cell versions won): what the application shows may be stale. */
+  /** Changes from other devices were stored ({@code cells} cell versions won): what the application shows is stale. */
   default void changesApplied(long cells) {}
 
   /**
