@@ -7,8 +7,6 @@ import dev.lattice.driver.TrackReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -67,7 +65,7 @@ final class EnableCommand implements Callable<Integer> {
     Map<String, Set<String>> countersByTable = counters();
     try (Connection c = Databases.open(database)) {
       Replica replica = Replica.of(c);
-      List<String> candidates = which.all ? applicationTables(c) : new ArrayList<>(new LinkedHashSet<>(which.tables));
+      List<String> candidates = which.all ? ApplicationTables.of(c) : new ArrayList<>(new LinkedHashSet<>(which.tables));
       for (String table : countersByTable.keySet()) {
         if (!candidates.contains(table)) {
           throw new CommandLine.ParameterException(spec.commandLine(), "--counter names table " + table
@@ -129,20 +127,6 @@ final class EnableCommand implements Callable<Integer> {
     out.println("Enabled " + tables.size() + " table(s) in " + millis + " ms: " + captured + " existing row(s)"
         + " captured" + (skipped == 0 ? "" : ", " + skipped + " table(s) skipped") + ". Site id "
         + replica.siteId() + ".");
-  }
-
-  /** The tables an application made: not SQLite's own, not Lattice's, not a virtual table's shadow tables. */
-  private static List<String> applicationTables(Connection c) throws SQLException {
-    List<String> names = new ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_list WHERE schema = 'main'"
-        + " AND type IN ('table', 'virtual') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
-        + " AND name NOT LIKE 'lattice\\_%' ESCAPE '\\' ORDER BY name");
-        ResultSet r = p.executeQuery()) {
-      while (r.next()) {
-        names.add(r.getString(1));
-      }
-    }
-    return names;
   }
 
   private Map<String, Set<String>> counters() {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.driver.sync.AutoSync;
+import dev.lattice.driver.sync.AutoSyncListener;
+import dev.lattice.driver.sync.AutoSyncState;
+import dev.lattice.driver.sync.AutoSyncStatus;
 import dev.lattice.server.LatticeServer;
 import dev.lattice.server.config.ServerConfig;
 import java.nio.file.Files;
@@ -17,6 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,8 +90,6 @@ class AutoSyncTest {
       Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
       Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);
       ServerSpace.create(server, ADMIN).join(laptop, phone);
-      // The first device makes the space's key before the second starts: two devices making it at once is a race
-      // one of them loses (key parameters differ), with or without the driver.
       assertEquals(0, Cli.run(java.util.Map.of(Lattice.PASSPHRASE_VARIABLE, "correct horse"), "sync",
           laptop.toString()).exitCode());
       Path secret = passphraseFile("passphrase.txt", "correct horse");
@@ -125,6 +128,78 @@ class AutoSyncTest {
       assertEquals(before + 1, AutoSync.running());
       phone1.close();
       await(() -> AutoSync.running() == before, () -> "every sync stopped");
+    }
+  }
+
+  /** What a listener heard, in order; safe to read while the sync's threads add to it. */
+  private static final class Heard implements AutoSyncListener {
+    final List<AutoSyncStatus> statuses = new CopyOnWriteArrayList<>();
+    final AtomicLong applied = new AtomicLong();
+    final AtomicLong conflicts = new AtomicLong();
+
+    @Override
+    public void statusChanged(AutoSyncStatus status) {
+      statuses.add(status);
+    }
+
+    @Override
+    public void changesApplied(long cells) {
+      applied.addAndGet(cells);
+    }
+
+    @Override
+    public void conflictsRecorded(long recorded) {
+      conflicts.addAndGet(recorded);
+    }
+
+    boolean heardState(AutoSyncState state) {
+      return statuses.stream().anyMatch(s -> s.state() == state);
+    }
+  }
+
+  @Test
+  void listenersHearStateChanges_appliedChanges_andConflictsAsTheyAreRecorded() throws Exception {
+    try (LatticeServer server = LatticeServer.startWithRelay(ServerConfig.defaults().withPort(0)
+        .withDataDir(dir.resolve("server")).withAdminToken(ADMIN))) {
+      Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
+      Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);
+      ServerSpace.create(server, ADMIN).join(laptop, phone);
+      java.util.Map<String, String> passphrase = java.util.Map.of(Lattice.PASSPHRASE_VARIABLE, "correct horse");
+      for (Path db : List.of(laptop, phone)) {
+        assertEquals(0, Cli.run(passphrase, "sync", db.toString()).exitCode());
+      }
+      // The same note edited on both while the phone's app was closed: a conflict once the phone syncs.
+      Fixtures.exec(phone, "UPDATE notes SET title = 'edited on the phone' WHERE id = 'n0'");
+      Fixtures.exec(laptop, "UPDATE notes SET title = 'edited on the laptop' WHERE id = 'n0'",
+          "INSERT INTO notes VALUES ('l', 'from the laptop', '')");
+      assertEquals(0, Cli.run(passphrase, "sync", laptop.toString()).exitCode());
+      AutoSync.setPassphraseProvider(db -> "correct horse".toCharArray());
+
+      Heard heard = new Heard();
+      AutoSync.addListener(phone, heard); // before the first connection: the sync has not started yet
+      try (Connection c = DriverManager.getConnection(url(phone, null))) {
+        await(() -> heard.conflicts.get() > 0 && heard.heardState(AutoSyncState.CONFLICTS_WAITING),
+            () -> heard.statuses);
+        assertTrue(heard.applied.get() > 0, heard.statuses::toString);
+        assertTrue(heard.heardState(AutoSyncState.CONNECTING) && heard.heardState(AutoSyncState.SYNCING),
+            heard.statuses::toString);
+        await(() -> AutoSync.status(phone).orElseThrow().equals(heard.statuses.get(heard.statuses.size() - 1)),
+            () -> "the last event is the status as a value: " + AutoSync.status(phone) + " " + heard.statuses);
+        assertEquals(1, AutoSync.status(phone).orElseThrow().unresolvedConflicts());
+        assertTrue(rows(c, "SELECT id FROM notes ORDER BY id").contains("l"), "told after the change was stored");
+      }
+      await(() -> heard.heardState(AutoSyncState.STOPPED), () -> heard.statuses);
+      AutoSync.removeListener(phone, heard);
+
+      Path alone = Fixtures.notes(dir.resolve("alone.db"), 0);
+      Heard unjoined = new Heard();
+      AutoSync.addListener(alone, unjoined);
+      try (Connection c = DriverManager.getConnection(url(alone, null))) {
+        assertEquals(AutoSyncState.ERROR, unjoined.statuses.get(0).state(), "a sync that cannot start says why");
+        assertTrue(unjoined.statuses.get(0).lastError().contains("has not joined a space"));
+      } finally {
+        AutoSync.removeListener(alone, unjoined);
+      }
     }
   }
 

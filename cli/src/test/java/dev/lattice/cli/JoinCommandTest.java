@@ -1,5 +1,6 @@
 package dev.lattice.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -78,19 +81,22 @@ class JoinCommandTest {
       assertEquals(Map.of("server", url, "invite", invite.group(1)), query(link), "the QR code carries server,"
           + " space and invite");
 
-      Cli.Run joined = Cli.run("join", laptop.toString(), url, "--invite", invite.group(1), "--name", "laptop");
+      Cli.Run joined = Cli.run(PASSPHRASE, "join", laptop.toString(), url, "--invite", invite.group(1), "--name",
+          "laptop");
       assertEquals(0, joined.exitCode(), joined::toString);
       Path credentials = CredentialsFile.of(laptop);
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials)));
       String token = CredentialsFile.read(laptop).orElseThrow().token();
       assertFalse(joined.out().contains(token) || joined.err().contains(token), joined::toString);
+      assertTrue(joined.out().contains("In sync: "), joined::toString);
 
       Cli.Run pair = Cli.run("pair", laptop.toString(), "--qr", dir.resolve("code.png").toString());
       assertEquals(0, pair.exitCode(), pair::toString);
       Matcher code = Pattern.compile("--code (\\S+)").matcher(pair.out());
       assertTrue(code.find(), pair::toString);
       assertEquals(Map.of("server", url, "code", code.group(1)), query(decode(dir.resolve("code.png"))));
-      Cli.Run phoneJoined = Cli.run("join", phone.toString(), url, "--code", code.group(1), "--name", "phone");
+      Cli.Run phoneJoined = Cli.run(PASSPHRASE, "join", phone.toString(), url, "--code", code.group(1), "--name",
+          "phone");
       assertEquals(0, phoneJoined.exitCode(), phoneJoined::toString);
 
       Cli.Run first = Cli.run(PASSPHRASE, "sync", laptop.toString());
@@ -136,20 +142,21 @@ class JoinCommandTest {
       assertOneLineFailure(Cli.run("space", "create", "--server", url), "set LATTICE_ADMIN_TOKEN");
       assertOneLineFailure(Cli.run(Map.of(SpaceCreateCommand.ADMIN_TOKEN_VARIABLE, "wrong"), "space", "create",
           "--server", url), "refused the admin token");
-      assertOneLineFailure(Cli.run("join", db.toString(), url, "--invite", wrongInvite), "the invite was refused");
-      assertOneLineFailure(Cli.run("join", db.toString(), url, "--invite", "no-space-in-it"),
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), url, "--invite", wrongInvite),
+          "the invite was refused");
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), url, "--invite", "no-space-in-it"),
           "is not one lattice space create prints");
-      assertOneLineFailure(Cli.run("join", db.toString(), url, "--invite", "nospace." + "x".repeat(43)),
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), url, "--invite", "nospace." + "x".repeat(43)),
           "the server has no such space");
-      assertOneLineFailure(Cli.run("join", db.toString(), url, "--code", space.spaceId() + ".ABCD-EFGH"),
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), url, "--code", space.spaceId() + ".ABCD-EFGH"),
           "the pairing code was refused");
       int closedPort;
       try (ServerSocket s = new ServerSocket(0)) {
         closedPort = s.getLocalPort();
       }
-      assertOneLineFailure(Cli.run("join", db.toString(), "http://127.0.0.1:" + closedPort, "--invite",
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), "http://127.0.0.1:" + closedPort, "--invite",
           space.invite()), "cannot reach http://127.0.0.1:" + closedPort);
-      assertOneLineFailure(Cli.run("join", db.toString(), "ftp://example", "--invite", space.invite()),
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), "ftp://example", "--invite", space.invite()),
           "is not a server address");
       HttpServer notLattice = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       notLattice.createContext("/", exchange -> {
@@ -161,7 +168,8 @@ class JoinCommandTest {
       });
       notLattice.start();
       try {
-        assertOneLineFailure(Cli.run("join", db.toString(), "http://127.0.0.1:" + notLattice.getAddress().getPort(),
+        assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(),
+            "http://127.0.0.1:" + notLattice.getAddress().getPort(),
             "--invite", space.invite()), "not as a Lattice server does");
       } finally {
         notLattice.stop(0);
@@ -169,21 +177,41 @@ class JoinCommandTest {
       assertOneLineFailure(Cli.run(PASSPHRASE, "sync", db.toString()), "has not joined a space: lattice join");
       assertOneLineFailure(Cli.run("pair", db.toString()), "has not joined a space");
       assertFalse(Files.exists(CredentialsFile.of(db)), "no refused join wrote credentials");
-      Path plain = dir.resolve("plain.db");
-      Fixtures.exec(plain, Fixtures.NOTES);
-      assertOneLineFailure(Cli.run("join", plain.toString(), url, "--invite", space.invite()),
-          "is not a Lattice replica");
-      assertOneLineFailure(Cli.run("join", dir.resolve("missing.db").toString(), url, "--invite", space.invite()),
+      Path untrackable = dir.resolve("untrackable.db");
+      plainDatabase(untrackable, "CREATE TABLE log(at TEXT, line TEXT)", Fixtures.NOTES);
+      byte[] untouched = Files.readAllBytes(untrackable);
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", untrackable.toString(), url, "--invite", space.invite()),
+          "nothing was joined: log (");
+      assertArrayEquals(untouched, Files.readAllBytes(untrackable), "a refused join leaves the file as it was");
+      Path fine = dir.resolve("fine.db");
+      plainDatabase(fine, Fixtures.NOTES);
+      byte[] fineBefore = Files.readAllBytes(fine);
+      assertOneLineFailure(Cli.run("join", fine.toString(), url, "--invite", space.invite()),
+          "no passphrase for the space: set LATTICE_PASSPHRASE");
+      assertArrayEquals(fineBefore, Files.readAllBytes(fine));
+      Path noTables = dir.resolve("empty.db");
+      plainDatabase(noTables);
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", noTables.toString(), url, "--invite", space.invite()),
+          "has no tables to sync");
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", dir.resolve("new.db").toString(), url, "--code",
+          space.spaceId() + ".ABCD-EFGH"), "the pairing code was refused");
+      assertFalse(Files.exists(dir.resolve("new.db")), "a refused join makes no file");
+      for (Path refused : List.of(untrackable, noTables, fine)) {
+        assertFalse(Files.exists(CredentialsFile.of(refused)));
+        assertFalse(Files.exists(Path.of(refused + "-wal")), "not even switched to WAL");
+      }
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", dir.resolve("missing.db").toString(), url, "--invite",
+          space.invite()),
           "no database at");
 
       // The invite still works after all that, once; then it is used up, and a joined database joins nothing else.
-      assertEquals(0, Cli.run("join", db.toString(), url, "--invite", space.invite()).exitCode());
+      assertEquals(0, Cli.run(PASSPHRASE, "join", db.toString(), url, "--invite", space.invite()).exitCode());
       Path other = Fixtures.notes(dir.resolve("other.db"), 0);
-      assertOneLineFailure(Cli.run("join", other.toString(), url, "--invite", space.invite()),
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", other.toString(), url, "--invite", space.invite()),
           "the invite was refused");
       ServerSpace another = ServerSpace.create(server, ADMIN);
       byte[] before = Files.readAllBytes(CredentialsFile.of(db));
-      assertOneLineFailure(Cli.run("join", db.toString(), url, "--invite", another.invite()),
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", db.toString(), url, "--invite", another.invite()),
           "has joined space " + space.spaceId());
       assertEquals(new String(before, StandardCharsets.UTF_8),
           new String(Files.readAllBytes(CredentialsFile.of(db)), StandardCharsets.UTF_8));
@@ -191,6 +219,94 @@ class JoinCommandTest {
 
       Files.setPosixFilePermissions(CredentialsFile.of(db), PosixFilePermissions.fromString("rw-r--r--"));
       assertOneLineFailure(Cli.run(PASSPHRASE, "sync", db.toString()), "may be read by other users");
+    }
+  }
+
+  @Test
+  void theFirstJoinTracksAnAppsDatabaseAndSyncs_aLaterJoinMakesANewFileWithTheSpacesTablesInSync() throws Exception {
+    try (LatticeServer server = server()) {
+      String url = server.uri().toString();
+      Path laptop = dir.resolve("laptop.db");
+      plainDatabase(laptop, "CREATE TABLE notes(id TEXT PRIMARY KEY NOT NULL, text TEXT NOT NULL,"
+          + " created TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)", "CREATE INDEX notes_by_created ON notes(created)",
+          "INSERT INTO notes(id, text) VALUES ('a', 'buy milk')");
+      ServerSpace space = ServerSpace.create(server, ADMIN);
+
+      Cli.Run first = Cli.run(PASSPHRASE, "join", laptop.toString(), url, "--invite", space.invite());
+      assertEquals(0, first.exitCode(), first::toString);
+      assertTrue(first.out().contains("Tracked notes: 1 existing row(s) captured."), first::toString);
+      assertTrue(first.out().contains("In sync: "), first::toString);
+
+      Path phone = dir.resolve("phone.db");
+      String code = ServerSpace.pairingCode(laptop);
+      Cli.Run second = Cli.run(PASSPHRASE, "join", phone.toString(), url, "--code", code);
+      assertEquals(0, second.exitCode(), second::toString);
+      Path tablet = dir.resolve("tablet.db");
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", tablet.toString(), url, "--code", code),
+          "the pairing code was refused: it is wrong, expired (codes last 10 minutes) or already used");
+      assertFalse(Files.exists(tablet), "a reused code makes no file");
+      assertTrue(second.out().contains("Took the space's tables: notes."), second::toString);
+      assertEquals(Fixtures.rows(laptop, "SELECT id, text, created FROM notes"),
+          Fixtures.rows(phone, "SELECT id, text, created FROM notes"), "in sync when join returns");
+      String definitions = "SELECT type, name, sql FROM sqlite_schema WHERE tbl_name = 'notes' AND sql IS NOT NULL"
+          + " AND name NOT LIKE 'lattice%' ORDER BY name";
+      assertEquals(Fixtures.rows(laptop, definitions), Fixtures.rows(phone, definitions), "made as the laptop has it");
+
+      Fixtures.exec(phone, "INSERT INTO notes(id, text) VALUES ('b', 'call the plumber')"); // its default works
+      assertEquals(0, Cli.run(PASSPHRASE, "sync", phone.toString()).exitCode());
+      assertEquals(0, Cli.run(PASSPHRASE, "sync", laptop.toString()).exitCode());
+      assertEquals(List.of("a|buy milk", "b|call the plumber"),
+          Fixtures.rows(laptop, "SELECT id, text FROM notes ORDER BY id"));
+    }
+  }
+
+  @Test
+  void aFirstSyncThatFailsAfterTheServerAccepted_keepsTheCredentials_andSaysToRunSync() throws Exception {
+    try (LatticeServer server = server()) {
+      String url = server.uri().toString();
+      Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
+      ServerSpace space = ServerSpace.create(server, ADMIN);
+      assertEquals(0, Cli.run(PASSPHRASE, "join", laptop.toString(), url, "--invite", space.invite()).exitCode());
+
+      Path phone = dir.resolve("phone.db");
+      Cli.Run wrong = Cli.run(Map.of(Lattice.PASSPHRASE_VARIABLE, "not the passphrase"), "join", phone.toString(),
+          url, "--code", ServerSpace.pairingCode(laptop));
+      assertOneLineFailure(wrong, "but its first sync failed: ");
+      assertTrue(wrong.err().contains("wrong passphrase") && wrong.err().contains("run lattice sync " + phone),
+          wrong::toString);
+      assertTrue(Files.exists(CredentialsFile.of(phone)), "the join stands");
+
+      Cli.Run again = Cli.run(PASSPHRASE, "sync", phone.toString());
+      assertEquals(0, again.exitCode(), again::toString);
+      assertEquals(notes(laptop), notes(phone));
+    }
+  }
+
+  @Test
+  void aNewFileJoiningBeforeTheFirstDeviceSynced_doesNotDecideTheSpace_andSyncsOnceItHas() throws Exception {
+    try (LatticeServer server = server()) {
+      String url = server.uri().toString();
+      Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
+      ServerSpace.create(server, ADMIN).join(laptop); // --no-sync: the space has no key and no tables yet
+      Path phone = dir.resolve("phone.db");
+      Cli.Run early = Cli.run(PASSPHRASE, "join", phone.toString(), url, "--code", ServerSpace.pairingCode(laptop));
+      assertOneLineFailure(early, "sync the device that joined first (with the invite) before this one");
+      assertTrue(early.err().contains("run lattice sync " + phone), early::toString);
+
+      assertEquals(0, Cli.run(PASSPHRASE, "sync", laptop.toString()).exitCode());
+      Cli.Run later = Cli.run(PASSPHRASE, "sync", phone.toString());
+      assertEquals(0, later.exitCode(), later::toString);
+      assertEquals(notes(laptop), notes(phone));
+    }
+  }
+
+  /** A database as an application made it with plain SQLite (no Lattice, no WAL). */
+  private static void plainDatabase(Path file, String... sql) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      for (String each : sql) {
+        Fixtures.exec(c, each);
+      }
+      Fixtures.exec(c, "PRAGMA user_version = 7"); // writes the file even without statements
     }
   }
 

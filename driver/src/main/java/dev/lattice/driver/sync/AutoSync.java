@@ -11,8 +11,10 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  * The background syncs of this process: one per database file, shared by every connection opened with
  * {@code lattice.sync=auto} (a pool's included), started by the first and stopped {@link #LINGER} after the last
  * closes (so that a pool recycling its connections does not restart it), and at JVM exit.
+ *
+ * <p>The status is a value ({@link #status}), a SQL view on every such connection ({@code lattice_sync}), and events
+ * for {@link AutoSyncListener}s registered with {@link #addListener}.
  *
  * <p>The passphrase comes from, in order: the {@value #PASSPHRASE_VARIABLE} variable, the {@code lattice.passphraseFile}
  * option, a registered {@link PassphraseProvider}. It is handed to the sync and never stored.
@@ -33,6 +38,8 @@ public final class AutoSync {
   static final String PASSPHRASE_VARIABLE = "LATTICE_PASSPHRASE";
 
   private static final Map<Path, Entry> RUNNING = new HashMap<>();
+  /** Per file, whether its sync runs or not: a listener may come before the first connection and outlive a restart. */
+  private static final Map<Path, Listeners> LISTENERS = new ConcurrentHashMap<>();
   private static final ScheduledExecutorService LINGERING = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "lattice-sync-linger");
     t.setDaemon(true);
@@ -49,6 +56,25 @@ public final class AutoSync {
   /** Registers where passphrases come from when neither the variable nor a file gives one; null to unregister. */
   public static void setPassphraseProvider(PassphraseProvider provider) {
     passphraseProvider = provider;
+  }
+
+  /**
+   * Tells {@code listener} of {@code database}'s background sync from now on: status changes, changes applied and
+   * conflicts recorded (see {@link AutoSyncListener}). May be called before the database's first connection opens;
+   * stays registered while its sync stops and starts again, until {@link #removeListener}. {@link #status} gives the
+   * status as it is when registering.
+   */
+  public static void addListener(Path database, AutoSyncListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    LISTENERS.computeIfAbsent(canonical(database), k -> new Listeners()).add(listener);
+  }
+
+  /** Stops telling {@code listener} of {@code database}'s sync. */
+  public static void removeListener(Path database, AutoSyncListener listener) {
+    LISTENERS.computeIfPresent(canonical(database), (k, listeners) -> {
+      listeners.remove(listener);
+      return listeners;
+    });
   }
 
   /** The status of {@code database}'s background sync in this process, if one runs. */
@@ -120,7 +146,8 @@ public final class AutoSync {
       if (entry == null) {
         char[] passphrase = passphrase(key, settings);
         try {
-          entry = new Entry(key, provider().start(key, passphrase));
+          Listeners listeners = LISTENERS.computeIfAbsent(key, k -> new Listeners());
+          entry = new Entry(key, provider().start(key, passphrase, listeners));
         } finally {
           if (passphrase != null) {
             Arrays.fill(passphrase, '\0');

@@ -14,6 +14,8 @@ public interface AutoSyncProvider {
    *
    * @param passphrase the space's passphrase, or null when none was found (the status then says how to give one); the
    *     provider may keep it only as long as the session runs
+   * @param events told of the session's status changes, applied changes and recorded conflicts (the application's
+   *     {@link AutoSyncListener}s), including the error status of a session that could not start
    */
-  AutoSyncSession start(Path database, char[] passphrase);
+  AutoSyncSession start(Path database, char[] passphrase, AutoSyncListener events);
 }

@@ -1,5 +1,6 @@
 package dev.lattice.sync.auto;
 
+import dev.lattice.driver.sync.AutoSyncListener;
 import dev.lattice.driver.sync.AutoSyncProvider;
 import dev.lattice.driver.sync.AutoSyncSession;
 import dev.lattice.driver.sync.AutoSyncStatus;
@@ -29,20 +30,20 @@ public final class ClientAutoSync implements AutoSyncProvider {
   public ClientAutoSync() {}
 
   @Override
-  public AutoSyncSession start(Path database, char[] passphrase) {
+  public AutoSyncSession start(Path database, char[] passphrase, AutoSyncListener events) {
     Optional<JoinedDevice> joined;
     try {
       joined = CredentialsFile.read(database);
     } catch (IOException e) {
-      return failed(e.getMessage());
+      return failed(e.getMessage(), events);
     }
     if (joined.isEmpty()) {
       return failed(database + " has not joined a space: lattice join " + database + " <server-url> --invite ..."
-          + " (or --code from lattice pair)");
+          + " (or --code from lattice pair)", events);
     }
     if (passphrase == null) {
       return failed("no passphrase for " + database + "'s space: set LATTICE_PASSPHRASE, the lattice.passphraseFile"
-          + " option, or register a PassphraseProvider (AutoSync.setPassphraseProvider)");
+          + " option, or register a PassphraseProvider (AutoSync.setPassphraseProvider)", events);
     }
     JoinedDevice device = joined.get();
     Encryption encryption = Encryption.passphrase(passphrase);
@@ -54,9 +55,11 @@ public final class ClientAutoSync implements AutoSyncProvider {
         RunningSync.closeQuietly(store);
         encryption.clear();
         return failed(CredentialsFile.of(database) + " belongs to the replica that joined (site " + device.siteId()
-            + "); this database is a copy or a restored backup: delete that file and join it with lattice join");
+            + "); this database is a copy or a restored backup: delete that file and join it with lattice join",
+            events);
       }
       SyncClient client = SyncClient.builder(store, device.spaceUri()).bearerToken(device.token()).build();
+      client.addListener(new ListenerBridge(events));
       RunningSync running = new RunningSync(client, store, encryption);
       client.start();
       LOG.info("syncing {} with {}", database, device.spaceUri());
@@ -66,13 +69,14 @@ public final class ClientAutoSync implements AutoSyncProvider {
         RunningSync.closeQuietly(store);
       }
       encryption.clear();
-      return failed("sync of " + database + " could not start: " + e.getMessage());
+      return failed("sync of " + database + " could not start: " + e.getMessage(), events);
     }
   }
 
-  private static AutoSyncSession failed(String error) {
+  private static AutoSyncSession failed(String error, AutoSyncListener events) {
     LOG.warn("background sync not started: {}", error);
     AutoSyncStatus status = AutoSyncStatus.failed(error);
+    events.statusChanged(status);
     return new AutoSyncSession() {
       @Override
       public AutoSyncStatus status() {

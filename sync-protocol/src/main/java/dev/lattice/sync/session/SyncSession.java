@@ -62,6 +62,11 @@ public final class SyncSession {
   /** The stable codes of {@link SyncException}; a peer's failure with another is malformed. */
   private static final Set<String> CODES =
       Set.of("protocol", "schema", "key", "malformed", "rejected", "reconcile", "unavailable", "internal");
+  /**
+   * Hellos a sync says before its key is settled: without a key, with the one it made for a new space, without it
+   * again when another device's key got there first, and with the space's.
+   */
+  private static final int MAX_KEY_HELLOS = 4;
   /** How much of a peer's failure message is quoted. */
   private static final int MAX_PEER_TEXT = 2_000;
 
@@ -91,6 +96,8 @@ public final class SyncSession {
   private long cellsApplied;
   private int reconciliations;
   private boolean stableExchanged;
+  /** Whether this session made its space's key (a new space on a relay, which keeps no key of its own). */
+  private boolean madeKey;
 
   private SyncSession(SyncStore local, Transport transport, SyncOptions options, Consumer<SyncProgress> progress) {
     this.local = Objects.requireNonNull(local, "local");
@@ -178,19 +185,24 @@ public final class SyncSession {
       expect(exchange(migration), Ack.class); // a relay moves the space along; the hello decides either way
     }
     Message reply = exchangeRaw(helloMessage());
-    if (reply instanceof Failure f && f.code().equals("key") && f.detail() != null && local.encrypted()
-        && local.keyInfo(false) == null) {
-      if (f.detail().length == 0) {
-        local.keyInfo(true); // the space has no key anywhere yet (a new space on a relay): this device makes it
+    boolean forgot = false;
+    for (int hellos = 1; hellos < MAX_KEY_HELLOS && reply instanceof Failure f && f.code().equals("key")
+        && local.encrypted(); hellos++) {
+      if (f.detail() != null && local.keyInfo(false) == null) {
+        takeSpaceKey(f.detail());
+      } else if (f.detail() == null && !forgot && local.keyInfo(false) != null && local.forgetUnconfirmedKey()) {
+        // Another device of this new space made its key at the same moment, and the peer heard of it first. This
+        // device's key was never accepted anywhere: the next hello, without one, brings the space's to adopt.
+        forgot = true;
+        madeKey = false;
       } else {
-        KeyInfo peerKey;
-        try {
-          peerKey = codec.decodeValue(f.detail(), KeyInfo.class);
-        } catch (WireException e) {
-          throw new SyncException("malformed", "the peer's key parameters could not be read: " + e.getMessage(), e);
-        }
-        refuseKey(local.adoptKey(peerKey, true));
+        break;
       }
+      reply = exchangeRaw(helloMessage());
+    }
+    if (reply instanceof Failure f && f.code().equals("schema") && f.detail() != null
+        && local.adoptSchema(f.detail())) {
+      // This device tracked nothing yet (it joined with an empty or new database): it now has the space's tables.
       reply = exchangeRaw(helloMessage());
     }
     Welcome welcome = expect(checked(reply), Welcome.class);
@@ -203,8 +215,30 @@ public final class SyncSession {
     if (!Arrays.equals(welcome.schema(), local.schemaFingerprint())) {
       throw new SyncException("schema", "the peer tracks other tables or columns than this replica");
     }
+    // A device that made a new space's key just now is the space's first on a relay: it leaves its tables' definitions
+    // there, for devices that join with none. Asked before schemaAgreed, which answers it.
+    SchemaMigration introduction = madeKey ? local.schemaIntroduction() : null;
     local.schemaAgreed();
+    if (introduction != null) {
+      expect(exchange(introduction), Ack.class);
+    }
     return welcome;
+  }
+
+  /** The key a peer's key refusal carries: none yet (this device makes it, for a new space), or the space's. */
+  private void takeSpaceKey(byte[] detail) throws SyncException {
+    if (detail.length == 0) {
+      local.keyInfo(true); // the space has no key anywhere yet (a new space on a relay): this device makes it
+      madeKey = true;
+      return;
+    }
+    KeyInfo peerKey;
+    try {
+      peerKey = codec.decodeValue(detail, KeyInfo.class);
+    } catch (WireException e) {
+      throw new SyncException("malformed", "the peer's key parameters could not be read: " + e.getMessage(), e);
+    }
+    refuseKey(local.adoptKey(peerKey, true));
   }
 
   private Hello helloMessage() throws SyncException {

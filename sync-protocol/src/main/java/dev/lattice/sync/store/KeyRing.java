@@ -103,6 +103,23 @@ final class KeyRing implements AutoCloseable {
     return null;
   }
 
+  /**
+   * See {@link SyncStore#forgetUnconfirmedKey}. A key counts as accepted once this device agreed a schema with a peer
+   * ({@link AgreedSchema}): that happens only after a hello whose key check passed on both sides, and nothing is
+   * sealed for a peer before it, so a key without it has protected nothing that left this device.
+   */
+  boolean forgetUnconfirmed(Connection c) throws SQLException {
+    if (key == null || AgreedSchema.read(c) != null) {
+      return false;
+    }
+    try (Statement s = c.createStatement()) {
+      s.execute("DELETE FROM lattice_space_key");
+    }
+    key.close();
+    key = null;
+    return true;
+  }
+
   private static String wrongPassphrase() {
     return "wrong passphrase: the peer's key check does not open with this device's key; every device of a space"
         + " must use the same passphrase";

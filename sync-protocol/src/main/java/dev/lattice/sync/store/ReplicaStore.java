@@ -137,7 +137,9 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   public synchronized byte[] schemaDetail() throws SyncException {
     byte[] plain;
     try {
-      plain = SCHEMA_CODEC.writeValueAsBytes(sql(replica::schema));
+      TrackedSchema schema = sql(replica::schema);
+      plain = SCHEMA_CODEC.writeValueAsBytes(new SchemaDescription(schema,
+          sql(() -> SpaceTables.definitions(connection, schema))));
     } catch (IOException e) {
       throw new SyncException("internal", "cannot encode this replica's schema: " + e.getMessage(), e);
     }
@@ -148,13 +150,46 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   @Override
   public synchronized List<String> schemaDifferences(byte[] peerDetail) {
     try {
-      SpaceKey key = keys.key();
-      byte[] plain = key == null ? peerDetail : key.open(peerDetail, SCHEMA_AAD);
-      TrackedSchema peer = SCHEMA_CODEC.readValue(plain, TrackedSchema.class);
-      return replica.schema().differences(peer);
-    } catch (IOException | SQLException | SealedDataException | IllegalArgumentException e) {
+      return replica.schema().differences(description(peerDetail).schema());
+    } catch (SealedDataException e) {
+      // Since a space's first device leaves its description on the relay, this is how a relay's refusal shows a wrong
+      // passphrase: the fingerprints differed because this device's key is not the space's.
+      return List.of("wrong passphrase: the space's schema description does not open with this device's key (every"
+          + " device of a space must use the same passphrase), so its fingerprint differs too");
+    } catch (IOException | SQLException | IllegalArgumentException e) {
       return List.of("the peer's schema description could not be read (" + e.getMessage() + ")");
     }
+  }
+
+  /** A peer's {@link #schemaDetail()}, opened; one from before descriptions carried definitions has none. */
+  private SchemaDescription description(byte[] peerDetail) throws IOException, SealedDataException {
+    SpaceKey key = keys.key();
+    byte[] plain = key == null ? peerDetail : key.open(peerDetail, SCHEMA_AAD);
+    try {
+      return SCHEMA_CODEC.readValue(plain, SchemaDescription.class);
+    } catch (IOException e) {
+      return new SchemaDescription(SCHEMA_CODEC.readValue(plain, TrackedSchema.class), null);
+    }
+  }
+
+  @Override
+  public synchronized SchemaMigration schemaIntroduction() throws SyncException {
+    if (sql(() -> AgreedSchema.read(connection)) != null) {
+      return null;
+    }
+    byte[] now = schemaFingerprint();
+    return new SchemaMigration(now, now, schemaDetail());
+  }
+
+  @Override
+  public synchronized boolean adoptSchema(byte[] peerDetail) throws SyncException {
+    SchemaDescription space;
+    try {
+      space = description(peerDetail);
+    } catch (IOException | SealedDataException | IllegalArgumentException e) {
+      return false; // the refusal that follows quotes the peer, and says the description could not be read
+    }
+    return sql(() -> SpaceTables.adopt(connection, replica, space));
   }
 
   @Override
@@ -164,6 +199,12 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
 
   @Override
   public synchronized KeyInfo keyInfo(boolean createSpace) throws SyncException {
+    if (createSpace && keys.enabled() && keys.key() == null && sql(replica::trackedTables).isEmpty()) {
+      // Whoever makes a space's key is its first device, whose tables the space takes: a device with none would leave
+      // the space with no tables, refusing the device that has the data.
+      throw new SyncException("schema", "this device tracks no tables and its space has no key yet, so no device of"
+          + " it has synced: sync the device that joined first (with the invite) before this one");
+    }
     if (createSpace) {
       sql(() -> {
         keys.ensureKey(connection);
@@ -176,6 +217,11 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   @Override
   public synchronized String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
     return sql(() -> keys.adopt(connection, peer, peerEncrypted));
+  }
+
+  @Override
+  public synchronized boolean forgetUnconfirmedKey() throws SyncException {
+    return sql(() -> keys.forgetUnconfirmed(connection));
   }
 
   @Override

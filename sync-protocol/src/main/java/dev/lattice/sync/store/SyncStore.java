@@ -47,6 +47,26 @@ public interface SyncStore {
   default void schemaAgreed() throws SyncException {}
 
   /**
+   * What the first device of a new space on a relay tells it after its first accepted hello (it made the space's key
+   * in that session, and its schema was never agreed before): a migration from its schema to itself, carrying its
+   * {@link #schemaDetail}, so that the relay keeps the space's tables for devices that join with none
+   * ({@link #adoptSchema}). Null when there is nothing to tell (and for a relay).
+   */
+  default SchemaMigration schemaIntroduction() throws SyncException {
+    return null;
+  }
+
+  /**
+   * Makes and tracks the tables a peer's {@link #schemaDetail} describes, when this store tracks no table at all: a
+   * device that joined a space with an empty or new database takes the space's tables. Returns whether it did; false,
+   * changing nothing, for a store with tables of its own (a relay, or a device whose schema differs: a migration's
+   * business).
+   */
+  default boolean adoptSchema(byte[] peerDetail) throws SyncException {
+    return false;
+  }
+
+  /**
    * This peer's schema in a form {@link #schemaDifferences} on another peer of the space can read (sealed in an
    * encrypted space), sent when fingerprints differ; null if this peer cannot describe it (a relay).
    */
@@ -77,6 +97,16 @@ public interface SyncStore {
    * @param peerEncrypted whether the peer encrypts, even without a key yet
    */
   String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException;
+
+  /**
+   * Forgets this peer's space key if no peer ever accepted it, and says whether it did. Two devices that sync with a
+   * new space at the same moment both find no key and make one; the server keeps the first it hears of and refuses the
+   * other. The refused device made its key moments ago and sealed nothing under it for anyone, so it forgets it and
+   * adopts the space's in its next hello, as a joining device does. A relay never makes a key: the default keeps it.
+   */
+  default boolean forgetUnconfirmedKey() throws SyncException {
+    return false;
+  }
 
   /** This peer's version vector. */
   List<VectorEntry> vector() throws SyncException;
