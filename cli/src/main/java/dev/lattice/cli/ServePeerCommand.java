@@ -1,10 +1,10 @@
 package dev.lattice.cli;
 
-import dev.lattice.sync.PeerHost;
+import dev.lattice.sync.serving.PeerHost;
+import dev.lattice.sync.serving.PeerServer;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.store.Encryption;
 import dev.lattice.sync.store.ReplicaStore;
-import dev.lattice.sync.transport.PeerServer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;

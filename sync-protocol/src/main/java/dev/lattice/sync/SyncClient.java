@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps a device's database in sync with one peer (a reference server, or another device serving with
- * {@link PeerHost}): one-shot with {@link #syncNow()}, or continuously with {@link #start()}.
+ * {@code PeerHost} in lattice-sync-server): one-shot with {@link #syncNow()}, or continuously with {@link #start()}.
  *
  * <pre>{@code
  * ReplicaStore store = ReplicaStore.open("jdbc:sqlite:notes.db", Encryption.passphrase(words));
@@ -88,8 +88,8 @@ public final class SyncClient implements AutoCloseable {
 
   /**
    * A client of {@code store} for the peer serving at {@code peer}: its base address, such as http://host:port for a
-   * device serving with {@link PeerHost}, or http://host:port/spaces/{space} for a space on a reference server (with
-   * {@link Builder#bearerToken}).
+   * device serving with {@code PeerHost} (lattice-sync-server), or http://host:port/spaces/{space} for a space on a
+   * reference server (with {@link Builder#bearerToken}).
    */
   public static Builder builder(ReplicaStore store, URI peer) {
     return new Builder(store, peer);
@@ -371,7 +371,7 @@ public final class SyncClient implements AutoCloseable {
 
     /**
      * Sends {@code token} as a bearer token with every request and live connection: a reference server's device
-     * token. Peers serving their own database ({@link PeerHost}) need none.
+     * token. Peers serving their own database ({@code PeerHost}, in lattice-sync-server) need none.
      */
     public Builder bearerToken(String token) {
       this.bearerToken = Objects.requireNonNull(token, "token");

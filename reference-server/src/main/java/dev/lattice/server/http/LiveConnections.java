@@ -1,8 +1,8 @@
 package dev.lattice.server.http;
 
 import dev.lattice.server.accounts.DeviceIdentity;
-import dev.lattice.sync.transport.Pinger;
-import dev.lattice.sync.transport.ServerLiveChannel;
+import dev.lattice.sync.serving.Pinger;
+import dev.lattice.sync.serving.ServerLiveChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;

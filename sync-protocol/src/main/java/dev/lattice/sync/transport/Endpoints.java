@@ -4,14 +4,27 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
 
-/** Where a peer serves what, and how its bodies are labelled: the one place the server and both clients agree on. */
-final class Endpoints {
-  static final String SYNC = "/lattice/sync";
-  static final String LIVE = "/lattice/live";
-  static final String HEALTH = "/lattice/health";
+/**
+ * Where a peer serves what, how its bodies are labelled and how large they may be: the one place the clients here and
+ * the servers (lattice-sync-server's {@code PeerServer}, the reference server) agree on. Public for those servers,
+ * which live in other modules; the address arithmetic stays here with the clients.
+ */
+public final class Endpoints {
+  /** Request/response exchanges: {@code POST}, bodies {@link #CBOR}. */
+  public static final String SYNC = "/lattice/sync";
+  /** The live WebSocket: binary messages. */
+  public static final String LIVE = "/lattice/live";
+  /** {@code GET}: whether the peer is serving. */
+  public static final String HEALTH = "/lattice/health";
 
   /** The media type of protocol messages (RFC 8949). */
-  static final String CBOR = "application/cbor";
+  public static final String CBOR = "application/cbor";
+
+  /**
+   * The default limit on a request or reply body and on a live message, on both sides: the protocol's largest message
+   * (16 MiB) plus room for the framing around it.
+   */
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = (16 << 20) + (64 << 10);
 
   private Endpoints() {}
 
@@ -37,7 +50,7 @@ final class Endpoints {
   }
 
   /** Whether a Content-Type header names CBOR; parameters (after {@code ;}) are ignored. */
-  static boolean isCbor(String contentType) {
+  public static boolean isCbor(String contentType) {
     if (contentType == null) {
       return false;
     }

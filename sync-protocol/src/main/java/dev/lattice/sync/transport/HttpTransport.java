@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The client side of {@link PeerServer}'s {@code POST /lattice/sync}: each {@link #exchange} is one HTTP request with
+ * The client side of a peer's {@code POST /lattice/sync} ({@link Endpoints#SYNC}): each {@link #exchange} is one HTTP request with
  * a CBOR body, answered by one CBOR reply. Connections are pooled by the JDK's {@link HttpClient} and reused.
  *
  * <p>Failures are {@link IOException}s that name the peer: "peer http://10.0.0.2:7070 is unreachable: ...", "...
@@ -47,9 +47,9 @@ public final class HttpTransport implements Transport {
       }
     }
 
-    /** 10 s to connect, 60 s per exchange, replies up to {@link PeerServer#DEFAULT_MAX_MESSAGE_BYTES}. */
+    /** 10 s to connect, 60 s per exchange, replies up to {@link Endpoints#DEFAULT_MAX_MESSAGE_BYTES}. */
     public static Options defaults() {
-      return new Options(Duration.ofSeconds(10), Duration.ofSeconds(60), PeerServer.DEFAULT_MAX_MESSAGE_BYTES);
+      return new Options(Duration.ofSeconds(10), Duration.ofSeconds(60), Endpoints.DEFAULT_MAX_MESSAGE_BYTES);
     }
 
     public Options withConnectTimeout(Duration connectTimeout) {

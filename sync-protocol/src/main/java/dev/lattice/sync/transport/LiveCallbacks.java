@@ -12,8 +12,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A handler that throws is a bug: it is logged and the channel is closed with 1011, so the session on the other
  * side learns of it instead of waiting for a reply that will not come.
+ *
+ * <p>Public for transports in other modules (the server side of a live connection, in lattice-sync-server), which
+ * report their I/O events here rather than to the handler.
  */
-final class LiveCallbacks {
+public final class LiveCallbacks {
   private static final Logger log = LoggerFactory.getLogger(LiveCallbacks.class);
 
   private final LiveHandler handler;
@@ -26,19 +29,20 @@ final class LiveCallbacks {
   private String closeReason;
   private boolean closeDelivered;
 
-  LiveCallbacks(LiveHandler handler, LiveSocket socket) {
+  /** Events of {@code socket}, for {@code handler}. */
+  public LiveCallbacks(LiveHandler handler, LiveSocket socket) {
     this(handler, socket, () -> {});
   }
 
   /** @param onHandlerFailure told whenever the handler throws (a server counts it) */
-  LiveCallbacks(LiveHandler handler, LiveSocket socket, Runnable onHandlerFailure) {
+  public LiveCallbacks(LiveHandler handler, LiveSocket socket, Runnable onHandlerFailure) {
     this.handler = handler;
     this.socket = socket;
     this.onHandlerFailure = onHandlerFailure;
   }
 
   /** The channel opened; ignored if it is already known to be closed. */
-  void opened() {
+  public void opened() {
     lock.lock();
     try {
       if (closeReason == null) {
@@ -52,7 +56,7 @@ final class LiveCallbacks {
   }
 
   /** One whole message arrived; dropped if the channel is closed. */
-  void message(byte[] message) {
+  public void message(byte[] message) {
     lock.lock();
     try {
       if (closeReason == null && opened) {
@@ -65,7 +69,7 @@ final class LiveCallbacks {
   }
 
   /** The channel closed; the first reason wins and later calls do nothing. */
-  void closed(String reason) {
+  public void closed(String reason) {
     lock.lock();
     try {
       if (closeReason == null) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The client side of {@link PeerServer}'s live endpoint: opens a WebSocket to {@code ws://host:port/lattice/live}
+ * The client side of a peer's live endpoint ({@link Endpoints#LIVE}): opens a WebSocket to {@code ws://host:port/lattice/live}
  * with the JDK's {@code java.net.http.WebSocket}.
  *
  * <p>The handler's calls come from the JDK's threads, one at a time, in order: {@code onOpen}, messages, then
@@ -36,7 +36,7 @@ public final class WebSocketLive {
    *     completes just as the timeout runs out: then it gets {@code onOpen} followed at once by {@code onClose})
    * @param timeout for the opening handshake, and for the peer to answer a close
    * @param maxMessageBytes the largest message accepted from the peer, usually
-   *     {@link PeerServer#DEFAULT_MAX_MESSAGE_BYTES}
+   *     {@link Endpoints#DEFAULT_MAX_MESSAGE_BYTES}
    * @throws IOException if the peer is unreachable, refuses the connection, or does not answer within the timeout
    */
   public static LiveChannel connect(URI base, LiveHandler handler, Duration timeout, int maxMessageBytes)

@@ -1,7 +1,9 @@
 /**
  * Moves the protocol's bytes between peers, knowing nothing of what they mean: {@link
  * dev.lattice.sync.transport.Transport} for request/response (HTTP POST {@code /lattice/sync}, or in memory) and
- * {@link dev.lattice.sync.transport.LiveChannel} for the live phase (a WebSocket on {@code /lattice/live}).
+ * {@link dev.lattice.sync.transport.LiveChannel} for the live phase (a WebSocket on {@code /lattice/live}). The client
+ * ends are here, on the JDK's {@code java.net.http}; the server ends are in lattice-sync-server's
+ * {@code dev.lattice.sync.serving}, and both agree through {@link dev.lattice.sync.transport.Endpoints}.
  *
  * <p>Threads: a {@link dev.lattice.sync.transport.RequestHandler} is called on server threads, several requests at
  * once, so it must be thread-safe. Each live connection has its own {@link dev.lattice.sync.transport.LiveHandler},

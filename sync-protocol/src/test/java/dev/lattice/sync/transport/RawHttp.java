@@ -51,6 +51,8 @@ public final class RawHttp {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), timeoutMillis);
       socket.setSoTimeout(timeoutMillis);
+      long started = System.nanoTime();
+      IOException unsent = null;
       var out = socket.getOutputStream();
       try {
         out.write(head);
@@ -60,8 +62,17 @@ public final class RawHttp {
         socket.shutdownOutput();
       } catch (IOException e) {
         // The server may answer (413) and close before the body is all sent: read what it said.
+        unsent = e;
       }
-      return read(socket.getInputStream());
+      try {
+        return read(socket.getInputStream());
+      } catch (NoResponse e) {
+        // A rare unanswered request (HttpFuzzTest, once in several builds) needs these to be understood: whether the
+        // server had the whole request, how long it took to give up, and the port to find the connection in a log.
+        throw new NoResponse(e.getMessage() + " (" + (System.nanoTime() - started) / 1_000_000 + " ms after connecting"
+            + " from port " + socket.getLocalPort() + "; " + (unsent == null ? "the request was sent whole" : "sending"
+            + " failed: " + unsent) + ")");
+      }
     }
   }
 

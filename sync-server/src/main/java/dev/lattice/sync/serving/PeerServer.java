@@ -1,5 +1,9 @@
-package dev.lattice.sync.transport;
+package dev.lattice.sync.serving;
 
+import dev.lattice.sync.transport.Endpoints;
+import dev.lattice.sync.transport.LiveHandler;
+import dev.lattice.sync.transport.LiveSocket;
+import dev.lattice.sync.transport.RequestHandler;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.util.JavalinBindException;
@@ -26,12 +30,7 @@ import org.slf4j.LoggerFactory;
  * is closed, and the server pings quiet ones so that only dead peers go silent.
  */
 public final class PeerServer implements AutoCloseable {
-  /** The default limit: the protocol's largest message (16 MiB) plus room for the framing around it. */
-  public static final int DEFAULT_MAX_MESSAGE_BYTES = (16 << 20) + (64 << 10);
-
   private static final Logger log = LoggerFactory.getLogger(PeerServer.class);
-
-  /** How long an idle keep-alive connection may stay open once the server is stopping. */
 
   /**
    * How a {@link PeerServer} listens.
@@ -56,9 +55,13 @@ public final class PeerServer implements AutoCloseable {
       requirePositive(stopTimeout, "stopTimeout");
     }
 
-    /** Loopback, any free port, {@link #DEFAULT_MAX_MESSAGE_BYTES}, one minute idle timeout, five seconds to stop. */
+    /**
+     * Loopback, any free port, {@link Endpoints#DEFAULT_MAX_MESSAGE_BYTES} (the clients' default too), one minute idle
+     * timeout, five seconds to stop.
+     */
     public static Options defaults() {
-      return new Options("127.0.0.1", 0, DEFAULT_MAX_MESSAGE_BYTES, Duration.ofMinutes(1), Duration.ofSeconds(5));
+      return new Options("127.0.0.1", 0, Endpoints.DEFAULT_MAX_MESSAGE_BYTES, Duration.ofMinutes(1),
+          Duration.ofSeconds(5));
     }
 
     public Options withHost(String host) {

@@ -1,5 +1,7 @@
-package dev.lattice.sync.transport;
+package dev.lattice.sync.serving;
 
+import dev.lattice.sync.transport.Endpoints;
+import dev.lattice.sync.transport.RequestHandler;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.Header;

@@ -3,12 +3,12 @@ package dev.lattice.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.sync.serving.PeerServer;
 import dev.lattice.sync.session.Device;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncResponder;
 import dev.lattice.sync.transport.LiveChannel;
 import dev.lattice.sync.transport.LiveHandler;
-import dev.lattice.sync.transport.PeerServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;

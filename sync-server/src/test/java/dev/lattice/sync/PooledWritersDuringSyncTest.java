@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.lattice.sync.serving.PeerHost;
+import dev.lattice.sync.serving.PeerServer;
 import dev.lattice.sync.session.Device;
 import dev.lattice.sync.session.SyncOptions;
-import dev.lattice.sync.transport.PeerServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.sync.serving.PeerServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class WebSocketLiveTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
-  private static final int MAX = PeerServer.DEFAULT_MAX_MESSAGE_BYTES;
+  private static final int MAX = Endpoints.DEFAULT_MAX_MESSAGE_BYTES;
 
   /** The server-side handlers, one per connection, in the order connections came. */
   private final BlockingQueue<RecordingLiveHandler> serverSide = new LinkedBlockingQueue<>();

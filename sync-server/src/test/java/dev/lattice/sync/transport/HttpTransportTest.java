@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.sync.serving.PeerServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -85,7 +86,7 @@ class HttpTransportTest {
     HttpTransport transport = new HttpTransport(uri);
     assertArrayEquals(new byte[] {1}, transport.exchange(new byte[16 << 20]));
     IOException e = assertThrows(IOException.class,
-        () -> transport.exchange(new byte[PeerServer.DEFAULT_MAX_MESSAGE_BYTES + 1]));
+        () -> transport.exchange(new byte[Endpoints.DEFAULT_MAX_MESSAGE_BYTES + 1]));
     assertTrue(e.getMessage().contains("413"), e.getMessage());
     assertEquals(1, handled.get());
     // The refused request did not spoil the transport.
@@ -137,14 +138,5 @@ class HttpTransportTest {
     IOException e = assertThrows(IOException.class, () -> transport.exchange(new byte[] {1}));
     release.countDown();
     assertTrue(e.getMessage().contains("did not answer within 200 ms"), e.getMessage());
-  }
-
-  @Test
-  void aBasePathIsKept() throws Exception {
-    assertEquals(URI.create("http://h:1/prefix/lattice/sync"),
-        Endpoints.resolve(URI.create("http://h:1/prefix/"), Endpoints.SYNC));
-    assertEquals(URI.create("ws://h:1/lattice/live"), Endpoints.live(URI.create("http://h:1")));
-    assertEquals(URI.create("wss://h/p/lattice/live"), Endpoints.live(URI.create("https://h/p")));
-    assertThrows(IllegalArgumentException.class, () -> new HttpTransport(URI.create("ftp://h:1")));
   }
 }

@@ -1,4 +1,4 @@
-package dev.lattice.sync;
+package dev.lattice.sync.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +7,6 @@ import dev.lattice.sync.session.Device;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncSession;
 import dev.lattice.sync.transport.HttpTransport;
-import dev.lattice.sync.transport.PeerServer;
 import dev.lattice.sync.transport.RawHttp;
 import dev.lattice.sync.transport.Transport;
 import dev.lattice.sync.wire.Failure;

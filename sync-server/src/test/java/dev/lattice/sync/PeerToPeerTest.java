@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.sync.SyncStatus.State;
+import dev.lattice.sync.serving.PeerHost;
+import dev.lattice.sync.serving.PeerServer;
 import dev.lattice.sync.session.Device;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncReport;
-import dev.lattice.sync.transport.PeerServer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,10 +1,10 @@
-package dev.lattice.sync;
+package dev.lattice.sync.serving;
 
+import dev.lattice.sync.SyncClient;
 import dev.lattice.sync.session.LiveSession;
 import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncResponder;
 import dev.lattice.sync.store.ReplicaStore;
-import dev.lattice.sync.transport.PeerServer;
 import java.io.IOException;
 import java.net.URI;
 import java.sql.SQLException;

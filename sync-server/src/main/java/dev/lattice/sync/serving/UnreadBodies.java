@@ -1,4 +1,4 @@
-package dev.lattice.sync.transport;
+package dev.lattice.sync.serving;
 
 import io.javalin.http.Handler;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,4 +1,4 @@
-package dev.lattice.sync.transport;
+package dev.lattice.sync.serving;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;

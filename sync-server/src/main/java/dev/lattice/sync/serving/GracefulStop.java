@@ -1,4 +1,4 @@
-package dev.lattice.sync.transport;
+package dev.lattice.sync.serving;
 
 import java.time.Duration;
 import org.eclipse.jetty.server.AbstractConnector;

@@ -1,5 +1,8 @@
-package dev.lattice.sync.transport;
+package dev.lattice.sync.serving;
 
+import dev.lattice.sync.transport.LiveCallbacks;
+import dev.lattice.sync.transport.LiveHandler;
+import dev.lattice.sync.transport.LiveSocket;
 import io.javalin.websocket.WsCloseContext;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsConnectContext;

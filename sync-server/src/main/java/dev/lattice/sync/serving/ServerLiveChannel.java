@@ -1,5 +1,9 @@
-package dev.lattice.sync.transport;
+package dev.lattice.sync.serving;
 
+import dev.lattice.sync.transport.LiveCallbacks;
+import dev.lattice.sync.transport.LiveChannel;
+import dev.lattice.sync.transport.LiveHandler;
+import dev.lattice.sync.transport.LiveSocket;
 import io.javalin.websocket.WsContext;
 import java.io.IOException;
 import java.io.InterruptedIOException;

@@ -1,4 +1,4 @@
-package dev.lattice.sync.transport;
+package dev.lattice.sync.serving;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.sync.transport.Endpoints;
+import dev.lattice.sync.transport.HttpTransport;
+import dev.lattice.sync.transport.LiveChannel;
+import dev.lattice.sync.transport.LiveHandler;
+import dev.lattice.sync.transport.RequestHandler;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.BindException;
@@ -45,7 +50,7 @@ class PeerServerTest {
     server = PeerServer.start(PeerServer.Options.defaults().withMaxMessageBytes(LIMIT), request -> {
       handled.incrementAndGet();
       return handler.handle(request);
-    }, RecordingLiveHandler::new);
+    }, IgnoredLive::new);
     return server;
   }
 
@@ -184,7 +189,7 @@ class PeerServerTest {
     start(request -> request);
     PeerServer.Options same = PeerServer.Options.defaults().withPort(server.port());
     BindException e = assertThrows(BindException.class,
-        () -> PeerServer.start(same, request -> request, RecordingLiveHandler::new).close());
+        () -> PeerServer.start(same, request -> request, IgnoredLive::new).close());
     assertTrue(e.getMessage().contains(String.valueOf(server.port())), e.getMessage());
   }
 
@@ -216,5 +221,17 @@ class PeerServerTest {
         () -> new HttpTransport(uri, HttpTransport.Options.defaults().withConnectTimeout(Duration.ofSeconds(2)))
             .exchange(new byte[] {1}));
     assertTrue(refused.getMessage().contains("unreachable"), refused.getMessage());
+  }
+
+  /** Live connections are WebSocketLiveTest's subject: here they only need a handler. */
+  private static final class IgnoredLive implements LiveHandler {
+    @Override
+    public void onOpen(LiveChannel channel) {}
+
+    @Override
+    public void onMessage(LiveChannel channel, byte[] message) {}
+
+    @Override
+    public void onClose(LiveChannel channel, String reason) {}
   }
 }
