@@ -2,6 +2,7 @@ package dev.lattice.server.relay;
 
 import dev.lattice.driver.Hlc;
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.wire.Envelope;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
@@ -112,7 +113,7 @@ final class RelayMerge {
         continue;
       }
       if (e.cl() > cl) {
-        throw new SyncException("rejected", "a column version belongs to a life of its row that the batch does not"
+        throw new SyncException(Kind.REJECTED, "a column version belongs to a life of its row that the batch does not"
             + " carry (its row cell is missing); nothing of the batch was stored");
       }
       Envelope current = tables.cell(e);
@@ -134,7 +135,7 @@ final class RelayMerge {
   }
 
   private static SyncException rejected(int index, String why) {
-    return new SyncException("rejected", "envelope " + index + " of the batch was refused and nothing of the batch"
+    return new SyncException(Kind.REJECTED, "envelope " + index + " of the batch was refused and nothing of the batch"
         + " was stored: " + why);
   }
 }

@@ -7,6 +7,7 @@ import dev.lattice.merkle.NodeSummary;
 import dev.lattice.server.SpaceMembers;
 import dev.lattice.server.storage.Dialect;
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
@@ -494,6 +495,6 @@ public final class RelayStore implements SyncStore {
     synchronized (this) {
       tree = null; // rebuilt from the tables at next use
     }
-    return new SyncException("internal", "the server's storage failed: " + e.getMessage(), e);
+    return new SyncException(Kind.INTERNAL, "the server's storage failed: " + e.getMessage(), e);
   }
 }

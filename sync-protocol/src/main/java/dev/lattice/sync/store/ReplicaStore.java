@@ -14,6 +14,7 @@ import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
 import dev.lattice.merkle.NodeSummary;
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.crypto.SealedDataException;
 import dev.lattice.sync.crypto.SpaceKey;
 import dev.lattice.sync.wire.Changes;
@@ -139,7 +140,7 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
     try {
       plain = SCHEMA_CODEC.writeValueAsBytes(sql(replica::schema));
     } catch (IOException e) {
-      throw new SyncException("internal", "cannot encode this replica's schema: " + e.getMessage(), e);
+      throw new SyncException(Kind.INTERNAL, "cannot encode this replica's schema: " + e.getMessage(), e);
     }
     SpaceKey key = keys.key();
     return key == null ? plain : key.seal(plain, SCHEMA_AAD);
@@ -228,11 +229,12 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
       return result.cellsApplied();
     } catch (SQLException e) {
       if (isLocalStorageFailure(e)) {
-        throw new SyncException("internal", "this device's database could not take the batch (" + e.getMessage()
+        throw new SyncException(Kind.INTERNAL, "this device's database could not take the batch (" + e.getMessage()
             + "); nothing of it was applied, and the next sync resumes from here once the database can be written",
             e);
       }
-      throw new SyncException("rejected", "the batch was refused and nothing of it was applied: " + e.getMessage(), e);
+      throw new SyncException(Kind.REJECTED, "the batch was refused and nothing of it was applied: " + e.getMessage(),
+          e);
     }
   }
 
@@ -325,7 +327,7 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
     try {
       return call.call();
     } catch (SQLException e) {
-      throw new SyncException("internal", "the local database failed: " + e.getMessage(), e);
+      throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
     }
   }
 }
