@@ -4,6 +4,7 @@ import dev.lattice.merkle.ReconcileException;
 import dev.lattice.merkle.Reconciliation;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.store.KeyAgreement;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.store.SyncStore.ReconcileView;
 import dev.lattice.sync.transport.RequestHandler;
@@ -120,8 +121,7 @@ public final class SyncResponder implements RequestHandler {
       return new Failure(Kind.PROTOCOL.code(), "the asker speaks sync protocol " + hello.protocol() + " and this peer"
           + " speaks " + Message.PROTOCOL + ": update the older of the two", null);
     }
-    String keyProblem = store.adoptKey(hello.key(), hello.encrypted());
-    if (keyProblem != null) {
+    if (store.adoptKey(hello.key(), hello.encrypted()) instanceof KeyAgreement.Refused refused) {
       byte[] detail = null;
       if (hello.key() == null && hello.encrypted()) {
         // The parameters are not secret: an asker that has the passphrase but not the space's salt derives from
@@ -129,7 +129,7 @@ public final class SyncResponder implements RequestHandler {
         KeyInfo space = store.encrypted() ? store.keyInfo(true) : null;
         detail = space == null ? new byte[0] : codec.encodeValue(space);
       }
-      return new Failure(Kind.KEY.code(), keyProblem, detail);
+      return new Failure(Kind.KEY.code(), refused.reason(), detail);
     }
     if (!store.acceptsSchema(hello.schema())) {
       return new Failure(Kind.SCHEMA.code(),

@@ -4,6 +4,7 @@ import dev.lattice.merkle.ReconcileException;
 import dev.lattice.merkle.Reconciliation;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.store.KeyAgreement;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.store.SyncStore.ReconcileView;
 import dev.lattice.sync.transport.Transport;
@@ -216,9 +217,9 @@ public final class SyncSession {
         local.keyInfo(false), local.encrypted(), options.batchCells(), options.maxMessageBytes());
   }
 
-  private static void refuseKey(String problem) throws SyncException {
-    if (problem != null) {
-      throw new SyncException(Kind.KEY, problem);
+  private static void refuseKey(KeyAgreement agreement) throws SyncException {
+    if (agreement instanceof KeyAgreement.Refused refused) {
+      throw new SyncException(Kind.KEY, refused.reason());
     }
   }
 

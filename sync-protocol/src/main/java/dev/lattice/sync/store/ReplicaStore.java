@@ -175,7 +175,7 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   }
 
   @Override
-  public synchronized String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
+  public synchronized KeyAgreement adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
     return sql(() -> keys.adopt(connection, peer, peerEncrypted));
   }
 
