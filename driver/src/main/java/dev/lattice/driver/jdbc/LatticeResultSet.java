@@ -9,7 +9,7 @@ import java.sql.Statement;
  * cost what sqlite-jdbc's do, except that {@code getStatement()} returns the wrapper statement that produced it.
  *
  * <p>The delegation is generated at build time ({@link ResultSetDelegate}, by {@code src/build/DelegateGenerator.java}):
- * plain Java calls through a field, which the JIT inlines as it did the hand-written ones, where a
+ * plain calls through {@link #delegate()}, which the JIT inlines as it did the hand-written ones, where a
  * {@code java.lang.reflect.Proxy} would put a reflective dispatch on every getter of every row.
  */
 final class LatticeResultSet extends ResultSetDelegate {
