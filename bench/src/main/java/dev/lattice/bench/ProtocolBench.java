@@ -26,6 +26,7 @@ import dev.lattice.sync.session.SyncReport;
 import dev.lattice.sync.session.SyncResponder;
 import dev.lattice.sync.session.SyncSession;
 import dev.lattice.sync.store.Encryption;
+import dev.lattice.sync.store.KeyAgreement;
 import dev.lattice.sync.store.ReplicaStore;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.transport.HttpTransport;
@@ -461,9 +462,8 @@ public final class ProtocolBench {
       replica.apply(new ChangeBatch(sender, kept.subList(from, to), last ? covers : VersionVector.empty()));
       from = to;
     }
-    String problem = device.store.adoptKey(server.store.keyInfo(false), true);
-    if (problem != null) {
-      throw new IllegalStateException("the reconciling device could not join the space: " + problem);
+    if (device.store.adoptKey(server.store.keyInfo(false), true) instanceof KeyAgreement.Refused refused) {
+      throw new IllegalStateException("the reconciling device could not join the space: " + refused.reason());
     }
     device.store.root();
     return kept.size();
@@ -743,7 +743,7 @@ public final class ProtocolBench {
     }
 
     @Override
-    public String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
+    public KeyAgreement adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
       return timed(2, () -> inner.adoptKey(peer, peerEncrypted));
     }
 

@@ -172,7 +172,8 @@ public final class Replica {
     List<String> differences = schema().differences(other.schema());
     if (!differences.isEmpty()) {
       throw new SQLException("cannot sync: the two replicas track different schemas: " + String.join("; ",
-          differences) + ". Fix: run the same migrations on both, then sync again; nothing was exchanged", "42000");
+          differences) + ". Fix: run the same migrations on both, then sync again; nothing was exchanged",
+          SqlStates.ACCESS_RULE_VIOLATION);
     }
     MergeResult pulled = ReplicaEngine.pull(other.connection, connection, batchCells, this::apply);
     MergeResult both = pulled.plus(ReplicaEngine.pull(connection, other.connection, batchCells, other::apply));

@@ -276,8 +276,8 @@ public final class SyncClient implements AutoCloseable {
     boolean stayed = liveSince[0] != 0 && System.nanoTime() - liveSince[0] >= liveStable.toNanos();
     if (running) {
       String reason = session.closeReason();
-      setStatus(status.with(State.OFFLINE, null, new SyncException("unavailable", "the live connection closed"
-          + (stayed ? "" : " within " + liveStable.toSeconds() + " s of opening") + ": "
+      setStatus(status.with(State.OFFLINE, null, new SyncException(SyncException.Kind.UNAVAILABLE,
+          "the live connection closed" + (stayed ? "" : " within " + liveStable.toSeconds() + " s of opening") + ": "
           + (reason == null ? "no reason given" : reason))));
     }
     return stayed;

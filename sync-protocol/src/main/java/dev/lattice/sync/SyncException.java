@@ -12,7 +12,7 @@ import java.util.Objects;
  * {@code reconcile} (the trees could not be brought together), {@code unavailable} (the peer could not be reached or
  * broke off, or asked to be left alone for a while: see {@link #retryAfter()}), {@code refused} (a server refused this
  * device: revoked, or its token unknown; it must join again), {@code internal} (a bug or a local database error).
- * {@link #kind()} is the same as a type, and says whether trying again can help.
+ * {@link #kind()} is the same as a type, and says whether trying again can help; the code is its word.
  */
 public class SyncException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -30,9 +30,11 @@ public class SyncException extends Exception {
     INTERNAL(true);
 
     private final boolean retryable;
+    private final String code;
 
     Kind(boolean retryable) {
       this.retryable = retryable;
+      this.code = name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**
@@ -43,10 +45,18 @@ public class SyncException extends Exception {
       return retryable;
     }
 
-    /** The kind of {@code code}; {@link #INTERNAL} for a code this version does not know. */
+    /** The stable word for this kind, as the wire carries it in a {@code Failure}: its name in lower case. */
+    public String code() {
+      return code;
+    }
+
+    /**
+     * The kind whose word is {@code code}, as a peer's {@code Failure} carries it; {@link #INTERNAL} for a word this
+     * version does not know (a newer peer's).
+     */
     public static Kind of(String code) {
       for (Kind k : values()) {
-        if (k.name().toLowerCase(java.util.Locale.ROOT).equals(code)) {
+        if (k.code.equals(code)) {
           return k;
         }
       }
@@ -54,21 +64,21 @@ public class SyncException extends Exception {
     }
   }
 
-  private final String code;
+  private final Kind kind;
   private final transient java.time.Duration retryAfter;
 
-  public SyncException(String code, String message) {
-    this(code, message, null);
+  public SyncException(Kind kind, String message) {
+    this(kind, message, null);
   }
 
-  public SyncException(String code, String message, Throwable cause) {
-    this(code, message, cause, null);
+  public SyncException(Kind kind, String message, Throwable cause) {
+    this(kind, message, cause, null);
   }
 
   /** A failure after which the peer asked to wait {@code retryAfter} (null if it did not) before trying again. */
-  public SyncException(String code, String message, Throwable cause, java.time.Duration retryAfter) {
+  public SyncException(Kind kind, String message, Throwable cause, java.time.Duration retryAfter) {
     super(message, cause);
-    this.code = Objects.requireNonNull(code, "code");
+    this.kind = Objects.requireNonNull(kind, "kind");
     this.retryAfter = retryAfter;
   }
 
@@ -83,26 +93,26 @@ public class SyncException extends Exception {
     if (e instanceof dev.lattice.sync.transport.PeerRefusal r) {
       switch (r.kind()) {
         case UNAUTHORIZED, FORBIDDEN -> {
-          return new SyncException("refused", "the server refused this device (" + e.getMessage() + "): it was"
+          return new SyncException(Kind.REFUSED, "the server refused this device (" + e.getMessage() + "): it was"
               + " revoked, or the space or device is gone. Join again (lattice join, with a pairing code from"
               + " another device of the space)", e);
         }
         default -> {
-          return new SyncException("unavailable", what + ": " + e.getMessage(), e, r.retryAfter().orElse(null));
+          return new SyncException(Kind.UNAVAILABLE, what + ": " + e.getMessage(), e, r.retryAfter().orElse(null));
         }
       }
     }
-    return new SyncException("unavailable", what + ": " + e.getMessage(), e);
+    return new SyncException(Kind.UNAVAILABLE, what + ": " + e.getMessage(), e);
   }
 
-  /** The stable word naming the kind of failure; see the class comment. */
+  /** The stable word naming the kind of failure ({@link Kind#code()}); see the class comment. */
   public String code() {
-    return code;
+    return kind.code();
   }
 
-  /** The kind of failure, as a type: see {@link Kind#retryable()}. */
+  /** The kind of failure: see {@link Kind#retryable()}. */
   public Kind kind() {
-    return Kind.of(code);
+    return kind;
   }
 
   /** How long the peer asked to wait before the next attempt, if it said (429 and 503 answers). */
@@ -112,6 +122,6 @@ public class SyncException extends Exception {
 
   @Override
   public String toString() {
-    return "SyncException[" + code + "]: " + getMessage();
+    return "SyncException[" + kind.code() + "]: " + getMessage();
   }
 }

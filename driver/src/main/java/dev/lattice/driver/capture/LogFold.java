@@ -1,5 +1,6 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.driver.SqlStates;
 import java.sql.Connection;
 import java.sql.SQLException;
 
@@ -184,7 +185,8 @@ final class LogFold {
       throw new SQLException("cannot fold " + due + " captured write" + (due == 1 ? "" : "s") + " of this database:"
           + " it is open read-only (" + e.getMessage() + "). Lattice reads changes, vectors and roots from folded"
           + " metadata. Fix: open it writable once (any jdbc:lattice: connection or Replica call folds the log),"
-          + " then read-only readers work; plain SQL reads work meanwhile", "25006", e.getErrorCode(), e);
+          + " then read-only readers work; plain SQL reads work meanwhile", SqlStates.READ_ONLY_TRANSACTION,
+          e.getErrorCode(), e);
     }
   }
 

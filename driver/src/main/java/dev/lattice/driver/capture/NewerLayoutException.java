@@ -1,5 +1,6 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.driver.SqlStates;
 import java.sql.SQLException;
 
 /** The database was written by a newer Lattice, whose metadata layout this driver does not know. */
@@ -9,7 +10,7 @@ public final class NewerLayoutException extends SQLException {
   NewerLayoutException(int layout) {
     super("this database was written by a newer Lattice (metadata layout " + layout + "; this driver knows layouts up"
         + " to " + LatticeSchema.VERSION + "). Fix: upgrade lattice-driver to the version that wrote it, or newer;"
-        + " nothing was changed", "0A000");
+        + " nothing was changed", SqlStates.FEATURE_NOT_SUPPORTED);
     this.layout = layout;
   }
 

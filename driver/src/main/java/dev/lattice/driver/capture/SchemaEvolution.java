@@ -1,5 +1,6 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.driver.SqlStates;
 import dev.lattice.driver.TrackOptions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -217,7 +218,7 @@ final class SchemaEvolution {
         throw new SQLException("cannot follow the change to tracked table " + name + ": its primary key changed from "
             + t.shape().pkColumns() + " to " + declared.pkColumns() + ", and a row's key is its identity on every"
             + " replica. Fix: keep the key; or untrack the table (lattice_untrack('" + name + "')), migrate it, and"
-            + " track it again, so its rows sync as new rows", "42000");
+            + " track it again, so its rows sync as new rows", SqlStates.ACCESS_RULE_VIOLATION);
       }
     } catch (SQLException e) {
       if (mode.refuses) {

@@ -1,6 +1,7 @@
 package dev.lattice.driver.capture;
 
 import dev.lattice.core.SiteId;
+import dev.lattice.driver.SqlStates;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
 import dev.lattice.merkle.CellIdHasher;
@@ -44,7 +45,7 @@ final class SqlFunctions {
         }
         TrackOptions options = args() == 2 ? trackOptions(c, value_text(1)) : TrackOptions.DEFAULT;
         TrackReport report = Tracker.track(c, requireText(0, "lattice_track(table)"), options);
-        report.warnings().forEach(w -> warnings.accept(new SQLWarning(w, "01000")));
+        report.warnings().forEach(w -> warnings.accept(new SQLWarning(w, SqlStates.WARNING)));
         result(report.toString());
       }
     }, -1, 0);
@@ -117,7 +118,7 @@ final class SqlFunctions {
     } catch (SQLException e) {
       if (e.getMessage() != null && e.getMessage().contains("malformed JSON")) {
         throw new SQLException("lattice_track options are not valid JSON: " + json + "; expected for example"
-            + " {\"counters\": [\"views\"]}", "22000", e);
+            + " {\"counters\": [\"views\"]}", SqlStates.DATA_EXCEPTION, e);
       }
       throw e;
     }

@@ -1,5 +1,6 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.driver.SqlStates;
 import java.sql.SQLException;
 
 /** A table Lattice refuses to track, with the reason and the fix. SQLState 42000 (syntax error or access rule). */
@@ -9,7 +10,7 @@ public final class UntrackableTableException extends SQLException {
   private final String fix;
 
   UntrackableTableException(String table, String reason, String fix) {
-    super("cannot track table " + table + ": " + reason + ". Fix: " + fix + ".", "42000");
+    super("cannot track table " + table + ": " + reason + ". Fix: " + fix + ".", SqlStates.ACCESS_RULE_VIOLATION);
     this.table = table;
     this.reason = reason;
     this.fix = fix;

@@ -2,23 +2,14 @@ package dev.lattice.driver.jdbc;
 
 import dev.lattice.driver.capture.ConnectionHooks;
 import dev.lattice.driver.sync.AutoSync;
-import java.sql.Array;
-import java.sql.Blob;
 import java.sql.CallableStatement;
-import java.sql.Clob;
-import java.sql.Connection;
 import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
 import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLWarning;
-import java.sql.SQLXML;
-import java.sql.Savepoint;
-import java.sql.ShardingKey;
 import java.sql.Statement;
-import java.sql.Struct;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executor;
@@ -31,8 +22,11 @@ import org.sqlite.SQLiteConnection;
  * <p>Everything it hands out wraps its sqlite-jdbc counterpart and points back to the wrappers (statements, result
  * sets, metadata), so an application can never reach the raw connection by accident; {@code unwrap} reaches it on
  * purpose. Once closed, every method but {@code close}, {@code isClosed}, {@code isValid} and {@code abort} throws.
+ *
+ * <p>The methods that only check the connection is open and forward are generated at build time
+ * ({@link ConnectionDelegate}, through {@link #openDelegate}).
  */
-final class LatticeConnection implements Connection {
+final class LatticeConnection extends ConnectionDelegate {
   /** The URL the application opened, which {@link DatabaseMetaData#getURL()} reports. */
   private final String url;
   private final SQLiteConnection delegate;
@@ -57,6 +51,12 @@ final class LatticeConnection implements Connection {
 
   StatementCache statements() {
     return statements;
+  }
+
+  /** What the generated methods forward to: every one of them throws once this connection is closed. */
+  @Override SQLiteConnection openDelegate() throws SQLException {
+    checkOpen();
+    return delegate;
   }
 
   private void checkOpen() throws SQLException {
@@ -217,6 +217,12 @@ final class LatticeConnection implements Connection {
     hooks.afterCommit();
   }
 
+  @Override public void rollback() throws SQLException {
+    checkOpen();
+    delegate.rollback();
+    hooks.afterRollback();
+  }
+
   @Override public void setAutoCommit(boolean autoCommit) throws SQLException {
     checkOpen();
     boolean was = delegate.getAutoCommit();
@@ -352,6 +358,8 @@ final class LatticeConnection implements Connection {
     }
   }
 
+  // Unlike the generated methods, these two answer on a closed connection too, as they always have.
+
   @Override public <T> T unwrap(Class<T> iface) throws SQLException {
     return Wrappers.unwrap(this, delegate, iface);
   }
@@ -362,119 +370,5 @@ final class LatticeConnection implements Connection {
 
   @Override public String toString() {
     return "LatticeConnection[" + url + ", " + delegate + (closed ? ", closed]" : "]");
-  }
-
-  // Plain delegation.
-
-  @Override public String nativeSQL(String sql) throws SQLException { checkOpen(); return delegate.nativeSQL(sql); }
-  @Override public boolean getAutoCommit() throws SQLException { checkOpen(); return delegate.getAutoCommit(); }
-  @Override public void rollback() throws SQLException {
-    checkOpen();
-    delegate.rollback();
-    hooks.afterRollback();
-  }
-
-  @Override public void setReadOnly(boolean readOnly) throws SQLException {
-    checkOpen();
-    delegate.setReadOnly(readOnly);
-  }
-
-  @Override public boolean isReadOnly() throws SQLException { checkOpen(); return delegate.isReadOnly(); }
-  @Override public void setCatalog(String catalog) throws SQLException { checkOpen(); delegate.setCatalog(catalog); }
-  @Override public String getCatalog() throws SQLException { checkOpen(); return delegate.getCatalog(); }
-
-  @Override public void setTransactionIsolation(int level) throws SQLException {
-    checkOpen();
-    delegate.setTransactionIsolation(level);
-  }
-
-  @Override public int getTransactionIsolation() throws SQLException {
-    checkOpen();
-    return delegate.getTransactionIsolation();
-  }
-
-  @Override public Map<String, Class<?>> getTypeMap() throws SQLException {
-    checkOpen();
-    return delegate.getTypeMap();
-  }
-
-  @Override public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-    checkOpen();
-    delegate.setTypeMap(map);
-  }
-
-  @Override public void setHoldability(int holdability) throws SQLException {
-    checkOpen();
-    delegate.setHoldability(holdability);
-  }
-
-  @Override public int getHoldability() throws SQLException { checkOpen(); return delegate.getHoldability(); }
-  @Override public Savepoint setSavepoint() throws SQLException { checkOpen(); return delegate.setSavepoint(); }
-
-  @Override public Savepoint setSavepoint(String name) throws SQLException {
-    checkOpen();
-    return delegate.setSavepoint(name);
-  }
-
-  @Override public void rollback(Savepoint savepoint) throws SQLException { checkOpen(); delegate.rollback(savepoint); }
-
-  @Override public void releaseSavepoint(Savepoint savepoint) throws SQLException {
-    checkOpen();
-    delegate.releaseSavepoint(savepoint);
-  }
-
-  @Override public Clob createClob() throws SQLException { checkOpen(); return delegate.createClob(); }
-  @Override public Blob createBlob() throws SQLException { checkOpen(); return delegate.createBlob(); }
-  @Override public NClob createNClob() throws SQLException { checkOpen(); return delegate.createNClob(); }
-  @Override public SQLXML createSQLXML() throws SQLException { checkOpen(); return delegate.createSQLXML(); }
-
-  @Override public String getClientInfo(String name) throws SQLException {
-    checkOpen();
-    return delegate.getClientInfo(name);
-  }
-
-  @Override public Properties getClientInfo() throws SQLException { checkOpen(); return delegate.getClientInfo(); }
-
-  @Override public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-    checkOpen();
-    return delegate.createArrayOf(typeName, elements);
-  }
-
-  @Override public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-    checkOpen();
-    return delegate.createStruct(typeName, attributes);
-  }
-
-  @Override public void setSchema(String schema) throws SQLException { checkOpen(); delegate.setSchema(schema); }
-  @Override public String getSchema() throws SQLException { checkOpen(); return delegate.getSchema(); }
-
-  @Override public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-    checkOpen();
-    delegate.setNetworkTimeout(executor, milliseconds);
-  }
-
-  @Override public int getNetworkTimeout() throws SQLException { checkOpen(); return delegate.getNetworkTimeout(); }
-  @Override public void beginRequest() throws SQLException { checkOpen(); delegate.beginRequest(); }
-  @Override public void endRequest() throws SQLException { checkOpen(); delegate.endRequest(); }
-
-  @Override public boolean setShardingKeyIfValid(ShardingKey shardingKey, ShardingKey superShardingKey, int timeout)
-      throws SQLException {
-    checkOpen();
-    return delegate.setShardingKeyIfValid(shardingKey, superShardingKey, timeout);
-  }
-
-  @Override public boolean setShardingKeyIfValid(ShardingKey shardingKey, int timeout) throws SQLException {
-    checkOpen();
-    return delegate.setShardingKeyIfValid(shardingKey, timeout);
-  }
-
-  @Override public void setShardingKey(ShardingKey shardingKey, ShardingKey superShardingKey) throws SQLException {
-    checkOpen();
-    delegate.setShardingKey(shardingKey, superShardingKey);
-  }
-
-  @Override public void setShardingKey(ShardingKey shardingKey) throws SQLException {
-    checkOpen();
-    delegate.setShardingKey(shardingKey);
   }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.driver.jdbc;
 
+import dev.lattice.driver.SqlStates;
 import dev.lattice.driver.capture.Capture;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -80,7 +81,7 @@ public final class LatticeDataSource implements DataSource {
   public Connection getConnection() throws SQLException {
     if (url == null) {
       throw new SQLException("LatticeDataSource has no url: call setUrl(\"" + LatticeDriver.PREFIX + "app.db\") first "
-          + "(with HikariCP: dataSource.url)", "08001");
+          + "(with HikariCP: dataSource.url)", SqlStates.UNABLE_TO_CONNECT);
     }
     Properties properties = new Properties();
     if (journalMode != null) {

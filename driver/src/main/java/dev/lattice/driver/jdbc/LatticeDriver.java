@@ -1,5 +1,6 @@
 package dev.lattice.driver.jdbc;
 
+import dev.lattice.driver.SqlStates;
 import dev.lattice.driver.capture.Capture;
 import dev.lattice.driver.capture.CaptureOptions;
 import dev.lattice.driver.capture.ConnectionHooks;
@@ -75,7 +76,7 @@ public final class LatticeDriver implements Driver {
   /** JDBC 4.3 asks both methods to throw for a null URL; sqlite-jdbc answers false and null instead. */
   private static String requireUrl(String url) throws SQLException {
     if (url == null) {
-      throw new SQLException("url is null; expected " + PREFIX + "<path>", "08001");
+      throw new SQLException("url is null; expected " + PREFIX + "<path>", SqlStates.UNABLE_TO_CONNECT);
     }
     return url;
   }
@@ -90,7 +91,7 @@ public final class LatticeDriver implements Driver {
   static LatticeConnection open(String url, Properties info, Attach attach) throws SQLException {
     if (!owns(url)) {
       throw new SQLException("Not a Lattice URL: '" + url + "'; expected " + PREFIX + "<path>, e.g. "
-          + PREFIX + "app.db", "08001");
+          + PREFIX + "app.db", SqlStates.UNABLE_TO_CONNECT);
     }
     Target target = Target.of(url, info);
     SQLiteConnection raw = JDBC.createConnection(target.sqliteUrl, target.sqliteProperties);
@@ -127,7 +128,8 @@ public final class LatticeDriver implements Driver {
   private static Path databaseFile(String location) throws SQLException {
     String path = location.startsWith("file:") ? location.substring("file:".length()) : location;
     if (path.isEmpty() || path.contains(":memory:") || path.contains("mode=memory")) {
-      throw new SQLException("lattice.sync=auto needs a database file, not an in-memory database", "22023");
+      throw new SQLException("lattice.sync=auto needs a database file, not an in-memory database",
+          SqlStates.INVALID_PARAMETER_VALUE);
     }
     return Path.of(path);
   }

@@ -1,5 +1,6 @@
 package dev.lattice.driver.jdbc;
 
+import dev.lattice.driver.SqlStates;
 import dev.lattice.driver.capture.CaptureOptions;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
@@ -91,7 +92,7 @@ public enum LatticeProperty {
       return v;
     }
     throw new SQLException("Invalid value '" + value + "' for " + key + ": expected " + allowed()
-        + " (default " + defaultValue() + ")", "22023");
+        + " (default " + defaultValue() + ")", SqlStates.INVALID_PARAMETER_VALUE);
   }
 
   /** Parses {@code value}, throwing an error that names the key, the bad value and what is allowed. */
@@ -105,7 +106,7 @@ public enum LatticeProperty {
       // reported below, with the key and the range
     }
     throw new SQLException("Invalid value '" + value + "' for " + key + ": expected " + allowed()
-        + " (default " + defaultValue() + ")", "22023");
+        + " (default " + defaultValue() + ")", SqlStates.INVALID_PARAMETER_VALUE);
   }
 
   /** Describes this option for {@link java.sql.Driver#getPropertyInfo}, with {@code value} or else the default. */
@@ -138,7 +139,7 @@ public enum LatticeProperty {
     for (LatticeProperty property : values()) {
       message.append(property.ordinal() == 0 ? "" : ", ").append(property.key);
     }
-    throw new SQLException(message.toString(), "22023");
+    throw new SQLException(message.toString(), SqlStates.INVALID_PARAMETER_VALUE);
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.lattice.driver.jdbc;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
 import java.sql.Statement;
 
 /**
@@ -11,8 +10,9 @@ import java.sql.Statement;
  * after every execution, and result sets wrapped so that {@code getStatement()} returns this wrapper.
  *
  * <p>Not final: {@link LatticePreparedStatement} extends it, as {@code PreparedStatement} extends {@code Statement}.
+ * The methods that only forward to sqlite-jdbc are generated at build time ({@link StatementDelegate}).
  */
-class LatticeStatement implements Statement {
+class LatticeStatement extends StatementDelegate {
   final LatticeConnection connection;
   /** Not final: a prepared statement that goes back to the cache is replaced by a closed one ({@link #detach}). */
   private Statement delegate;
@@ -45,15 +45,11 @@ class LatticeStatement implements Statement {
   /** sqlite-jdbc answers from a statement of its own ({@code SELECT last_insert_rowid()}); the keys are still ours. */
   @Override public ResultSet getGeneratedKeys() throws SQLException { return wrap(delegate.getGeneratedKeys()); }
 
+  @Override final Statement delegate() {
+    return delegate;
+  }
+
   @Override public Connection getConnection() throws SQLException { return connection; }
-
-  @Override public <T> T unwrap(Class<T> iface) throws SQLException {
-    return Wrappers.unwrap(this, delegate, iface);
-  }
-
-  @Override public boolean isWrapperFor(Class<?> iface) throws SQLException {
-    return Wrappers.isWrapperFor(this, delegate, iface);
-  }
 
   @Override public String toString() {
     return getClass().getSimpleName() + "[" + delegate + "]";
@@ -180,15 +176,25 @@ class LatticeStatement implements Statement {
     return result;
   }
 
-  // Plain delegation.
+  // Batches: what a batch holds decides how the connection runs it (takeBatchKind).
 
-  @Override public void close() throws SQLException { delegate.close(); }
-  @Override public int getMaxFieldSize() throws SQLException { return delegate.getMaxFieldSize(); }
+  @Override public void addBatch(String sql) throws SQLException {
+    delegate.addBatch(sql);
+    batchKind = batchKind.and(StatementKind.of(sql));
+  }
+
+  @Override public void clearBatch() throws SQLException {
+    delegate.clearBatch();
+    batchKind = StatementKind.DATA;
+  }
+
+  // Settings: a statement whose settings changed is not handed out again from the cache (see configured()).
+
   @Override public void setMaxFieldSize(int max) throws SQLException {
     delegate.setMaxFieldSize(max);
     configured = true;
   }
-  @Override public int getMaxRows() throws SQLException { return delegate.getMaxRows(); }
+
   @Override public void setMaxRows(int max) throws SQLException {
     delegate.setMaxRows(max);
     configured = true;
@@ -199,71 +205,38 @@ class LatticeStatement implements Statement {
     configured = true;
   }
 
-  @Override public int getQueryTimeout() throws SQLException { return delegate.getQueryTimeout(); }
   @Override public void setQueryTimeout(int seconds) throws SQLException {
     delegate.setQueryTimeout(seconds);
     configured = true;
   }
-  @Override public void cancel() throws SQLException { delegate.cancel(); }
-  @Override public SQLWarning getWarnings() throws SQLException { return delegate.getWarnings(); }
-  @Override public void clearWarnings() throws SQLException { delegate.clearWarnings(); }
+
   @Override public void setCursorName(String name) throws SQLException {
     delegate.setCursorName(name);
     configured = true;
   }
-  @Override public int getUpdateCount() throws SQLException { return delegate.getUpdateCount(); }
-  @Override public boolean getMoreResults() throws SQLException { return delegate.getMoreResults(); }
+
   @Override public void setFetchDirection(int direction) throws SQLException {
     delegate.setFetchDirection(direction);
     configured = true;
   }
-  @Override public int getFetchDirection() throws SQLException { return delegate.getFetchDirection(); }
+
   @Override public void setFetchSize(int rows) throws SQLException {
     delegate.setFetchSize(rows);
     configured = true;
   }
-  @Override public int getFetchSize() throws SQLException { return delegate.getFetchSize(); }
-  @Override public int getResultSetConcurrency() throws SQLException { return delegate.getResultSetConcurrency(); }
-  @Override public int getResultSetType() throws SQLException { return delegate.getResultSetType(); }
-  @Override public void addBatch(String sql) throws SQLException {
-    delegate.addBatch(sql);
-    batchKind = batchKind.and(StatementKind.of(sql));
-  }
 
-  @Override public void clearBatch() throws SQLException {
-    delegate.clearBatch();
-    batchKind = StatementKind.DATA;
-  }
-  @Override public boolean getMoreResults(int current) throws SQLException { return delegate.getMoreResults(current); }
-  @Override public int getResultSetHoldability() throws SQLException { return delegate.getResultSetHoldability(); }
-  @Override public boolean isClosed() throws SQLException { return delegate.isClosed(); }
   @Override public void setPoolable(boolean poolable) throws SQLException {
     delegate.setPoolable(poolable);
     configured = true;
   }
-  @Override public boolean isPoolable() throws SQLException { return delegate.isPoolable(); }
+
   @Override public void closeOnCompletion() throws SQLException {
     delegate.closeOnCompletion();
     configured = true;
   }
-  @Override public boolean isCloseOnCompletion() throws SQLException { return delegate.isCloseOnCompletion(); }
-  @Override public long getLargeUpdateCount() throws SQLException { return delegate.getLargeUpdateCount(); }
+
   @Override public void setLargeMaxRows(long max) throws SQLException {
     delegate.setLargeMaxRows(max);
     configured = true;
-  }
-  @Override public long getLargeMaxRows() throws SQLException { return delegate.getLargeMaxRows(); }
-  @Override public String enquoteLiteral(String val) throws SQLException { return delegate.enquoteLiteral(val); }
-
-  @Override public String enquoteIdentifier(String identifier, boolean alwaysQuote) throws SQLException {
-    return delegate.enquoteIdentifier(identifier, alwaysQuote);
-  }
-
-  @Override public boolean isSimpleIdentifier(String identifier) throws SQLException {
-    return delegate.isSimpleIdentifier(identifier);
-  }
-
-  @Override public String enquoteNCharLiteral(String val) throws SQLException {
-    return delegate.enquoteNCharLiteral(val);
   }
 }

@@ -1,5 +1,6 @@
 package dev.lattice.driver.sync;
 
+import dev.lattice.driver.SqlStates;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -187,7 +188,7 @@ public final class AutoSync {
         .iterator();
     if (!found.hasNext()) {
       throw new SQLException("lattice.sync=auto needs lattice-sync-protocol on the class path (dev.lattice:"
-          + "lattice-sync-protocol): add it, or leave lattice.sync off", "0A000");
+          + "lattice-sync-protocol): add it, or leave lattice.sync off", SqlStates.FEATURE_NOT_SUPPORTED);
     }
     return found.next();
   }
@@ -206,7 +207,8 @@ public final class AutoSync {
           return first.toCharArray();
         }
       } catch (IOException e) {
-        throw new SQLException("lattice.passphraseFile " + settings.passphraseFile() + " cannot be read: " + e, "08001");
+        throw new SQLException("lattice.passphraseFile " + settings.passphraseFile() + " cannot be read: " + e,
+            SqlStates.UNABLE_TO_CONNECT);
       }
     }
     PassphraseProvider provider = passphraseProvider;

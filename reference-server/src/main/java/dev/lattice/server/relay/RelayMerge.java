@@ -7,6 +7,7 @@ import dev.lattice.core.RowMerge;
 import dev.lattice.core.SiteId;
 import dev.lattice.core.StablePoint;
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.wire.Envelope;
 import java.nio.ByteBuffer;
 import java.sql.SQLException;
@@ -115,7 +116,7 @@ final class RelayMerge {
           ? RowMerge.contribution(version(e), heldCell, cl)
           : RowMerge.column(version(e), heldCell, cl);
       if (verdict == RowMerge.Verdict.LIFE_NOT_CARRIED) {
-        throw new SyncException("rejected", "a column version belongs to a life of its row that the batch does not"
+        throw new SyncException(Kind.REJECTED, "a column version belongs to a life of its row that the batch does not"
             + " carry (its row cell is missing); nothing of the batch was stored");
       }
       if (verdict == RowMerge.Verdict.WINS) {
@@ -133,7 +134,7 @@ final class RelayMerge {
   }
 
   private static SyncException rejected(int index, String why) {
-    return new SyncException("rejected", "envelope " + index + " of the batch was refused and nothing of the batch"
+    return new SyncException(Kind.REJECTED, "envelope " + index + " of the batch was refused and nothing of the batch"
         + " was stored: " + why);
   }
 }

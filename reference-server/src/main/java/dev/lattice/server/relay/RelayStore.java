@@ -8,6 +8,8 @@ import dev.lattice.merkle.NodeSummary;
 import dev.lattice.server.SpaceMembers;
 import dev.lattice.server.storage.Dialect;
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.store.KeyAgreement;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
@@ -169,11 +171,12 @@ public final class RelayStore implements SyncStore {
   }
 
   @Override
-  public synchronized String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
+  public synchronized KeyAgreement adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
     return write(c -> {
       Boolean keyed = keyed(c);
       if (keyed == null && peerEncrypted && peer == null) {
-        return "this space has no key yet: the first device to sync makes it"; // and says hello again with it
+        // The device makes the key, then says hello again with it.
+        return new KeyAgreement.Refused("this space has no key yet: the first device to sync makes it");
       }
       if (keyed == null) { // the space's first device decides
         try (PreparedStatement p = c.prepareStatement("UPDATE relay_spaces SET keyed = ?, key_salt = ?,"
@@ -187,21 +190,22 @@ public final class RelayStore implements SyncStore {
           p.setString(7, space);
           p.executeUpdate();
         }
-        return null;
+        return KeyAgreement.AGREED;
       }
       if (!keyed) {
-        return peer == null && !peerEncrypted ? null : "this space is not end-to-end encrypted on the server, and the"
-            + " device encrypts: sync it without a passphrase, or use a new space";
+        return peer == null && !peerEncrypted ? KeyAgreement.AGREED : new KeyAgreement.Refused("this space is not"
+            + " end-to-end encrypted on the server, and the device encrypts: sync it without a passphrase, or use a"
+            + " new space");
       }
       if (peer == null) {
-        return "this space is end-to-end encrypted: sync with the space passphrase";
+        return new KeyAgreement.Refused("this space is end-to-end encrypted: sync with the space passphrase");
       }
       KeyInfo mine = storedKey(c);
       boolean sameParams = Arrays.equals(mine.salt(), peer.salt()) && mine.memoryKiB() == peer.memoryKiB()
           && mine.iterations() == peer.iterations() && mine.parallelism() == peer.parallelism();
       // The key check itself only devices can verify: they do, against the one the first device left here.
-      return sameParams ? null : "the device belongs to another space: its key parameters (salt) differ from this"
-          + " space's";
+      return sameParams ? KeyAgreement.AGREED : new KeyAgreement.Refused("the device belongs to another space: its key"
+          + " parameters (salt) differ from this space's");
     });
   }
 
@@ -496,6 +500,6 @@ public final class RelayStore implements SyncStore {
     synchronized (this) {
       tree = null; // rebuilt from the tables at next use
     }
-    return new SyncException("internal", "the server's storage failed: " + e.getMessage(), e);
+    return new SyncException(Kind.INTERNAL, "the server's storage failed: " + e.getMessage(), e);
   }
 }

@@ -1,6 +1,7 @@
 package dev.lattice.sync.session;
 
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
@@ -28,7 +29,7 @@ final class Batches {
         return batch;
       }
       if (cells == 1 || batch.envelopes().size() == 1) {
-        throw new SyncException("rejected", "a row of " + size + " bytes does not fit in a message of at most "
+        throw new SyncException(Kind.REJECTED, "a row of " + size + " bytes does not fit in a message of at most "
             + maxBytes + " bytes; raise the largest message size (SyncOptions.maxMessageBytes) on both peers");
       }
       // Shrink in proportion, with margin: the batch holds rows whole, so it may come back a little larger.

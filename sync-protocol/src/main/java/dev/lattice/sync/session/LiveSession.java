@@ -1,6 +1,7 @@
 package dev.lattice.sync.session;
 
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.transport.LiveChannel;
 import dev.lattice.sync.transport.LiveHandler;
@@ -89,7 +90,7 @@ public final class LiveSession implements LiveHandler {
     try {
       message = codec.decode(bytes);
     } catch (WireException e) {
-      fail(new SyncException("malformed", e.getMessage(), e));
+      fail(new SyncException(Kind.MALFORMED, e.getMessage(), e));
       return;
     }
     try {
@@ -114,7 +115,7 @@ public final class LiveSession implements LiveHandler {
           if (peerVector == null) {
             // Nothing is pushed before the peer's subscribe, so there is nothing to acknowledge; a malformed peer,
             // not a failure of this side (which would close the channel with 1011).
-            throw new SyncException("malformed", "an ack came before the peer's subscribe: nothing was sent to"
+            throw new SyncException(Kind.MALFORMED, "an ack came before the peer's subscribe: nothing was sent to"
                 + " acknowledge");
           }
           peerVector = Vectors.merge(peerVector, a.vector());
@@ -127,7 +128,7 @@ public final class LiveSession implements LiveHandler {
         LOG.warn("live peer refused: [{}] {}", f.code(), f.message());
         closeWith("the peer refused: [" + f.code() + "] " + f.message());
       } else {
-        fail(new SyncException("malformed", "a " + WireCodec.kind(message) + " message has no place on a live"
+        fail(new SyncException(Kind.MALFORMED, "a " + WireCodec.kind(message) + " message has no place on a live"
             + " channel"));
       }
     } catch (SyncException e) {
@@ -240,7 +241,7 @@ public final class LiveSession implements LiveHandler {
   }
 
   private void fail(SyncException e) {
-    if (e.code().equals("internal")) {
+    if (e.kind() == Kind.INTERNAL) {
       LOG.warn("live sync failed on this side: {}", e.getMessage(), e);
     }
     send(new Failure(e.code(), e.getMessage(), null));

@@ -3,6 +3,8 @@ package dev.lattice.sync.session;
 import dev.lattice.merkle.ReconcileException;
 import dev.lattice.merkle.Reconciliation;
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.store.KeyAgreement;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.store.SyncStore.ReconcileView;
 import dev.lattice.sync.transport.RequestHandler;
@@ -73,7 +75,7 @@ public final class SyncResponder implements RequestHandler {
     try {
       message = codec.decode(request);
     } catch (WireException e) {
-      return codec.encode(new Failure("malformed", e.getMessage(), null));
+      return codec.encode(new Failure(Kind.MALFORMED.code(), e.getMessage(), null));
     }
     return codec.encode(respond(message, peer));
   }
@@ -104,10 +106,10 @@ public final class SyncResponder implements RequestHandler {
         TreeRoot root = store.root(); // before the vector: see the class comment
         return new Ack(store.vector(), root, 0);
       }
-      return new Failure("malformed", "a " + WireCodec.kind(request) + " message is not a request this peer answers"
-          + " over request/response", null);
+      return new Failure(Kind.MALFORMED.code(), "a " + WireCodec.kind(request) + " message is not a request this"
+          + " peer answers over request/response", null);
     } catch (SyncException e) {
-      if (e.code().equals("internal")) {
+      if (e.kind() == Kind.INTERNAL) {
         LOG.warn("sync request failed on this side: {}", e.getMessage(), e);
       }
       return new Failure(e.code(), e.getMessage(), null);
@@ -116,11 +118,10 @@ public final class SyncResponder implements RequestHandler {
 
   private Message welcome(Hello hello, String peer) throws SyncException {
     if (hello.protocol() != Message.PROTOCOL) {
-      return new Failure("protocol", "the asker speaks sync protocol " + hello.protocol() + " and this peer speaks "
-          + Message.PROTOCOL + ": update the older of the two", null);
+      return new Failure(Kind.PROTOCOL.code(), "the asker speaks sync protocol " + hello.protocol() + " and this peer"
+          + " speaks " + Message.PROTOCOL + ": update the older of the two", null);
     }
-    String keyProblem = store.adoptKey(hello.key(), hello.encrypted());
-    if (keyProblem != null) {
+    if (store.adoptKey(hello.key(), hello.encrypted()) instanceof KeyAgreement.Refused refused) {
       byte[] detail = null;
       if (hello.key() == null && hello.encrypted()) {
         // The parameters are not secret: an asker that has the passphrase but not the space's salt derives from
@@ -128,11 +129,11 @@ public final class SyncResponder implements RequestHandler {
         KeyInfo space = store.encrypted() ? store.keyInfo(true) : null;
         detail = space == null ? new byte[0] : codec.encodeValue(space);
       }
-      return new Failure("key", keyProblem, detail);
+      return new Failure(Kind.KEY.code(), refused.reason(), detail);
     }
     if (!store.acceptsSchema(hello.schema())) {
-      return new Failure("schema", "the peers track different tables or columns (run the same migrations on both)",
-          store.schemaDetail());
+      return new Failure(Kind.SCHEMA.code(),
+          "the peers track different tables or columns (run the same migrations on both)", store.schemaDetail());
     }
     store.schemaAgreed();
     store.peerHolds(peer, hello.site(), hello.vector());
@@ -152,7 +153,7 @@ public final class SyncResponder implements RequestHandler {
       }
     }
     if (request.message() == null) {
-      return new Failure("reconcile", "no open reconciliation session with that id (it finished or expired):"
+      return new Failure(Kind.RECONCILE.code(), "no open reconciliation session with that id (it finished or expired):"
           + " start a new one", null);
     }
     ReconcileView view = store.reconcileView();
@@ -171,7 +172,7 @@ public final class SyncResponder implements RequestHandler {
         answer = session.reconciliation.receive(request.message());
       } catch (ReconcileException e) {
         sessions.remove(request.session());
-        return new Failure("reconcile", e.getMessage(), null);
+        return new Failure(Kind.RECONCILE.code(), e.getMessage(), null);
       }
       session.finished = answer == null;
       session.found.collect(session.reconciliation);

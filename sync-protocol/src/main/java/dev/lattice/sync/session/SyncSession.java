@@ -3,6 +3,8 @@ package dev.lattice.sync.session;
 import dev.lattice.merkle.ReconcileException;
 import dev.lattice.merkle.Reconciliation;
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.store.KeyAgreement;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.store.SyncStore.ReconcileView;
 import dev.lattice.sync.transport.Transport;
@@ -59,9 +61,12 @@ public final class SyncSession {
   private static final SecureRandom RANDOM = new SecureRandom();
   /** New hellos a sync says to a peer that keeps changing before it settles for a state moments old. */
   private static final int MAX_CATCH_UPS = 3;
-  /** The stable codes of {@link SyncException}; a peer's failure with another is malformed. */
-  private static final Set<String> CODES =
-      Set.of("protocol", "schema", "key", "malformed", "rejected", "reconcile", "unavailable", "internal");
+  /**
+   * The codes a peer may fail with; a peer's failure with another is malformed. Not {@code refused}: that is this
+   * side's reading of a server's 401 or 403, never a word on the wire.
+   */
+  private static final Set<String> CODES = java.util.Arrays.stream(Kind.values())
+      .filter(kind -> kind != Kind.REFUSED).map(Kind::code).collect(java.util.stream.Collectors.toUnmodifiableSet());
   /**
    * Hellos a sync says before its key is settled: without a key, with the one it made for a new space, without it
    * again when another device's key got there first, and with the space's.
@@ -157,7 +162,7 @@ public final class SyncSession {
         continue;
       }
       if (reconciliations == options.reconcileAttempts()) {
-        throw new SyncException("reconcile", "the replicas still differ after " + reconciliations
+        throw new SyncException(Kind.RECONCILE, "the replicas still differ after " + reconciliations
             + " reconciliations, though their vectors agree: sync again later" + (local.stableVector().isEmpty() ? ""
             : ". If it keeps failing, this replica may hold rows the space deleted and compacted since it last"
                 + " synced (a replica restored from an older backup, or synced only with other files): start it again"
@@ -168,7 +173,7 @@ public final class SyncSession {
       reconciliations++;
       if (cellsSent + cellsReceived == movedBefore && !same(peer.root(), local.root())
           && Vectors.same(peer.vector(), local.vector())) {
-        throw new SyncException("reconcile", "a reconciliation found nothing to exchange, yet the trees still differ"
+        throw new SyncException(Kind.RECONCILE, "a reconciliation found nothing to exchange, yet the trees still differ"
             + " (this side " + local.root().count() + " cells, the peer " + peer.root().count() + "): the peer's"
             + " tree does not match its data; stopping rather than loop");
       }
@@ -186,7 +191,7 @@ public final class SyncSession {
     }
     Message reply = exchangeRaw(helloMessage());
     boolean forgot = false;
-    for (int hellos = 1; hellos < MAX_KEY_HELLOS && reply instanceof Failure f && f.code().equals("key")
+    for (int hellos = 1; hellos < MAX_KEY_HELLOS && reply instanceof Failure f && Kind.of(f.code()) == Kind.KEY
         && local.encrypted(); hellos++) {
       if (f.detail() != null && local.keyInfo(false) == null) {
         takeSpaceKey(f.detail());
@@ -200,20 +205,20 @@ public final class SyncSession {
       }
       reply = exchangeRaw(helloMessage());
     }
-    if (reply instanceof Failure f && f.code().equals("schema") && f.detail() != null
+    if (reply instanceof Failure f && Kind.of(f.code()) == Kind.SCHEMA && f.detail() != null
         && local.adoptSchema(f.detail())) {
       // This device tracked nothing yet (it joined with an empty or new database): it now has the space's tables.
       reply = exchangeRaw(helloMessage());
     }
     Welcome welcome = expect(checked(reply), Welcome.class);
     if (welcome.protocol() != Message.PROTOCOL) {
-      throw new SyncException("protocol", "the peer speaks sync protocol " + welcome.protocol() + " and this side "
+      throw new SyncException(Kind.PROTOCOL, "the peer speaks sync protocol " + welcome.protocol() + " and this side "
           + Message.PROTOCOL + ": update the older of the two");
     }
     // The peer checked this side's key; this side checks the peer's before applying anything it sent.
     refuseKey(local.adoptKey(welcome.key(), welcome.key() != null));
     if (!Arrays.equals(welcome.schema(), local.schemaFingerprint())) {
-      throw new SyncException("schema", "the peer tracks other tables or columns than this replica");
+      throw new SyncException(Kind.SCHEMA, "the peer tracks other tables or columns than this replica");
     }
     // A device that made a new space's key just now is the space's first on a relay: it leaves its tables' definitions
     // there, for devices that join with none. Asked before schemaAgreed, which answers it.
@@ -236,7 +241,7 @@ public final class SyncSession {
     try {
       peerKey = codec.decodeValue(detail, KeyInfo.class);
     } catch (WireException e) {
-      throw new SyncException("malformed", "the peer's key parameters could not be read: " + e.getMessage(), e);
+      throw new SyncException(Kind.MALFORMED, "the peer's key parameters could not be read: " + e.getMessage(), e);
     }
     refuseKey(local.adoptKey(peerKey, true));
   }
@@ -246,9 +251,9 @@ public final class SyncSession {
         local.keyInfo(false), local.encrypted(), options.batchCells(), options.maxMessageBytes());
   }
 
-  private static void refuseKey(String problem) throws SyncException {
-    if (problem != null) {
-      throw new SyncException("key", problem);
+  private static void refuseKey(KeyAgreement agreement) throws SyncException {
+    if (agreement instanceof KeyAgreement.Refused refused) {
+      throw new SyncException(Kind.KEY, refused.reason());
     }
   }
 
@@ -262,7 +267,7 @@ public final class SyncSession {
       if (batch.more() && Vectors.gap(batch.covers(), held) == 0) {
         // Every honest batch that has more to follow covers a step further; one that does not would be asked for
         // again with the same vector, and answered the same, forever (found by HostilePeerProperties).
-        throw new SyncException("rejected", "the peer sent a batch that says more follows but covers nothing beyond"
+        throw new SyncException(Kind.REJECTED, "the peer sent a batch that says more follows but covers nothing beyond"
             + " what this side holds; stopping rather than ask for the same batch forever");
       }
       held = Vectors.merge(held, batch.covers());
@@ -293,12 +298,12 @@ public final class SyncSession {
       if (Vectors.gap(peerVector, ack.vector()) > 0) {
         // A replica's vector only grows. An ack that goes back would have this side push again from further back,
         // and one that goes back differently each time, forever (found by HostilePeerProperties).
-        throw new SyncException("rejected", "the peer acknowledged a batch with a version vector that lacks "
+        throw new SyncException(Kind.REJECTED, "the peer acknowledged a batch with a version vector that lacks "
             + Vectors.gap(peerVector, ack.vector()) + " versions it said it held before; stopping rather than push"
             + " the same versions again");
       }
       if (Vectors.same(ack.vector(), peerVector) && !batch.envelopes().isEmpty()) {
-        throw new SyncException("rejected", "the peer acknowledged a batch without advancing its version vector;"
+        throw new SyncException(Kind.REJECTED, "the peer acknowledged a batch without advancing its version vector;"
             + " stopping rather than send it again");
       }
       peerVector = ack.vector();
@@ -344,7 +349,7 @@ public final class SyncSession {
         while (reply.more()) {
           if (reply.items().isEmpty()) {
             // More found rows, yet none in this step: asking again would be answered the same.
-            throw new SyncException("reconcile", "the peer says it found more rows for this side but sent none;"
+            throw new SyncException(Kind.RECONCILE, "the peer says it found more rows for this side but sent none;"
                 + " stopping rather than ask forever");
           }
           reply = expect(exchange(new Reconcile(id, null)), Reconciled.class);
@@ -359,7 +364,7 @@ public final class SyncSession {
         }
       }
     } catch (ReconcileException e) {
-      throw new SyncException("reconcile", e.getMessage(), e);
+      throw new SyncException(Kind.RECONCILE, e.getMessage(), e);
     }
   }
 
@@ -419,7 +424,7 @@ public final class SyncSession {
     try {
       return new Exchanged(codec.decode(in), out.length, in.length);
     } catch (WireException e) {
-      throw new SyncException("malformed", "the peer's answer could not be read: " + e.getMessage(), e);
+      throw new SyncException(Kind.MALFORMED, "the peer's answer could not be read: " + e.getMessage(), e);
     }
   }
 
@@ -442,10 +447,10 @@ public final class SyncSession {
       if (e.getCause() instanceof SyncException s) {
         throw s;
       }
-      throw new SyncException("internal", "sending failed: " + e.getCause(), e.getCause());
+      throw new SyncException(Kind.INTERNAL, "sending failed: " + e.getCause(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new SyncException("unavailable", "interrupted while waiting for the peer", e);
+      throw new SyncException(Kind.UNAVAILABLE, "interrupted while waiting for the peer", e);
     }
   }
 
@@ -456,26 +461,27 @@ public final class SyncSession {
       if (!CODES.contains(f.code())) {
         // The code is what programs act on: a peer's word outside the stable set is not passed on as one.
         String code = f.code().length() <= 40 ? f.code() : f.code().substring(0, 40) + "...";
-        throw new SyncException("malformed", "the peer refused with a code this side does not know ('" + code
+        throw new SyncException(Kind.MALFORMED, "the peer refused with a code this side does not know ('" + code
             + "'): " + told);
       }
+      Kind kind = Kind.of(f.code());
       String message = "the peer refused: " + told;
-      if (f.code().equals("schema") && f.detail() != null) {
+      if (kind == Kind.SCHEMA && f.detail() != null) {
         message += ": " + String.join("; ", local.schemaDifferences(f.detail()))
             + ". Migrate both replicas to the same tracked tables and columns, then sync again";
-      } else if (f.code().equals("schema") && local.encrypted()) {
+      } else if (kind == Kind.SCHEMA && local.encrypted()) {
         // A relay compares fingerprints keyed with the space key, before any key check it cannot verify.
         message += ". A server knows an encrypted space's schema only by a fingerprint keyed with the space key, so a"
             + " wrong passphrase looks the same: check the passphrase first";
       }
-      throw new SyncException(f.code(), message);
+      throw new SyncException(kind, message);
     }
     return reply;
   }
 
   private static <T extends Message> T expect(Message reply, Class<T> type) throws SyncException {
     if (!type.isInstance(reply)) {
-      throw new SyncException("malformed", "the peer answered with a " + WireCodec.kind(reply) + " message where a "
+      throw new SyncException(Kind.MALFORMED, "the peer answered with a " + WireCodec.kind(reply) + " message where a "
           + type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + " was due");
     }
     return type.cast(reply);

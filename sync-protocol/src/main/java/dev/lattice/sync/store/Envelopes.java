@@ -6,6 +6,7 @@ import dev.lattice.driver.Replica;
 import dev.lattice.driver.TrackedSchema;
 import dev.lattice.merkle.CellIdHasher;
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.crypto.SealedDataException;
 import dev.lattice.sync.crypto.SpaceKey;
 import dev.lattice.sync.wire.Envelope;
@@ -114,7 +115,7 @@ final class Envelopes {
   }
 
   private static SyncException rejected(int index, String why) {
-    return new SyncException("rejected", "envelope " + index + " of the batch was refused and nothing of the batch"
+    return new SyncException(Kind.REJECTED, "envelope " + index + " of the batch was refused and nothing of the batch"
         + " was applied: " + why);
   }
 

@@ -66,41 +66,41 @@ final class KeyRing implements AutoCloseable {
   }
 
   /** See {@link SyncStore#adoptKey}. */
-  String adopt(Connection c, KeyInfo peer, boolean peerEncrypted) throws SQLException {
+  KeyAgreement adopt(Connection c, KeyInfo peer, boolean peerEncrypted) throws SQLException {
     if (!enabled()) {
-      return !peerEncrypted && peer == null ? null : "the peer's space is end-to-end encrypted and this device's is"
-          + " not: sync with the space passphrase";
+      return !peerEncrypted && peer == null ? KeyAgreement.AGREED : refused("the peer's space is end-to-end encrypted"
+          + " and this device's is not: sync with the space passphrase");
     }
     if (peer == null) {
-      return peerEncrypted ? "the peer has the space passphrase but not the space's key parameters yet"
+      return refused(peerEncrypted ? "the peer has the space passphrase but not the space's key parameters yet"
           : "this device's space is end-to-end encrypted and the peer's is not: give the peer the space passphrase,"
-              + " or sync without encryption on both sides";
+              + " or sync without encryption on both sides");
     }
     KdfParams params;
     try {
       params = KdfParams.of(peer.salt(), peer.memoryKiB(), peer.iterations(), peer.parallelism());
     } catch (IllegalArgumentException e) {
-      return "the peer's key parameters are unusable (" + e.getMessage() + ")";
+      return refused("the peer's key parameters are unusable (" + e.getMessage() + ")");
     }
     if (key != null) {
       if (!key.params().equals(params)) {
-        return "the peer belongs to another space: its key parameters (salt) differ from this device's. Devices of"
-            + " one space take their parameters from the first device they sync with";
+        return refused("the peer belongs to another space: its key parameters (salt) differ from this device's."
+            + " Devices of one space take their parameters from the first device they sync with");
       }
-      return key.verifiesKeyCheck(peer.check()) ? null : wrongPassphrase();
+      return key.verifiesKeyCheck(peer.check()) ? KeyAgreement.AGREED : wrongPassphrase();
     }
     SpaceKey derived;
     try {
       derived = SpaceKey.derive(encryption.passphrase(), params);
     } catch (IllegalArgumentException e) { // costs this device cannot afford
-      return "the peer's key parameters are unusable here (" + e.getMessage() + ")";
+      return refused("the peer's key parameters are unusable here (" + e.getMessage() + ")");
     }
     if (!derived.verifiesKeyCheck(peer.check())) {
       derived.close();
       return wrongPassphrase();
     }
     keep(c, derived);
-    return null;
+    return KeyAgreement.AGREED;
   }
 
   /**
@@ -120,9 +120,13 @@ final class KeyRing implements AutoCloseable {
     return true;
   }
 
-  private static String wrongPassphrase() {
-    return "wrong passphrase: the peer's key check does not open with this device's key; every device of a space"
-        + " must use the same passphrase";
+  private static KeyAgreement wrongPassphrase() {
+    return refused("wrong passphrase: the peer's key check does not open with this device's key; every device of a"
+        + " space must use the same passphrase");
+  }
+
+  private static KeyAgreement refused(String reason) {
+    return new KeyAgreement.Refused(reason);
   }
 
   private void keep(Connection c, SpaceKey derived) throws SQLException {

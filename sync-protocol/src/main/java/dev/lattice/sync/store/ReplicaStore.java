@@ -14,6 +14,7 @@ import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
 import dev.lattice.merkle.NodeSummary;
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.crypto.SealedDataException;
 import dev.lattice.sync.crypto.SpaceKey;
 import dev.lattice.sync.wire.Changes;
@@ -141,7 +142,7 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
       plain = SCHEMA_CODEC.writeValueAsBytes(new SchemaDescription(schema,
           sql(() -> SpaceTables.definitions(connection, schema))));
     } catch (IOException e) {
-      throw new SyncException("internal", "cannot encode this replica's schema: " + e.getMessage(), e);
+      throw new SyncException(Kind.INTERNAL, "cannot encode this replica's schema: " + e.getMessage(), e);
     }
     SpaceKey key = keys.key();
     return key == null ? plain : key.seal(plain, SCHEMA_AAD);
@@ -202,7 +203,7 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
     if (createSpace && keys.enabled() && keys.key() == null && sql(replica::trackedTables).isEmpty()) {
       // Whoever makes a space's key is its first device, whose tables the space takes: a device with none would leave
       // the space with no tables, refusing the device that has the data.
-      throw new SyncException("schema", "this device tracks no tables and its space has no key yet, so no device of"
+      throw new SyncException(Kind.SCHEMA, "this device tracks no tables and its space has no key yet, so no device of"
           + " it has synced: sync the device that joined first (with the invite) before this one");
     }
     if (createSpace) {
@@ -215,7 +216,7 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
   }
 
   @Override
-  public synchronized String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
+  public synchronized KeyAgreement adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException {
     return sql(() -> keys.adopt(connection, peer, peerEncrypted));
   }
 
@@ -274,11 +275,12 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
       return result.cellsApplied();
     } catch (SQLException e) {
       if (isLocalStorageFailure(e)) {
-        throw new SyncException("internal", "this device's database could not take the batch (" + e.getMessage()
+        throw new SyncException(Kind.INTERNAL, "this device's database could not take the batch (" + e.getMessage()
             + "); nothing of it was applied, and the next sync resumes from here once the database can be written",
             e);
       }
-      throw new SyncException("rejected", "the batch was refused and nothing of it was applied: " + e.getMessage(), e);
+      throw new SyncException(Kind.REJECTED, "the batch was refused and nothing of it was applied: " + e.getMessage(),
+          e);
     }
   }
 
@@ -371,7 +373,7 @@ public final class ReplicaStore implements SyncStore, AutoCloseable {
     try {
       return call.call();
     } catch (SQLException e) {
-      throw new SyncException("internal", "the local database failed: " + e.getMessage(), e);
+      throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
     }
   }
 }

@@ -89,14 +89,14 @@ public interface SyncStore {
 
   /**
    * Checks a peer's key before anything of it is used. A peer whose space key is not known yet first derives it from
-   * the peer's parameters, keeping it only if the peer's key check opens under it. Returns null if the peer is in the
-   * same space, else a sentence saying why not (encryption on one side only, another space, a wrong passphrase, or
-   * the peer encrypts but has no key yet).
+   * the peer's parameters, keeping it only if the peer's key check opens under it.
    *
    * @param peer the peer's key parameters and check, or null
    * @param peerEncrypted whether the peer encrypts, even without a key yet
+   * @return {@link KeyAgreement#AGREED} if the peer is in the same space, else {@link KeyAgreement.Refused} saying
+   *     why not
    */
-  String adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException;
+  KeyAgreement adoptKey(KeyInfo peer, boolean peerEncrypted) throws SyncException;
 
   /**
    * Forgets this peer's space key if no peer ever accepted it, and says whether it did. Two devices that sync with a
