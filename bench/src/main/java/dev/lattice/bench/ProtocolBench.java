@@ -25,16 +25,18 @@ import dev.lattice.sync.session.SyncOptions;
 import dev.lattice.sync.session.SyncReport;
 import dev.lattice.sync.session.SyncResponder;
 import dev.lattice.sync.session.SyncSession;
+import dev.lattice.sync.store.AnsweringStore;
+import dev.lattice.sync.store.AskingStore;
 import dev.lattice.sync.store.Encryption;
 import dev.lattice.sync.store.KeyAgreement;
 import dev.lattice.sync.store.ReplicaStore;
-import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.transport.HttpTransport;
 import dev.lattice.sync.transport.InMemoryTransport;
 import dev.lattice.sync.transport.Transport;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.KeyInfo;
+import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import java.io.IOException;
@@ -674,16 +676,16 @@ public final class ProtocolBench {
   /** Milliseconds a store spent answering, by kind of call. */
   private record StoreTimes(double applyMs, double treeMs, double keyMs, double readMs, double otherMs) {}
 
-  /** A store that times what the session (or the responder) asks of it; everything else is passed through. */
-  private static final class TimedStore implements SyncStore {
-    private final SyncStore inner;
+  /** A device's store that times what the session (or the responder) asks of it; everything else is passed through. */
+  private static final class TimedStore implements AskingStore, AnsweringStore {
+    private final ReplicaStore inner;
     private long apply;
     private long tree;
     private long key;
     private long read;
     private long other;
 
-    TimedStore(SyncStore inner) {
+    TimedStore(ReplicaStore inner) {
       this.inner = inner;
     }
 
@@ -735,6 +737,63 @@ public final class ProtocolBench {
     @Override
     public boolean encrypted() {
       return inner.encrypted();
+    }
+
+    @Override
+    public boolean acceptsSchema(byte[] peerFingerprint) throws SyncException {
+      return timed(4, () -> inner.acceptsSchema(peerFingerprint));
+    }
+
+    @Override
+    public void migrated(SchemaMigration migration) throws SyncException {
+      timed(4, () -> {
+        inner.migrated(migration);
+        return null;
+      });
+    }
+
+    @Override
+    public void schemaAgreed() throws SyncException {
+      timed(4, () -> {
+        inner.schemaAgreed();
+        return null;
+      });
+    }
+
+    @Override
+    public SchemaMigration schemaMigration() throws SyncException {
+      return timed(4, inner::schemaMigration);
+    }
+
+    @Override
+    public SchemaMigration schemaIntroduction() throws SyncException {
+      return timed(4, inner::schemaIntroduction);
+    }
+
+    @Override
+    public boolean adoptSchema(byte[] peerDetail) throws SyncException {
+      return timed(4, () -> inner.adoptSchema(peerDetail));
+    }
+
+    @Override
+    public boolean forgetUnconfirmedKey() throws SyncException {
+      return timed(2, inner::forgetUnconfirmedKey);
+    }
+
+    @Override
+    public void synced(byte[] peerSite, List<VectorEntry> peerVector, String peer) throws SyncException {
+      timed(4, () -> {
+        inner.synced(peerSite, peerVector, peer);
+        return null;
+      });
+    }
+
+    @Override
+    public void peerHolds(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {
+      timed(4, () -> {
+        inner.peerHolds(peer, peerSite, peerVector);
+        return null;
+      });
     }
 
     @Override

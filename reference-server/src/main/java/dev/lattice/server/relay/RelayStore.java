@@ -10,7 +10,7 @@ import dev.lattice.server.storage.Dialect;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.store.KeyAgreement;
-import dev.lattice.sync.store.SyncStore;
+import dev.lattice.sync.store.AnsweringStore;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.KeyInfo;
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * serialized by a transaction-scoped advisory lock on the space, and each instance rebuilds its tree of a space that
  * another instance changed.
  */
-public final class RelayStore implements SyncStore {
+public final class RelayStore implements AnsweringStore {
   private static final Logger LOG = LoggerFactory.getLogger(RelayStore.class);
 
   /** How far ahead of the server's clock a change may be stamped, as devices allow. */
@@ -152,17 +152,8 @@ public final class RelayStore implements SyncStore {
   }
 
   @Override
-  public List<String> schemaDifferences(byte[] peerDetail) {
-    return List.of("the server knows schemas only by fingerprint");
-  }
-
-  @Override
-  public synchronized boolean encrypted() {
-    try {
-      return read(this::keyed) == Boolean.TRUE;
-    } catch (SyncException e) {
-      return false;
-    }
+  public synchronized boolean encrypted() throws SyncException {
+    return read(this::keyed) == Boolean.TRUE;
   }
 
   @Override

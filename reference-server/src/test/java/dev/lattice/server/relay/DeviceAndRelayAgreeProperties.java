@@ -72,7 +72,7 @@ class DeviceAndRelayAgreeProperties {
         .list().ofMinSize(1).ofMaxSize(40);
   }
 
-  @Property(tries = 150)
+  @Property(tries = 100)
   void theSameBatchesLeaveTheSameWinnerForEveryCell(@ForAll("actions") List<Action> actions) throws Exception {
     Path dir = Files.createTempDirectory("lattice-differential");
     List<Phone> writers = new ArrayList<>();

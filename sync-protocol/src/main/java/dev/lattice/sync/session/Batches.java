@@ -1,7 +1,7 @@
 package dev.lattice.sync.session;
 
-import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.SyncException;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;

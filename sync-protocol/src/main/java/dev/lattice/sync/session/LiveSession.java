@@ -1,7 +1,8 @@
 package dev.lattice.sync.session;
 
-import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.SyncException;
+import dev.lattice.sync.store.AnsweringStore;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.transport.LiveChannel;
 import dev.lattice.sync.transport.LiveHandler;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class LiveSession implements LiveHandler {
   private static final Logger LOG = LoggerFactory.getLogger(LiveSession.class);
 
-  private final SyncStore store;
+  private final AnsweringStore store;
   private final SyncOptions options;
   private final WireCodec codec;
   private final Events events;
@@ -58,7 +59,7 @@ public final class LiveSession implements LiveHandler {
     AutoCloseable subscribe(Runnable onCommit) throws Exception;
   }
 
-  public LiveSession(SyncStore store, SyncOptions options, Events events) {
+  public LiveSession(AnsweringStore store, SyncOptions options, Events events) {
     this.store = Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
     this.codec = options.codec();

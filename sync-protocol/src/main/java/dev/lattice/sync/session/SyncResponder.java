@@ -2,11 +2,12 @@ package dev.lattice.sync.session;
 
 import dev.lattice.merkle.ReconcileException;
 import dev.lattice.merkle.Reconciliation;
-import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.SyncException;
+import dev.lattice.sync.store.AnsweringStore;
 import dev.lattice.sync.store.KeyAgreement;
-import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.store.SyncStore.ReconcileView;
+import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.transport.RequestHandler;
 import dev.lattice.sync.wire.Ack;
 import dev.lattice.sync.wire.Changes;
@@ -44,16 +45,16 @@ import org.slf4j.LoggerFactory;
 public final class SyncResponder implements RequestHandler {
   private static final Logger LOG = LoggerFactory.getLogger(SyncResponder.class);
 
-  private final SyncStore store;
+  private final AnsweringStore store;
   private final SyncOptions options;
   private final WireCodec codec;
   private final ReconcileSessions sessions;
 
-  public SyncResponder(SyncStore store, SyncOptions options) {
+  public SyncResponder(AnsweringStore store, SyncOptions options) {
     this(store, options, Clock.systemUTC());
   }
 
-  SyncResponder(SyncStore store, SyncOptions options, Clock clock) {
+  SyncResponder(AnsweringStore store, SyncOptions options, Clock clock) {
     this.store = Objects.requireNonNull(store, "store");
     this.options = Objects.requireNonNull(options, "options");
     this.codec = options.codec();

@@ -2,11 +2,12 @@ package dev.lattice.sync.session;
 
 import dev.lattice.merkle.ReconcileException;
 import dev.lattice.merkle.Reconciliation;
-import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.SyncException;
+import dev.lattice.sync.store.AskingStore;
 import dev.lattice.sync.store.KeyAgreement;
-import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.store.SyncStore.ReconcileView;
+import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.transport.Transport;
 import dev.lattice.sync.wire.Ack;
 import dev.lattice.sync.wire.Changes;
@@ -75,7 +76,7 @@ public final class SyncSession {
   /** How much of a peer's failure message is quoted. */
   private static final int MAX_PEER_TEXT = 2_000;
 
-  private final SyncStore local;
+  private final AskingStore local;
   private final Transport transport;
   private final SyncOptions options;
   private final WireCodec codec;
@@ -104,7 +105,7 @@ public final class SyncSession {
   /** Whether this session made its space's key (a new space on a relay, which keeps no key of its own). */
   private boolean madeKey;
 
-  private SyncSession(SyncStore local, Transport transport, SyncOptions options, Consumer<SyncProgress> progress) {
+  private SyncSession(AskingStore local, Transport transport, SyncOptions options, Consumer<SyncProgress> progress) {
     this.local = Objects.requireNonNull(local, "local");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.options = Objects.requireNonNull(options, "options");
@@ -113,12 +114,12 @@ public final class SyncSession {
   }
 
   /** Syncs {@code local} with the peer at the other end of {@code transport}; see the class comment. */
-  public static SyncReport run(SyncStore local, Transport transport, SyncOptions options) throws SyncException {
+  public static SyncReport run(AskingStore local, Transport transport, SyncOptions options) throws SyncException {
     return run(local, transport, options, p -> {});
   }
 
   /** As {@link #run(SyncStore, Transport, SyncOptions)}, telling {@code progress} after every batch. */
-  public static SyncReport run(SyncStore local, Transport transport, SyncOptions options,
+  public static SyncReport run(AskingStore local, Transport transport, SyncOptions options,
       Consumer<SyncProgress> progress) throws SyncException {
     return new SyncSession(local, transport, options, progress).run();
   }

@@ -51,7 +51,7 @@ import org.sqlite.SQLiteException;
  * <p>Calls are serialized on the store; the application keeps writing through its own connections meanwhile, and the
  * store sees their commits.
  */
-public final class ReplicaStore implements SyncStore, AutoCloseable {
+public final class ReplicaStore implements AskingStore, AnsweringStore, AutoCloseable {
   private static final byte[] SCHEMA_AAD = "lattice schema v1".getBytes(StandardCharsets.US_ASCII);
   private static final CBORMapper SCHEMA_CODEC = CBORMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
