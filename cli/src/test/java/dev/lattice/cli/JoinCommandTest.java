@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -219,6 +220,24 @@ class JoinCommandTest {
 
       Files.setPosixFilePermissions(CredentialsFile.of(db), PosixFilePermissions.fromString("rw-r--r--"));
       assertOneLineFailure(Cli.run(PASSPHRASE, "sync", db.toString()), "may be read by other users");
+    }
+  }
+
+  @Test
+  void anExpiredPairingCode_isRefusedInOneLine_andMakesNoFile() throws Exception {
+    try (LatticeServer server = LatticeServer.startWithRelay(ServerConfig.defaults().withPort(0)
+        .withDataDir(dir.resolve("server")).withAdminToken(ADMIN).withPairingTtl(Duration.ofSeconds(1)))) {
+      String url = server.uri().toString();
+      Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 1);
+      ServerSpace space = ServerSpace.create(server, ADMIN);
+      assertEquals(0, Cli.run(PASSPHRASE, "join", laptop.toString(), url, "--invite", space.invite()).exitCode());
+      String code = ServerSpace.pairingCode(laptop);
+      Thread.sleep(1_500);
+
+      Path phone = dir.resolve("phone.db");
+      assertOneLineFailure(Cli.run(PASSPHRASE, "join", phone.toString(), url, "--code", code),
+          "the pairing code was refused: it is wrong, expired");
+      assertFalse(Files.exists(phone), "a refused join makes no file");
     }
   }
 
