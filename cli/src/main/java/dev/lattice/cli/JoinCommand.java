@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -109,7 +108,7 @@ final class JoinCommand implements Callable<Integer> {
       throw new CommandFailure("cannot write beside " + database + " (the credentials go there): check the folder's"
           + " permissions");
     }
-    Encryption encryption = noSync ? null : encryption(); // a missing passphrase is refused before the server is asked
+    Encryption encryption = noSync ? null : lattice.spaceEncryption(plain); // a missing passphrase is refused before the server is asked
     try {
       JoinedDevice device = join(api, given, kind, plan);
       PrintWriter out = spec.commandLine().getOut();
@@ -189,18 +188,6 @@ final class JoinCommand implements Callable<Integer> {
   private List<String> trackedTables() throws SQLException {
     try (Connection c = Databases.openReplica(database)) {
       return Replica.of(c).trackedTables();
-    }
-  }
-
-  private Encryption encryption() {
-    if (plain) {
-      return Encryption.off();
-    }
-    char[] passphrase = lattice.passphrase("the space", false);
-    try {
-      return Encryption.passphrase(passphrase);
-    } finally {
-      Arrays.fill(passphrase, '\0');
     }
   }
 

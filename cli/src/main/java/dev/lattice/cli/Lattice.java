@@ -1,6 +1,7 @@
 package dev.lattice.cli;
 
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.store.Encryption;
 import java.io.Console;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,8 +9,8 @@ import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code lattice} command. Exit codes: 0 done, 1 failed (the message says why and what to do, never a stack
@@ -76,6 +77,22 @@ public final class Lattice implements Runnable {
   /** The value of an environment variable, or null. */
   String variable(String name) {
     return environment.get(name);
+  }
+
+  /**
+   * How a device's payloads are sealed for its space: not at all when {@code plain}, else under the passphrase (from
+   * the environment or typed), which is not kept.
+   */
+  Encryption spaceEncryption(boolean plain) {
+    if (plain) {
+      return Encryption.off();
+    }
+    char[] passphrase = passphrase("the space", false);
+    try {
+      return Encryption.passphrase(passphrase);
+    } finally {
+      Arrays.fill(passphrase, '\0');
+    }
   }
 
   /**

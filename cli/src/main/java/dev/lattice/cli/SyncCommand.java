@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -82,7 +81,7 @@ final class SyncCommand implements Callable<Integer> {
 
   private int overNetwork(URI base, String token, boolean joined) throws Exception {
     Databases.openReplica(database).close(); // refuses a missing file or a plain database before any prompt
-    Encryption encryption = encryption();
+    Encryption encryption = lattice.spaceEncryption(plain);
     PrintWriter out = spec.commandLine().getOut();
     SyncReport report;
     try (ReplicaStore store = ReplicaStore.open(Databases.url(database), encryption);
@@ -160,18 +159,6 @@ final class SyncCommand implements Callable<Integer> {
     out.println("Stopped watching " + database + ".");
     out.flush();
     return 0;
-  }
-
-  private Encryption encryption() {
-    if (plain) {
-      return Encryption.off();
-    }
-    char[] passphrase = lattice.passphrase("the space", false);
-    try {
-      return Encryption.passphrase(passphrase);
-    } finally {
-      Arrays.fill(passphrase, '\0');
-    }
   }
 
   /** Two files on this machine: the driver's in-process sync, both ways; nothing leaves the machine. */
