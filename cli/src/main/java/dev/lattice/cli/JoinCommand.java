@@ -108,7 +108,8 @@ final class JoinCommand implements Callable<Integer> {
       throw new CommandFailure("cannot write beside " + database + " (the credentials go there): check the folder's"
           + " permissions");
     }
-    Encryption encryption = noSync ? null : lattice.spaceEncryption(plain); // a missing passphrase is refused before the server is asked
+    // A missing passphrase is refused before the server is asked.
+    Encryption encryption = noSync ? null : lattice.spaceEncryption(plain);
     try {
       JoinedDevice device = join(api, given, kind, plan);
       PrintWriter out = spec.commandLine().getOut();
