@@ -35,7 +35,7 @@ final class HeldRow {
     return overrides[i] != null ? overrides[i] : version;
   }
 
-  /** A column already replaced by an earlier change of this batch: what is held there is not this replica's any more. */
+  /** A column already replaced by an earlier change of this batch: what it holds is not this replica's own any more. */
   boolean replacedInBatch(int i) {
     return replacedInBatch[i];
   }

@@ -93,7 +93,8 @@ final class Merger implements AutoCloseable {
   static MergeResult apply(Connection c, ChangeBatch batch, long nowMillis, long maxDriftMillis) throws SQLException {
     if (!LatticeSchema.exists(c)) {
       throw new SQLException("cannot apply changes: this database tracks no tables yet. Track the same tables as the"
-          + " sending replica first (Replica.track or SELECT lattice_track('name'))", SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE);
+          + " sending replica first (Replica.track or SELECT lattice_track('name'))",
+          SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE);
     }
     Map<String, TrackedTables.Registered> tables = new HashMap<>();
     for (TrackedTables.Registered t : TrackedTables.all(c).values()) {
@@ -304,7 +305,8 @@ final class Merger implements AutoCloseable {
   private static void refuseUncarriedLife(RowMerge.Verdict verdict, Change change) throws SQLException {
     if (verdict == RowMerge.Verdict.LIFE_NOT_CARRIED) {
       throw new SQLException("cannot apply changes: " + change + " belongs to a life of the row that the batch"
-          + " does not carry; send the row cell with its columns. Nothing from this batch was applied", SqlStates.DATA_EXCEPTION);
+          + " does not carry; send the row cell with its columns. Nothing from this batch was applied",
+          SqlStates.DATA_EXCEPTION);
     }
   }
 
