@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,8 @@ final class RelaySpace {
   private volatile RelayTree tree;
   /** Test hook: runs inside each write transaction of the space, after its work, before its commit. */
   private volatile Runnable beforeCommit;
+  /** Times the tree was built from the tables, for tests. */
+  private final AtomicInteger builds = new AtomicInteger();
 
   RelaySpace(RelayDatabase db, String id) {
     this.db = db;
@@ -175,6 +178,7 @@ final class RelaySpace {
       t = tree;
       if (t == null) {
         t = snapshot(c -> RelayTree.build(c, id));
+        builds.incrementAndGet();
         tree = t;
       }
       return t;
@@ -217,6 +221,11 @@ final class RelaySpace {
     } finally {
       writing.unlock();
     }
+  }
+
+  /** How many times this instance built the space's tree from the tables. */
+  int builds() {
+    return builds.get();
   }
 
   /** Test hook: {@code hook} runs inside every later write transaction of the space, before it commits. */

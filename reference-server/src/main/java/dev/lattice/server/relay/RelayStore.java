@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,8 @@ public final class RelayStore implements SyncStore {
   private final List<Runnable> commitListeners = new CopyOnWriteArrayList<>();
   /** When each peer's vector was last recorded for the stable point, by this instance. */
   private final Map<String, Long> vectorRecordedAt = new ConcurrentHashMap<>();
+  /** When this instance last raised the space's stable point (or found it would not rise). */
+  private final AtomicLong raisedAt = new AtomicLong(Long.MIN_VALUE / 2);
 
   RelayStore(RelayDatabase db, String space) {
     this.db = db;
@@ -189,12 +192,23 @@ public final class RelayStore implements SyncStore {
       return; // the device's next statement tries again
     }
     vectorRecordedAt.put(name, now);
-    if (space.read(c -> new RelayStable(c, space.id()).changesNothing(name, peerVector, members, readVector(c)))) {
+    // Raising the stable point reads every device's vector of the space: at most once per the same interval per space
+    // on this instance (every time with no interval); in between, a hello records its device's vector only.
+    boolean raise = now - raisedAt.get() >= db.deviceVectorsEvery().toMillis();
+    if (space.read(c -> raise
+        ? new RelayStable(c, space.id()).changesNothing(name, peerVector, members, readVector(c))
+        : new RelayStable(c, space.id()).sameAsRecorded(name, peerVector))) {
+      if (raise) {
+        raisedAt.set(now); // it would not rise now
+      }
       return; // most hellos: no write transaction for them
     }
     int dropped = space.write((c, changed) -> {
       RelayStable stable = new RelayStable(c, space.id());
       stable.record(name, peerVector);
+      if (!raise) {
+        return 0;
+      }
       if (members != null) {
         stable.forgetAllBut(members);
       }
@@ -202,6 +216,9 @@ public final class RelayStore implements SyncStore {
       gone.forEach(row -> changed.row(ByteBuffer.wrap(row))); // a dead row's one item, its row cell, goes
       return gone.size();
     });
+    if (raise) {
+      raisedAt.set(now);
+    }
     if (dropped > 0) {
       LOG.info("space {}: dropped {} tombstones every device holds (at or below the stable point)", space.id(),
           dropped);
