@@ -267,6 +267,9 @@ public final class RelayDatabase implements AutoCloseable {
    * committing transaction.
    */
   void announce(Connection c, String space, Collection<ByteBuffer> rows) throws SQLException {
+    if (!shared()) {
+      return; // embedded SQLite: one instance, nobody to tell
+    }
     for (String text : RelayChanges.notices(space, rows)) {
       feed.announce(c, COMMITTED_TOPIC, text);
     }
