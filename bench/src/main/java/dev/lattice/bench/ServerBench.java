@@ -98,6 +98,9 @@ public final class ServerBench {
 
   /** The issue's goal for live propagation device -> server -> device on loopback. */
   private static final double GOAL_LIVE_P50_MS = 50;
+  /** Issue 18's goal for the devices of one space syncing at once: sync calls a second, and their p99 latency. */
+  private static final double GOAL_ONE_SPACE_SYNCS_PER_S = 150;
+  private static final double GOAL_ONE_SPACE_P99_MS = 250;
   private static final Duration DEFAULT_WATCH = Duration.ofMillis(20);
   private static final Duration FAST_WATCH = Duration.ofMillis(5);
   /** Rows written and dropped before each propagation run's samples (the first pushes of new connections). */
@@ -138,6 +141,7 @@ public final class ServerBench {
   /** Where the devices' transports count requests; swapped so that setup, load and checks are counted apart. */
   private final AtomicReference<Counters> counting = new AtomicReference<>(new Counters());
   private final List<String> loadLines = new ArrayList<>();
+  private final List<String> goalLines = new ArrayList<>();
   private final List<String> cpuLines = new ArrayList<>();
   private final List<String> liveLines = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
@@ -388,6 +392,23 @@ public final class ServerBench {
         syncs == 0 ? 0.0 : (double) requests / syncs, c.reconciling.sum(), percentile(lat, 0.50),
         percentile(lat, 0.99), percentile(lat, 1.0), c.errors(), rows, c.cellsIn.sum(), serverMsPerRequest, verdict)
         .stripTrailing());
+    if (spaceCount == 1) {
+      goals++;
+      double perSecond = syncs / seconds;
+      double p99 = percentile(lat, 0.99);
+      boolean met = perSecond >= GOAL_ONE_SPACE_SYNCS_PER_S && p99 <= GOAL_ONE_SPACE_P99_MS && c.errors() == 0
+          && verdict.startsWith("ok");
+      if (!met) {
+        missed++;
+      }
+      goalLines.add(String.format(Locale.ROOT, "one busy space (issue 18): %,.0f syncs/s, p99 %,.1f ms, %,d errors,"
+          + " %s; goal >= %.0f syncs/s, p99 <= %.0f ms, no errors, every change everywhere: %s", perSecond, p99,
+          c.errors(), verdict.startsWith("ok") ? "every change reached every device" : "changes LOST",
+          GOAL_ONE_SPACE_SYNCS_PER_S, GOAL_ONE_SPACE_P99_MS, met ? "ok" : "MISSED"));
+    } else if (!goalLines.isEmpty()) {
+      goalLines.add(String.format(Locale.ROOT, "  for comparison, %s in this run: %,.0f syncs/s, p99 %,.1f ms", label,
+          syncs / seconds, percentile(lat, 0.99)));
+    }
     double available = seconds * Runtime.getRuntime().availableProcessors();
     double devicesCpu = c.workerCpu.sum() / 1e9;
     cpuLines.add(String.format(Locale.ROOT, "%-26s %8.1fs %8.1fs %8.1fs %8.1fs %8.1fs %8.1fs   %,.1f ms", label,
@@ -984,10 +1005,12 @@ public final class ServerBench {
         latency of one syncNow, with the threads all busy; recon = syncs whose roots still differed after the vector \
         exchange, so that trees were reconciled; errors = syncNow calls that failed; rows = rows written \
         in the window; cells in = cells the devices received; srv ms = the server's time per sync request, from its \
-        /metrics (lattice_sync_requests_seconds: wall time in the protocol, waiting for the space included: a space's \
-        relay store answers one request at a time). Last column: after the window every device syncs twice more, \
+        /metrics (lattice_sync_requests_seconds: wall time in the protocol, waiting for the space's writer or the \
+        database included). Last column: after the window every device syncs twice more, \
         then all devices of each space must hold every row written in it, with equal contents and roots.)
         """);
+    goalLines.forEach(System.out::println);
+    System.out.println();
     System.out.println(CPU_HEADER);
     cpuLines.forEach(System.out::println);
     System.out.println("""

@@ -170,7 +170,9 @@ final class ChangeReader implements ChangeStream {
       return false;
     }
     site = next.getValue();
-    versions = c.prepareStatement(VERSIONS);
+    if (versions == null) { // one statement for every pass: a space of hundreds of devices has hundreds of sites
+      versions = c.prepareStatement(VERSIONS);
+    }
     versions.setInt(1, next.getKey());
     versions.setLong(2, peer.get(site));
     cursor = versions.executeQuery();
@@ -253,10 +255,6 @@ final class ChangeReader implements ChangeStream {
       cursor.close();
       cursor = null;
     }
-    if (versions != null) {
-      versions.close();
-      versions = null;
-    }
   }
 
   @Override
@@ -268,6 +266,9 @@ final class ChangeReader implements ChangeStream {
     ready.clear();
     try {
       closeCursor();
+      if (versions != null) {
+        versions.close();
+      }
       for (PreparedStatement p : rowLookups.values()) {
         p.close();
       }

@@ -7,12 +7,15 @@ import dev.lattice.server.storage.ClusterFeed;
 import dev.lattice.server.storage.Dialect;
 import dev.lattice.server.storage.ServerDatabase;
 import dev.lattice.server.storage.StorageException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,8 +40,20 @@ public final class RelayDatabase implements AutoCloseable {
   static final String COMMITTED_TOPIC = "relay";
   /** Threads that act on the other instances' commits; a few, so that one stuck device does not hold up the rest. */
   private static final int ELSEWHERE_THREADS = 4;
+  /**
+   * SQLite has one writer at a time: one connection, so that writers queue in the pool (handed over at once) rather
+   * than in SQLite's busy handler (which sleeps in steps of up to 100 ms).
+   */
+  private static final int SQLITE_WRITERS = 1;
+  /** Readers run beside the writer in WAL mode: enough for the requests a server answers at once. */
+  private static final int SQLITE_READERS = 8;
 
   private final DataSource pool;
+  /**
+   * Where reads go: on SQLite a pool of its own whose transactions begin deferred, so that a reader never takes the
+   * write lock; else {@link #pool}.
+   */
+  private final DataSource readers;
   private final Dialect dialect;
   private final Clock clock;
   private final ClusterFeed feed;
@@ -60,9 +75,10 @@ public final class RelayDatabase implements AutoCloseable {
     return thread;
   });
 
-  private RelayDatabase(DataSource pool, Dialect dialect, ClusterFeed feed, Clock clock, AutoCloseable owned)
-      throws SQLException {
+  private RelayDatabase(DataSource pool, DataSource readers, Dialect dialect, ClusterFeed feed, Clock clock,
+      AutoCloseable owned) throws SQLException {
     this.pool = pool;
+    this.readers = readers;
     this.dialect = dialect;
     this.clock = Objects.requireNonNull(clock, "clock");
     this.feed = feed;
@@ -72,16 +88,17 @@ public final class RelayDatabase implements AutoCloseable {
     }
     this.hearing = feed.subscribe(COMMITTED_TOPIC, new ClusterFeed.Listener() {
       @Override
-      public void heard(String space) {
-        RelayStore store = spaces.get(space);
+      public void heard(String text) {
+        RelayChanges.Notice notice = RelayChanges.parse(text);
+        RelayStore store = spaces.get(notice.space());
         if (store != null) {
-          changedElsewhere(store);
+          changedElsewhere(store, notice.rows());
         }
       }
 
       @Override
       public void mayHaveMissed() {
-        spaces.values().forEach(RelayDatabase.this::changedElsewhere);
+        spaces.values().forEach(store -> changedElsewhere(store, null));
       }
     });
   }
@@ -101,27 +118,50 @@ public final class RelayDatabase implements AutoCloseable {
     } catch (java.io.IOException e) {
       throw new SQLException("cannot create the directory of " + file + ": " + e.getMessage(), e);
     }
+    HikariDataSource writers;
+    try {
+      writers = new HikariDataSource(sqliteConfig(file, "lattice-relay", SQLITE_WRITERS, "IMMEDIATE"));
+    } catch (RuntimeException e) { // Hikari wraps what the driver failed with
+      throw new SQLException("cannot open the relay database " + file + ": " + e.getMessage(), e);
+    }
+    HikariDataSource readers;
+    try {
+      readers = new HikariDataSource(sqliteConfig(file, "lattice-relay-readers", SQLITE_READERS, "DEFERRED"));
+    } catch (RuntimeException e) {
+      writers.close();
+      throw new SQLException("cannot open the relay database " + file + ": " + e.getMessage(), e);
+    }
+    try {
+      return new RelayDatabase(writers, readers, Dialect.SQLITE, ClusterFeed.none(), clock, () -> {
+        try {
+          readers.close();
+        } finally {
+          writers.close();
+        }
+      });
+    } catch (SQLException | RuntimeException e) {
+      readers.close();
+      writers.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A pool on the SQLite file: WAL, so that readers never wait for the writer nor it for them; a transaction begins as
+   * {@code mode} says (writers IMMEDIATE: they queue for the write lock rather than fail to upgrade; readers DEFERRED:
+   * a read transaction is a snapshot and takes no write lock).
+   */
+  private static HikariConfig sqliteConfig(Path file, String name, int size, String mode) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("lattice-relay");
+    config.setPoolName(name);
     config.setJdbcUrl("jdbc:sqlite:" + file.toAbsolutePath());
-    config.setMaximumPoolSize(4); // one writer at a time in SQLite; a few readers beside it
+    config.setMaximumPoolSize(size);
     config.setConnectionTimeout(10_000);
     config.addDataSourceProperty("journal_mode", "WAL");
     config.addDataSourceProperty("synchronous", "FULL"); // an acknowledged batch survives a power cut
     config.addDataSourceProperty("busy_timeout", "10000");
-    config.addDataSourceProperty("transaction_mode", "IMMEDIATE"); // writers queue instead of failing to upgrade
-    HikariDataSource pool;
-    try {
-      pool = new HikariDataSource(config);
-    } catch (RuntimeException e) { // Hikari wraps what the driver failed with
-      throw new SQLException("cannot open the relay database " + file + ": " + e.getMessage(), e);
-    }
-    try {
-      return new RelayDatabase(pool, Dialect.SQLITE, ClusterFeed.none(), clock, pool);
-    } catch (SQLException | RuntimeException e) {
-      pool.close();
-      throw e;
-    }
+    config.addDataSourceProperty("transaction_mode", mode);
+    return config;
   }
 
   /** Opens the relay tables in the PostgreSQL database at {@code jdbcUrl}, creating them if needed. */
@@ -139,7 +179,7 @@ public final class RelayDatabase implements AutoCloseable {
       throw new SQLException(e.getMessage(), e.getCause());
     }
     try {
-      return new RelayDatabase(db.dataSource(), db.dialect(), db.feed(), clock, db);
+      return new RelayDatabase(db.dataSource(), db.dataSource(), db.dialect(), db.feed(), clock, db);
     } catch (SQLException | RuntimeException e) {
       db.close();
       throw e;
@@ -151,7 +191,7 @@ public final class RelayDatabase implements AutoCloseable {
    * one listening connection per instance. Closing the relay leaves {@code db} open; close it after the relay.
    */
   public static RelayDatabase in(ServerDatabase db, Clock clock) throws SQLException {
-    return new RelayDatabase(db.dataSource(), db.dialect(), db.feed(), clock, () -> {});
+    return new RelayDatabase(db.dataSource(), db.dataSource(), db.dialect(), db.feed(), clock, () -> {});
   }
 
   /** The store of one space, created on first use; the same instance on every call. */
@@ -192,7 +232,7 @@ public final class RelayDatabase implements AutoCloseable {
 
   /** Whether the database answers: for a health check. */
   public boolean isReachable() {
-    try (Connection c = pool.getConnection()) {
+    try (Connection c = readers.getConnection()) {
       return c.isValid(2);
     } catch (SQLException | RuntimeException e) {
       return false;
@@ -212,18 +252,37 @@ public final class RelayDatabase implements AutoCloseable {
     return clock;
   }
 
+  /** A connection for a write transaction. */
   Connection connection() throws SQLException {
     return pool.getConnection();
   }
 
-  /** Tells the other instances that {@code space} changed; inside the committing transaction. */
-  void announce(Connection c, String space) throws SQLException {
-    feed.announce(c, COMMITTED_TOPIC, space);
+  /** A connection for reads, alone or in a read-only transaction: never one that takes a write lock. */
+  Connection readConnection() throws SQLException {
+    return readers.getConnection();
   }
 
-  private void changedElsewhere(RelayStore store) {
+  /**
+   * Tells the other instances that {@code space} changed, and which of its rows ({@link RelayChanges}); inside the
+   * committing transaction.
+   */
+  void announce(Connection c, String space, Collection<ByteBuffer> rows) throws SQLException {
+    if (!shared()) {
+      return; // embedded SQLite: one instance, nobody to tell
+    }
+    for (String text : RelayChanges.notices(space, rows)) {
+      feed.announce(c, COMMITTED_TOPIC, text);
+    }
+  }
+
+  /** Whether other instances may write to the same spaces (their commits are heard on the feed). */
+  boolean shared() {
+    return dialect == Dialect.POSTGRES;
+  }
+
+  private void changedElsewhere(RelayStore store, List<byte[]> rows) {
     try {
-      elsewhere.execute(store::changedElsewhere);
+      elsewhere.execute(() -> store.changedElsewhere(rows));
     } catch (RejectedExecutionException e) {
       // closing: nobody is left to tell
     }

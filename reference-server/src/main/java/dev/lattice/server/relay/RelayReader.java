@@ -39,10 +39,11 @@ final class RelayReader {
     Map<ByteBuffer, Long> peerSeq = index(peer);
     BatchCut cut = new BatchCut(vectorOf(vector), maxCells);
     List<Envelope> batch = new ArrayList<>();
-    for (SiteId passSite : sites(c, space, cut.offered())) {
-      byte[] site = passSite.bytes();
-      long from = peerSeq.getOrDefault(ByteBuffer.wrap(site), 0L);
-      try (PreparedStatement p = c.prepareStatement(ENTRIES)) {
+    // One statement for every pass: a space of hundreds of devices has hundreds of sites.
+    try (PreparedStatement p = c.prepareStatement(ENTRIES)) {
+      for (SiteId passSite : sites(c, space, cut.offered())) {
+        byte[] site = passSite.bytes();
+        long from = peerSeq.getOrDefault(ByteBuffer.wrap(site), 0L);
         for (int at = 0; at < 6; at += 3) { // the same three values for each half of the union
           p.setString(at + 1, space);
           p.setBytes(at + 2, site);

@@ -79,6 +79,9 @@ final class RelayStable {
    */
   boolean changesNothing(String peer, List<VectorEntry> vector, Set<String> members, List<VectorEntry> relayVector)
       throws SQLException {
+    if (!sameAsRecorded(peer, vector)) {
+      return false; // most recordings: known without reading every device's vector
+    }
     Map<String, VersionVector> recorded = recordedVectors();
     if (!highestBySite(vector).equals(recorded.getOrDefault(peer, VersionVector.empty()))
         || (members != null && !members.containsAll(recorded.keySet()))) {
@@ -182,6 +185,27 @@ final class RelayStable {
       }
     }
     return out;
+  }
+
+  /** Whether {@code vector} is the one recorded for {@code peer} (by one index lookup). */
+  boolean sameAsRecorded(String peer, List<VectorEntry> vector) throws SQLException {
+    return highestBySite(vector).equals(recordedVector(peer));
+  }
+
+  /** The vector recorded for {@code peer}; empty if none. */
+  private VersionVector recordedVector(String peer) throws SQLException {
+    Map<SiteId, Long> entries = new HashMap<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT site, seq FROM relay_peer_vectors WHERE space = ?"
+        + " AND peer = ?")) {
+      p.setString(1, space);
+      p.setString(2, peer);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          entries.put(SiteId.of(r.getBytes(1)), r.getLong(2));
+        }
+      }
+    }
+    return VersionVector.of(entries);
   }
 
   private Map<String, VersionVector> recordedVectors() throws SQLException {

@@ -33,6 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +119,60 @@ abstract class RelayStoreContract {
     assertEquals(root(laptop.store.root()), root(relay.root()), "the relay's tree, built from metadata, is theirs");
     assertEquals(0, last.reconciliations());
     assertEquals(1, last.roundTrips());
+  }
+
+  @Test
+  void readersDoNotWaitForAWriterOfTheSpace() throws Exception {
+    RelayStore relay = relay("space-1");
+    db.recordDeviceVectorsEvery(java.time.Duration.ofHours(1)); // the phone's second hello records nothing
+    Phone laptop = phone("laptop.db", "words").exec("INSERT INTO t VALUES ('a', 'x', NULL, 1)");
+    Phone phone = phone("phone.db", "words");
+    sync(laptop, relay);
+    sync(phone, relay);
+    TreeRoot before = relay.root();
+    laptop.exec("INSERT INTO t VALUES ('b', 'held', NULL, 2)");
+    CountDownLatch inside = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    relay.transactions().beforeCommit(() -> { // the laptop's push: its transaction stays open until released
+      inside.countDown();
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<SyncReport> writer = threads.submit(() -> sync(laptop, relay));
+      assertTrue(inside.await(10, TimeUnit.SECONDS), "the laptop's batch is being written");
+
+      Future<List<String>> reader = threads.submit(() -> {
+        SyncReport again = sync(phone, relay); // hello, and a pull: reads only
+        assertEquals(0, again.cellsSent());
+        assertEquals(root(before), root(relay.root()), "the uncommitted batch is not in the tree");
+        relay.vector();
+        relay.stableVector();
+        relay.changesFor(List.of(), 100);
+        relay.reconcileView().tree();
+        relay.siteId();
+        relay.keyInfo(true);
+        return phone.rows();
+      });
+      List<String> seen = reader.get(10, TimeUnit.SECONDS); // fails here if reads wait for the writer
+      assertFalse(writer.isDone(), "the writer was still held while the reads completed");
+      assertEquals(List.of("a|'x'|NULL|1"), seen, "the phone saw what was committed, not the open batch");
+
+      relay.transactions().beforeCommit(null);
+      release.countDown();
+      writer.get(10, TimeUnit.SECONDS);
+    } finally {
+      release.countDown();
+      threads.shutdownNow();
+    }
+    sync(phone, relay);
+    assertEquals(laptop.rows(), phone.rows());
+    assertEquals(root(laptop.store.root()), root(relay.root()));
+    assertEquals(root(rebuiltRoot("space-1")), root(relay.root()), "the tree followed the commit");
   }
 
   @Test
@@ -515,8 +574,7 @@ abstract class RelayStoreContract {
   /** The root of the space's tree built afresh from the tables. */
   private TreeRoot rebuiltRoot(String space) throws Exception {
     try (Connection c = db.connection()) {
-      NodeSummary r = RelayTree.build(c, space).tree().root();
-      return new TreeRoot(r.count(), r.digest().bytes());
+      return RelayTree.build(c, space).root();
     }
   }
 
