@@ -2,7 +2,6 @@ package dev.lattice.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.core.SiteId;
 import dev.lattice.core.VersionVector;

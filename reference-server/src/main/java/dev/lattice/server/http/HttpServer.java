@@ -19,7 +19,6 @@ import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Objects;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;

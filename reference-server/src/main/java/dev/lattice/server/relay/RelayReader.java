@@ -6,16 +6,13 @@ import dev.lattice.core.VersionVector;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.VectorEntry;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -36,14 +33,14 @@ final class RelayReader {
 
   static Changes next(Connection c, RelayTables tables, String space, List<VectorEntry> vector,
       List<VectorEntry> peer, int maxCells) throws SQLException {
-    Map<ByteBuffer, Long> peerSeq = index(peer);
-    BatchCut cut = new BatchCut(vectorOf(vector), maxCells);
+    VersionVector peerHolds = VectorEntry.vector(peer);
+    BatchCut cut = new BatchCut(VectorEntry.vector(vector), maxCells);
     List<Envelope> batch = new ArrayList<>();
     // One statement for every pass: a space of hundreds of devices has hundreds of sites.
     try (PreparedStatement p = c.prepareStatement(ENTRIES)) {
       for (SiteId passSite : sites(c, space, cut.offered())) {
         byte[] site = passSite.bytes();
-        long from = peerSeq.getOrDefault(ByteBuffer.wrap(site), 0L);
+        long from = peerHolds.get(passSite);
         for (int at = 0; at < 6; at += 3) { // the same three values for each half of the union
           p.setString(at + 1, space);
           p.setBytes(at + 2, site);
@@ -58,11 +55,11 @@ final class RelayReader {
             int before = batch.size();
             if (r.getInt(1) == 0) {
               batch.addAll(tables.wholeRow(r.getBytes(2)));
-            } else if (peerSeq.getOrDefault(ByteBuffer.wrap(r.getBytes(5)), 0L) >= r.getLong(6)) {
+            } else if (peerHolds.covers(SiteId.of(r.getBytes(5)), r.getLong(6))) {
               addCellsOf(tables, r.getBytes(4), r.getBytes(2), site, seq, batch);
             }
             if (cut.add(batch.size() - before)) {
-              return new Changes(vector, entries(cut.coversUpTo(passSite, seq)), batch, true);
+              return new Changes(vector, VectorEntry.list(cut.coversUpTo(passSite, seq)), batch, true);
             }
           }
         }
@@ -95,27 +92,5 @@ final class RelayReader {
       }
     }
     return sites;
-  }
-
-  private static VersionVector vectorOf(List<VectorEntry> entries) {
-    Map<SiteId, Long> bySite = new HashMap<>();
-    for (VectorEntry e : entries) {
-      bySite.merge(SiteId.of(e.site()), e.seq(), Math::max);
-    }
-    return VersionVector.of(bySite);
-  }
-
-  private static List<VectorEntry> entries(VersionVector vector) {
-    List<VectorEntry> out = new ArrayList<>();
-    vector.entries().forEach((site, seq) -> out.add(new VectorEntry(site.bytes(), seq)));
-    return out;
-  }
-
-  private static Map<ByteBuffer, Long> index(List<VectorEntry> vector) {
-    Map<ByteBuffer, Long> out = new HashMap<>();
-    for (VectorEntry e : vector) {
-      out.merge(ByteBuffer.wrap(e.site()), e.seq(), Math::max);
-    }
-    return out;
   }
 }

@@ -48,9 +48,7 @@ final class RelayStable {
 
   /** The stored stable point as a vector. */
   List<VectorEntry> vector() throws SQLException {
-    List<VectorEntry> out = new ArrayList<>();
-    read().vector().entries().forEach((site, seq) -> out.add(new VectorEntry(site.bytes(), seq)));
-    return out;
+    return VectorEntry.list(read().vector());
   }
 
   /** Replaces {@code peer}'s recorded vector with the one of its latest hello. */
@@ -62,7 +60,7 @@ final class RelayStable {
     }
     try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_peer_vectors(space, peer, site, seq)"
         + " VALUES (?, ?, ?, ?)")) {
-      for (Map.Entry<SiteId, Long> e : highestBySite(vector).entries().entrySet()) {
+      for (Map.Entry<SiteId, Long> e : VectorEntry.vector(vector).entries().entrySet()) {
         p.setString(1, space);
         p.setString(2, peer);
         p.setBytes(3, e.getKey().bytes());
@@ -83,7 +81,7 @@ final class RelayStable {
       return false; // most recordings: known without reading every device's vector
     }
     Map<String, VersionVector> recorded = recordedVectors();
-    if (!highestBySite(vector).equals(recorded.getOrDefault(peer, VersionVector.empty()))
+    if (!VectorEntry.vector(vector).equals(recorded.getOrDefault(peer, VersionVector.empty()))
         || (members != null && !members.containsAll(recorded.keySet()))) {
       return false;
     }
@@ -127,7 +125,7 @@ final class RelayStable {
       return List.of();
     }
     List<VersionVector> holders = new ArrayList<>();
-    holders.add(highestBySite(relayVector));
+    holders.add(VectorEntry.vector(relayVector));
     counted.forEach(member -> holders.add(vectors.get(member)));
     return holders;
   }
@@ -163,16 +161,6 @@ final class RelayStable {
     }
   }
 
-  /** A vector by site; one naming a site twice means its highest entry, and entries of 0 say nothing. */
-  private static VersionVector highestBySite(List<VectorEntry> vector) {
-    Map<SiteId, Long> highest = new HashMap<>();
-    for (VectorEntry e : vector) {
-      if (e.seq() > 0) {
-        highest.merge(SiteId.of(e.site()), e.seq(), Math::max);
-      }
-    }
-    return VersionVector.of(highest);
-  }
 
   private List<String> peers() throws SQLException {
     List<String> out = new ArrayList<>();
@@ -189,7 +177,7 @@ final class RelayStable {
 
   /** Whether {@code vector} is the one recorded for {@code peer} (by one index lookup). */
   boolean sameAsRecorded(String peer, List<VectorEntry> vector) throws SQLException {
-    return highestBySite(vector).equals(recordedVector(peer));
+    return VectorEntry.vector(vector).equals(recordedVector(peer));
   }
 
   /** The vector recorded for {@code peer}; empty if none. */

@@ -1,10 +1,10 @@
 package dev.lattice.server.relay;
 
 import dev.lattice.core.ClockBound;
+import dev.lattice.core.SiteId;
 import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
 import dev.lattice.server.SpaceMembers;
-import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.store.AnsweringStore;
 import dev.lattice.sync.store.KeyAgreement;
@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -284,16 +283,12 @@ public final class RelayStore implements AnsweringStore {
   }
 
   private void advanceVector(Connection c, List<VectorEntry> covers) throws SQLException {
-    Map<ByteBuffer, Long> highest = new HashMap<>();
-    for (VectorEntry e : covers) {
-      highest.merge(ByteBuffer.wrap(e.site()), e.seq(), Math::max);
-    }
     try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_vv(space, site, seq) VALUES (?, ?, ?)"
         + " ON CONFLICT(space, site) DO UPDATE SET seq = CASE WHEN excluded.seq > relay_vv.seq THEN excluded.seq"
         + " ELSE relay_vv.seq END")) {
-      for (Map.Entry<ByteBuffer, Long> e : highest.entrySet()) {
+      for (Map.Entry<SiteId, Long> e : VectorEntry.vector(covers).entries().entrySet()) {
         p.setString(1, space.id());
-        p.setBytes(2, e.getKey().array());
+        p.setBytes(2, e.getKey().bytes());
         p.setLong(3, e.getValue());
         p.executeUpdate();
       }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lattice.merkle.NodeSummary;
 import dev.lattice.server.storage.StorageException;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.session.SyncOptions;

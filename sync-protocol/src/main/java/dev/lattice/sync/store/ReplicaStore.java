@@ -3,7 +3,6 @@ package dev.lattice.sync.store;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import dev.lattice.core.SiteId;
-import dev.lattice.core.VersionVector;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.MergeResult;
@@ -31,11 +30,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.sqlite.SQLiteException;
 
 /**
@@ -227,7 +223,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
 
   @Override
   public synchronized List<VectorEntry> vector() throws SyncException {
-    return wire(sql(replica::versionVector));
+    return VectorEntry.list(sql(replica::versionVector));
   }
 
   @Override
@@ -240,12 +236,12 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   public synchronized Changes changesFor(List<VectorEntry> peerVector, int maxCells) throws SyncException {
     Envelopes envelopes = envelopes();
     return sql(() -> {
-      try (ChangeBatches batches = replica.batchesSince(driver(peerVector), Math.max(1, maxCells))) {
+      try (ChangeBatches batches = replica.batchesSince(VectorEntry.vector(peerVector), Math.max(1, maxCells))) {
         ChangeBatch batch = batches.next();
         if (batch == null) { // nothing was ever tracked here
-          return new Changes(wire(replica.versionVector()), List.of(), List.of(), false);
+          return new Changes(VectorEntry.list(replica.versionVector()), List.of(), List.of(), false);
         }
-        return new Changes(wire(batch.senderVector()), wire(batch.covers()), envelopes.seal(batch.changes()),
+        return new Changes(VectorEntry.list(batch.senderVector()), VectorEntry.list(batch.covers()), envelopes.seal(batch.changes()),
             !batch.covers().equals(batch.senderVector()));
       }
     });
@@ -265,8 +261,8 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
 
   @Override
   public synchronized long apply(Changes changes) throws SyncException {
-    ChangeBatch batch = new ChangeBatch(driver(changes.senderVector()), envelopes().open(changes.envelopes()),
-        driver(changes.covers()));
+    ChangeBatch batch = new ChangeBatch(VectorEntry.vector(changes.senderVector()), envelopes().open(changes.envelopes()),
+        VectorEntry.vector(changes.covers()));
     try {
       MergeResult result = replica.apply(batch);
       if (result.conflicts() > 0) {
@@ -300,7 +296,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   public synchronized void synced(byte[] peerSite, List<VectorEntry> peerVector, String peer) throws SyncException {
     sql(() -> {
       SiteId self = replica.siteId();
-      long acked = driver(peerVector).get(self);
+      long acked = VectorEntry.vector(peerVector).get(self);
       SyncHistory.record(connection, new SyncHistory.Peer(peerSite, peer, acked, Instant.now()));
       return null;
     });
@@ -308,12 +304,12 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
 
   @Override
   public synchronized List<VectorEntry> stableVector() throws SyncException {
-    return wire(sql(replica::stablePoint));
+    return VectorEntry.list(sql(replica::stablePoint));
   }
 
   @Override
   public synchronized void adoptStable(List<VectorEntry> peerStable) throws SyncException {
-    sql(() -> replica.adoptStablePoint(driver(peerStable)));
+    sql(() -> replica.adoptStablePoint(VectorEntry.vector(peerStable)));
   }
 
   @Override
@@ -348,20 +344,6 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
 
   private Envelopes envelopes() throws SyncException {
     return new Envelopes(keys.hasher(), keys.key(), sql(replica::schema));
-  }
-
-  static List<VectorEntry> wire(VersionVector vector) {
-    List<VectorEntry> out = new ArrayList<>(vector.entries().size());
-    vector.entries().forEach((site, seq) -> out.add(new VectorEntry(site.bytes(), seq)));
-    return out;
-  }
-
-  static VersionVector driver(List<VectorEntry> vector) {
-    Map<SiteId, Long> entries = new TreeMap<>();
-    for (VectorEntry e : vector) {
-      entries.merge(SiteId.of(e.site()), e.seq(), Math::max);
-    }
-    return VersionVector.of(entries);
   }
 
   private interface SqlCall<T> {
