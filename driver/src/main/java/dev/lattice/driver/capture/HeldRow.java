@@ -9,12 +9,10 @@ import dev.lattice.core.CellVersion;
 final class HeldRow {
   final CellVersion version;
   final CellVersion[] overrides;
-  private final boolean[] replacedInBatch;
 
   HeldRow(CellVersion version, CellVersion[] overrides) {
     this.version = version;
     this.overrides = overrides;
-    this.replacedInBatch = new boolean[overrides.length];
   }
 
   /** The row's causal length; 0 for a row never held. */
@@ -33,14 +31,5 @@ final class HeldRow {
 
   CellVersion columnVersion(int i) {
     return overrides[i] != null ? overrides[i] : version;
-  }
-
-  /** A column already replaced by an earlier change of this batch: what it holds is not this replica's own any more. */
-  boolean replacedInBatch(int i) {
-    return replacedInBatch[i];
-  }
-
-  void replaced(int i) {
-    replacedInBatch[i] = true;
   }
 }

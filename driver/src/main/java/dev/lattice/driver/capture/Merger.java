@@ -243,7 +243,8 @@ final class Merger implements AutoCloseable {
       return;
     }
     boolean wins = verdict == RowMerge.Verdict.WINS;
-    if (ours != null && !work.newLife && !work.held.replacedInBatch(i) && senderHadNotSeen(ours)) {
+    // A column an earlier change of this batch replaced holds no write of this replica's any more.
+    if (ours != null && !work.newLife && !work.changed[i] && senderHadNotSeen(ours)) {
       recordConflictUnlessEqual(work, i, change, wins);
     }
     if (wins) {
@@ -390,7 +391,6 @@ final class Merger implements AutoCloseable {
       versions[i] = version;
       values[i] = value;
       changed[i] = true;
-      held.replaced(i);
     }
 
     /** The value column {@code i} holds in the application's table now; read once per row, when first needed. */

@@ -83,25 +83,21 @@ final class RelayMerge {
   private boolean mergeRow(byte[] row, List<Envelope> incoming) throws SyncException, SQLException {
     Envelope stored = tables.row(row);
     CellVersion held = stored == null ? null : version(stored);
+    List<Envelope> rowEnvelopes = new ArrayList<>();
     List<CellVersion> rowVersions = new ArrayList<>();
-    Envelope best = null;
     for (Envelope e : incoming) {
       if (e.kind() == Envelope.ROW) {
+        rowEnvelopes.add(e);
         rowVersions.add(version(e));
       }
     }
     CellVersion winner = RowMerge.winningRowVersion(held, rowVersions);
     boolean changed = false;
     if (winner != null) {
-      for (Envelope e : incoming) {
-        if (e.kind() == Envelope.ROW && winner.sameWrite(version(e))) {
-          best = e;
-        }
-      }
       if (RowMerge.changesLife(held, winner)) {
         tables.clearCells(row); // a row never held here has no cells: nothing to clear
       }
-      tables.putRow(best);
+      tables.putRow(rowEnvelopes.get(rowVersions.indexOf(winner)));
       applied++;
       changed = true;
     }
@@ -129,7 +125,7 @@ final class RelayMerge {
   }
 
   /** The version an envelope's metadata states. */
-  static CellVersion version(Envelope e) {
+  private static CellVersion version(Envelope e) {
     return new CellVersion(e.cl(), e.hlc(), SiteId.of(e.site()), e.seq());
   }
 
