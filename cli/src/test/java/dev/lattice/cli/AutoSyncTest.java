@@ -79,14 +79,18 @@ class AutoSyncTest {
     }
   }
 
+  private LatticeServer server() throws Exception {
+    return LatticeServer.startWithRelay(ServerConfig.defaults().withPort(0).withDataDir(dir.resolve("server"))
+        .withAdminToken(ADMIN));
+  }
+
   private static String state(Connection c) throws SQLException {
     return rows(c, "SELECT state FROM lattice_sync").get(0);
   }
 
   @Test
   void twoJoinedDatabasesStayInSyncWithPlainJdbc_oneSyncPerFile_statusFromSql() throws Exception {
-    try (LatticeServer server = LatticeServer.startWithRelay(ServerConfig.defaults().withPort(0)
-        .withDataDir(dir.resolve("server")).withAdminToken(ADMIN))) {
+    try (LatticeServer server = server()) {
       Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
       Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);
       ServerSpace.create(server, ADMIN).join(laptop, phone);
@@ -159,8 +163,7 @@ class AutoSyncTest {
 
   @Test
   void listenersHearStateChanges_appliedChanges_andConflictsAsTheyAreRecorded() throws Exception {
-    try (LatticeServer server = LatticeServer.startWithRelay(ServerConfig.defaults().withPort(0)
-        .withDataDir(dir.resolve("server")).withAdminToken(ADMIN))) {
+    try (LatticeServer server = server()) {
       Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
       Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);
       ServerSpace.create(server, ADMIN).join(laptop, phone);
@@ -205,8 +208,7 @@ class AutoSyncTest {
 
   @Test
   void aWrongOrMissingPassphraseOrAnUnjoinedDatabase_isAnErrorStatus_andWritesNothing() throws Exception {
-    try (LatticeServer server = LatticeServer.startWithRelay(ServerConfig.defaults().withPort(0)
-        .withDataDir(dir.resolve("server")).withAdminToken(ADMIN))) {
+    try (LatticeServer server = server()) {
       Path laptop = Fixtures.notes(dir.resolve("laptop.db"), 2);
       Path phone = Fixtures.notes(dir.resolve("phone.db"), 0);
       ServerSpace.create(server, ADMIN).join(laptop, phone);
