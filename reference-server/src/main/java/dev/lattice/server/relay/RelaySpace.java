@@ -139,9 +139,10 @@ final class RelaySpace {
           Changed changed = new Changed();
           T r = work.run(c, changed);
           if (t != null && !changed.rows.isEmpty()) {
-            RelayTables tables = new RelayTables(c, id);
-            for (ByteBuffer row : changed.rows) {
-              after.put(row, tables.wholeRow(row.array()));
+            try (RelayTables tables = new RelayTables(c, id)) {
+              for (ByteBuffer row : changed.rows) {
+                after.put(row, tables.wholeRow(row.array()));
+              }
             }
           }
           if (changed.any()) {
@@ -208,9 +209,10 @@ final class RelaySpace {
       }
       Map<ByteBuffer, List<Envelope>> now = snapshot(c -> {
         Map<ByteBuffer, List<Envelope>> out = new LinkedHashMap<>();
-        RelayTables tables = new RelayTables(c, id);
-        for (byte[] row : rows) {
-          out.put(ByteBuffer.wrap(row), tables.wholeRow(row));
+        try (RelayTables tables = new RelayTables(c, id)) {
+          for (byte[] row : rows) {
+            out.put(ByteBuffer.wrap(row), tables.wholeRow(row));
+          }
         }
         return out;
       });

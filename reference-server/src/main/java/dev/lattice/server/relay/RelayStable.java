@@ -146,7 +146,9 @@ final class RelayStable {
         }
       }
     }
-    new RelayTables(c, space).deleteDeadRows(rows);
+    try (RelayTables tables = new RelayTables(c, space)) {
+      tables.deleteDeadRows(rows);
+    }
     return rows;
   }
 

@@ -132,8 +132,11 @@ public final class RelayStore implements AnsweringStore {
 
   @Override
   public Changes changesFor(List<VectorEntry> peerVector, int maxCells) throws SyncException {
-    return space.snapshot(c -> RelayReader.next(c, new RelayTables(c, space.id()), space.id(), readVector(c),
-        peerVector, Math.max(1, maxCells)));
+    return space.snapshot(c -> {
+      try (RelayTables tables = new RelayTables(c, space.id())) {
+        return RelayReader.next(c, tables, space.id(), readVector(c), peerVector, Math.max(1, maxCells));
+      }
+    });
   }
 
   @Override
@@ -141,8 +144,11 @@ public final class RelayStore implements AnsweringStore {
     long now = db.clock().millis();
     long applied = space.write((c, changed) -> {
       Set<ByteBuffer> touched = new LinkedHashSet<>();
-      long n = RelayMerge.merge(new RelayTables(c, space.id()), changes.envelopes(), now,
-          MAX_CLOCK_DRIFT.toMillis(), new RelayStable(c, space.id()).read(), touched);
+      long n;
+      try (RelayTables tables = new RelayTables(c, space.id())) {
+        n = RelayMerge.merge(tables, changes.envelopes(), now, MAX_CLOCK_DRIFT.toMillis(),
+            new RelayStable(c, space.id()).read(), touched);
+      }
       advanceVector(c, changes.covers());
       touched.forEach(changed::row);
       if (!changes.covers().isEmpty()) {
@@ -240,9 +246,10 @@ public final class RelayStore implements AnsweringStore {
         }
         return space.snapshot(c -> {
           List<Envelope> out = new ArrayList<>();
-          RelayTables tables = new RelayTables(c, space.id());
-          for (ByteBuffer row : rows) {
-            out.addAll(tables.wholeRow(row.array()));
+          try (RelayTables tables = new RelayTables(c, space.id())) {
+            for (ByteBuffer row : rows) {
+              out.addAll(tables.wholeRow(row.array()));
+            }
           }
           return out;
         });

@@ -41,9 +41,9 @@ final class RelayTree {
   /** Builds the tree of {@code space} from the relay tables, as {@code c} shows them. */
   static RelayTree build(Connection c, String space) throws SQLException {
     RelayTree t = new RelayTree();
-    try (PreparedStatement p = c.prepareStatement("SELECT row FROM relay_rows WHERE space = ?")) {
+    try (PreparedStatement p = c.prepareStatement("SELECT row FROM relay_rows WHERE space = ?");
+        RelayTables tables = new RelayTables(c, space)) {
       p.setString(1, space);
-      RelayTables tables = new RelayTables(c, space);
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
           t.put(tables.wholeRow(r.getBytes(1)));
