@@ -14,7 +14,7 @@ final class Figure {
 
   /** The header line, naming the second column (what varies within a figure) and the side compared with plain. */
   static String header(String variant, String side) {
-    return String.format(Locale.ROOT, "%-12s %-8s %15s %15s %6s %-13s %-7s %-12s %s", "figure", variant, "plain", side,
+    return String.format(Locale.ROOT, "%-12s %-14s %15s %15s %6s %-13s %-7s %-12s %s", "figure", variant, "plain", side,
         "ratio", "range", "target", "verdict", "note");
   }
 
@@ -72,12 +72,12 @@ final class Figure {
 
   String row() {
     if (ratio.isEmpty()) {
-      return String.format(Locale.ROOT, "%-12s %-8s (no rounds)", name, keys);
+      return String.format(Locale.ROOT, "%-12s %-14s (no rounds)", name, keys);
     }
     String note = foldMs.isEmpty() ? this.note
         : String.format(Locale.ROOT, "of which deferred fold: %,.0f ms of %,.0f ms; then tree update: %,.0f ms",
             foldMs.median(), trackedMs.median(), treeMs.median());
-    return String.format(Locale.ROOT, "%-12s %-8s %15s %15s %6.3f %-13s %-7s %-12s %s", name, keys,
+    return String.format(Locale.ROOT, "%-12s %-14s %15s %15s %6.3f %-13s %-7s %-12s %s", name, keys,
         value(plain.median()), value(tracked.median()), ratio.median(),
         String.format(Locale.ROOT, "%.3f-%.3f", ratio.min(), ratio.max()),
         Double.isNaN(target) ? "-" : (kind == Kind.THROUGHPUT ? ">= " : "<= ") + String.format(Locale.ROOT, "%.2f",

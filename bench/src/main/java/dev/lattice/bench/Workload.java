@@ -1,12 +1,15 @@
 package dev.lattice.bench;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 
 /**
- * The rows of one key order, generated up front from a fixed seed: both sides and every round write exactly the same
- * data in the same order, and generating it is never part of a timed phase.
+ * The rows of one row shape and key order, generated up front from a fixed seed: both sides and every round write
+ * exactly the same data in the same order, and generating it is never part of a timed phase.
  */
 final class Workload {
   /** Key orders the issue asks for; both keys are 36 characters so only their order differs. */
@@ -21,22 +24,65 @@ final class Workload {
     }
   }
 
-  static final String CREATE = "CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL, a TEXT, b INTEGER, c REAL, d TEXT)";
-  static final String INSERT = "INSERT INTO t(id, a, b, c, d) VALUES (?, ?, ?, ?, ?)";
+  /**
+   * Row shapes the issue asks for. Capture's metadata is about the same per row whatever the values, so it weighs
+   * more on a small row. Both shapes have the same key and columns a, b and c, so that the update statements and what
+   * is read stay the same and only the values' size differs.
+   */
+  enum RowShape {
+    /** Four values, about 90 bytes: 12-23 letters, an integer below 1,000,000, a real, 40-79 letters. */
+    WIDE("CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL, a TEXT, b INTEGER, c REAL, d TEXT)",
+        "INSERT INTO t(id, a, b, c, d) VALUES (?, ?, ?, ?, ?)", "SELECT id, a, b, c, d FROM t", 12, 1_000_000, 40),
+    /** Three small values, about 15 bytes: 4-7 letters, an integer below 100, a real; no column d. */
+    NARROW("CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL, a TEXT, b INTEGER, c REAL)",
+        "INSERT INTO t(id, a, b, c) VALUES (?, ?, ?, ?)", "SELECT id, a, b, c FROM t", 4, 100, 0);
+
+    final String create;
+    final String insert;
+    final String scan;
+    final String lookup;
+    /** Shortest a and d (0: no column d); the longest is twice that less one. */
+    private final int aLength;
+    private final int bBound;
+    private final int dLength;
+
+    RowShape(String create, String insert, String scan, int aLength, int bBound, int dLength) {
+      this.create = create;
+      this.insert = insert;
+      this.scan = scan;
+      this.lookup = scan + " WHERE id = ?";
+      this.aLength = aLength;
+      this.bBound = bBound;
+      this.dLength = dLength;
+    }
+
+    /** Cells a row has in the Merkle tree: the row's own and one per value column. */
+    int cells() {
+      return dLength > 0 ? 5 : 4;
+    }
+
+    String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** The other benches write wide rows. */
+  static final String CREATE = RowShape.WIDE.create;
+  static final String INSERT = RowShape.WIDE.insert;
   /** Updates alternate between these two, so that both one- and two-column changes are captured. */
   static final String UPDATE_ONE = "UPDATE t SET b = ? WHERE id = ?";
   static final String UPDATE_TWO = "UPDATE t SET a = ?, c = ? WHERE id = ?";
   static final String DELETE = "DELETE FROM t WHERE id = ?";
-  static final String LOOKUP = "SELECT id, a, b, c, d FROM t WHERE id = ?";
-  static final String SCAN = "SELECT id, a, b, c, d FROM t";
 
   private static final String LETTERS = "abcdefghijklmnopqrstuvwxyz     ";
 
+  final RowShape shape;
   final KeyOrder order;
   final String[] id;
   final String[] a;
   final long[] b;
   final double[] c;
+  /** Null when the shape has no column d. */
   final String[] d;
   /** New values for the update phase, each different from the inserted one so every update is captured. */
   final String[] newA;
@@ -47,13 +93,14 @@ final class Workload {
   final int[] deleteOrder;
   final int[] lookupOrder;
 
-  private Workload(KeyOrder order, int rows, Random random) {
+  private Workload(RowShape shape, KeyOrder order, int rows, Random random) {
+    this.shape = shape;
     this.order = order;
     id = new String[rows];
     a = new String[rows];
     b = new long[rows];
     c = new double[rows];
-    d = new String[rows];
+    d = shape.dLength > 0 ? new String[rows] : null;
     newA = new String[rows];
     newB = new long[rows];
     newC = new double[rows];
@@ -61,10 +108,12 @@ final class Workload {
       id[i] = order == KeyOrder.RANDOM
           ? new UUID(random.nextLong(), random.nextLong()).toString()
           : String.format("%036d", i);
-      a[i] = text(random, 12 + random.nextInt(12));
-      b[i] = random.nextInt(1_000_000);
+      a[i] = text(random, shape.aLength + random.nextInt(shape.aLength));
+      b[i] = random.nextInt(shape.bBound);
       c[i] = random.nextDouble() * 1000;
-      d[i] = text(random, 40 + random.nextInt(40));
+      if (d != null) {
+        d[i] = text(random, shape.dLength + random.nextInt(shape.dLength));
+      }
       newA[i] = a[i] + "!";
       newB[i] = b[i] + 1;
       newC[i] = c[i] + 0.5;
@@ -75,11 +124,37 @@ final class Workload {
   }
 
   static Workload generate(KeyOrder order, int rows, long seed) {
-    return new Workload(order, rows, new Random(seed));
+    return generate(RowShape.WIDE, order, rows, seed);
+  }
+
+  static Workload generate(RowShape shape, KeyOrder order, int rows, long seed) {
+    return new Workload(shape, order, rows, new Random(seed));
   }
 
   int rows() {
     return id.length;
+  }
+
+  /** Shape and key order, as figures name them: "wide/random". */
+  String label() {
+    return shape.label() + "/" + order.label();
+  }
+
+  /** Binds row {@code i} to the shape's {@code insert}. */
+  void bindInsert(PreparedStatement insert, int i) throws SQLException {
+    insert.setString(1, id[i]);
+    insert.setString(2, a[i]);
+    insert.setLong(3, b[i]);
+    insert.setDouble(4, c[i]);
+    if (d != null) {
+      insert.setString(5, d[i]);
+    }
+  }
+
+  /** Reads every column of the current row of the shape's {@code scan} or {@code lookup}, as an application would. */
+  long read(ResultSet rs) throws SQLException {
+    long sum = rs.getString(1).length() + rs.getString(2).length() + rs.getLong(3) + (long) rs.getDouble(4);
+    return d != null ? sum + rs.getString(5).length() : sum;
   }
 
   private static String text(Random random, int length) {
