@@ -3,6 +3,8 @@ package dev.lattice.driver;
 import dev.lattice.core.ClockBound;
 import dev.lattice.core.SiteId;
 import dev.lattice.core.VersionVector;
+import dev.lattice.driver.capture.ConnectionHooks;
+import dev.lattice.driver.capture.MergeSession;
 import dev.lattice.driver.capture.ReplicaEngine;
 import dev.lattice.merkle.CellId;
 import dev.lattice.merkle.CellIdHasher;
@@ -43,19 +45,32 @@ public final class Replica {
   public static final int DEFAULT_BATCH_CELLS = 5_000;
 
   private final Connection connection;
+  /** What merges keep between batches: a driver connection's, or null (each batch prepares its own). */
+  private final MergeSession merges;
   private final Clock clock;
   private final Duration maxClockDrift;
 
-  private Replica(Connection connection, Clock clock, Duration maxClockDrift) {
+  private Replica(Connection connection, MergeSession merges, Clock clock, Duration maxClockDrift) {
     this.connection = connection;
+    this.merges = merges;
     this.clock = clock;
     this.maxClockDrift = maxClockDrift;
   }
 
   /** The replica behind {@code connection}, a connection to a SQLite database. */
   public static Replica of(Connection connection) {
-    return new Replica(engineSide(Objects.requireNonNull(connection, "connection")), Clock.systemUTC(),
-        DEFAULT_MAX_CLOCK_DRIFT);
+    Objects.requireNonNull(connection, "connection");
+    return new Replica(engineSide(connection), mergeSession(connection), Clock.systemUTC(), DEFAULT_MAX_CLOCK_DRIFT);
+  }
+
+  /** A driver connection's merge session, kept for its life; null for any other connection. */
+  private static MergeSession mergeSession(Connection connection) {
+    try {
+      return connection.isWrapperFor(ConnectionHooks.class) ? connection.unwrap(ConnectionHooks.class).mergeSession()
+          : null;
+    } catch (SQLException closed) {
+      return null; // its first use will say it is closed
+    }
   }
 
   /**
@@ -72,7 +87,7 @@ public final class Replica {
 
   /** This replica, judging incoming clocks against {@code clock} (tests pass a fixed one). */
   public Replica withClock(Clock clock) {
-    return new Replica(connection, Objects.requireNonNull(clock, "clock"), maxClockDrift);
+    return new Replica(connection, merges, Objects.requireNonNull(clock, "clock"), maxClockDrift);
   }
 
   /** This replica, accepting incoming changes stamped at most {@code drift} ahead of its clock. */
@@ -80,7 +95,7 @@ public final class Replica {
     if (drift.isNegative()) {
       throw new IllegalArgumentException("the allowed clock drift must be >= 0, was " + drift);
     }
-    return new Replica(connection, clock, drift);
+    return new Replica(connection, merges, clock, drift);
   }
 
   /** This replica's site id, created and stored in the database on first use. */
@@ -149,7 +164,7 @@ public final class Replica {
    * of this replica's clock than {@link #withMaxClockDrift allowed}.
    */
   public MergeResult apply(ChangeBatch batch) throws SQLException {
-    return ReplicaEngine.apply(connection, Objects.requireNonNull(batch, "batch"), clock.millis(),
+    return ReplicaEngine.apply(connection, merges, Objects.requireNonNull(batch, "batch"), clock.millis(),
         maxClockDrift.toMillis());
   }
 

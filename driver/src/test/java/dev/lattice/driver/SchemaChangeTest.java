@@ -63,6 +63,27 @@ class SchemaChangeTest {
   }
 
   @Test
+  void addColumn_byAnotherConnection_betweenTwoMergesOnOneDriverConnection_isFollowedBeforeTheSecond()
+      throws Exception {
+    syncedPair();
+    try (Connection a = driver("a"); Connection b = driver("b")) {
+      exec(b, "UPDATE note SET title = 'merged before the change' WHERE id = 'n1'");
+      sync(a, b); // a's connection now keeps its merge statements and the table's shape
+      try (Connection other = plain("a")) {
+        exec(other, "ALTER TABLE note ADD COLUMN tags TEXT NOT NULL DEFAULT ''");
+      }
+      exec(b, "ALTER TABLE note ADD COLUMN tags TEXT NOT NULL DEFAULT ''",
+          "INSERT INTO note(id, title, tags) VALUES ('n4', 'merged after it', 'new column')");
+
+      sync(a, b);
+
+      assertEquals("new column", one(a, "SELECT tags FROM note WHERE id = 'n4'"));
+      assertEquals("merged before the change", one(a, "SELECT title FROM note WHERE id = 'n1'"));
+      assertConverged(a, b);
+    }
+  }
+
+  @Test
   void addColumn_toAnEmptyTrackedTable_thatNeverCapturedAWrite_works() throws Exception {
     try (Connection a = driver("empty")) {
       exec(a, NOTE);

@@ -27,6 +27,7 @@ final class CaptureHooks implements ConnectionHooks {
   /** Rows changed through this connection between two looks at the log's length. */
   private final long checkEvery;
   private SQLWarning warnings;
+  private MergeSession mergeSession;
   /** Lattice's tables exist in this file; once true it stays true, so it is looked up until then only. */
   private boolean enabled;
   /** {@code total_changes} when the log's length was last looked at. */
@@ -266,7 +267,23 @@ final class CaptureHooks implements ConnectionHooks {
   }
 
   @Override
+  public MergeSession mergeSession() {
+    if (mergeSession == null) {
+      mergeSession = new MergeSession(c);
+    }
+    return mergeSession;
+  }
+
+  @Override
   public void close() {
     warnings = null;
+    if (mergeSession != null) {
+      try {
+        mergeSession.close();
+      } catch (SQLException e) {
+        // Its statements belong to the raw connection, which is closed next and finalizes them anyway.
+      }
+      mergeSession = null;
+    }
   }
 }

@@ -61,6 +61,9 @@ public interface ConnectionHooks extends AutoCloseable {
    */
   SQLWarning takeWarnings();
 
+  /** What merges through this connection keep from one batch to the next; closed with the connection. */
+  MergeSession mergeSession();
+
   /** Releases what the engine holds for this connection; never throws. */
   @Override
   void close();

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Lattice's metadata as a merge reads and writes it: row versions ({@code lattice_rows}), column overrides
  * ({@code lattice_cols}), counter contributions ({@code lattice_counters}) and the conflict log. Each statement is
- * prepared on first use and kept for the rest of the merge.
+ * prepared on first use and kept while its {@link MergeSession} lasts; site ordinals are given for each batch
+ * ({@link #use}), since a batch that failed may have assigned some that its rollback took back.
  */
 final class MergeMetadata implements AutoCloseable {
   private enum Statement {
@@ -42,11 +43,15 @@ final class MergeMetadata implements AutoCloseable {
   }
 
   private final Connection c;
-  private final SiteOrdinals sites;
   private final Map<Statement, PreparedStatement> prepared = new EnumMap<>(Statement.class);
+  private SiteOrdinals sites;
 
-  MergeMetadata(Connection c, SiteOrdinals sites) {
+  MergeMetadata(Connection c) {
     this.c = c;
+  }
+
+  /** The site ordinals of the batch being merged. */
+  void use(SiteOrdinals sites) {
     this.sites = sites;
   }
 

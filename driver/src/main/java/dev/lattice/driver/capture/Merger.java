@@ -10,9 +10,10 @@ import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.SqlStates;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,13 +61,13 @@ import java.util.Objects;
  * clock must not drag every replica's clock forward. Otherwise {@code lattice_clock} rises to the highest stamp
  * received, and local stamps stay above it.
  */
-final class Merger implements AutoCloseable {
+final class Merger {
   private final Connection c;
   private final ChangeBatch batch;
+  private final MergeSession session;
   private final Map<String, TrackedTables.Registered> tables;
   private final SiteOrdinals sites;
   private final MergeMetadata metadata;
-  private final Map<String, TableWriter> writers = new HashMap<>();
   private final VersionVector heldBefore;
   private final StablePoint stable;
   private boolean belowWatermark;
@@ -74,12 +75,13 @@ final class Merger implements AutoCloseable {
   private long ignored;
   private long conflicts;
 
-  private Merger(Connection c, ChangeBatch batch, Map<String, TrackedTables.Registered> tables) throws SQLException {
+  private Merger(Connection c, ChangeBatch batch, MergeSession session) throws SQLException {
     this.c = c;
     this.batch = batch;
-    this.tables = tables;
+    this.session = session;
+    this.tables = session.tables();
     this.sites = SiteOrdinals.load(c);
-    this.metadata = new MergeMetadata(c, sites);
+    this.metadata = session.metadata(sites);
     this.heldBefore = ReplicaEngine.versionVector(c); // this replica's own entry is its highest local sequence number
     this.stable = new StablePoint(Compaction.stablePoint(c));
   }
@@ -90,17 +92,13 @@ final class Merger implements AutoCloseable {
    * @param nowMillis this replica's wall clock
    * @param maxDriftMillis how far ahead of {@code nowMillis} an incoming stamp may be
    */
-  static MergeResult apply(Connection c, ChangeBatch batch, long nowMillis, long maxDriftMillis) throws SQLException {
-    if (!LatticeSchema.exists(c)) {
+  static MergeResult apply(Connection c, MergeSession session, ChangeBatch batch, long nowMillis,
+      long maxDriftMillis) throws SQLException {
+    Map<String, TrackedTables.Registered> tables = session.tables();
+    if (tables.isEmpty() && !LatticeSchema.exists(c)) {
       throw new SQLException("cannot apply changes: this database tracks no tables yet. Track the same tables as the"
           + " sending replica first (Replica.track or SELECT lattice_track('name'))",
           SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE);
-    }
-    Map<String, TrackedTables.Registered> tables = new HashMap<>();
-    for (TrackedTables.Registered t : TrackedTables.all(c).values()) {
-      if (t.tracked()) {
-        tables.put(t.shape().name(), t);
-      }
     }
     MergeValidation.check(batch, tables, nowMillis, maxDriftMillis);
     boolean ownTransaction = c.getAutoCommit();
@@ -108,28 +106,26 @@ final class Merger implements AutoCloseable {
     // while a child was added on another leaves an orphan on every replica alike (PRAGMA foreign_key_check lists it).
     // Enforcement would also fire ON DELETE actions that capture cannot see. The pragma is a no-op inside a
     // transaction, where deferring the checks to the caller's commit is the most we can do.
-    boolean restoreForeignKeys = ownTransaction && Sql.oneLong(c, "PRAGMA foreign_keys") == 1;
+    boolean restoreForeignKeys = ownTransaction && foreignKeysOn(session);
     if (restoreForeignKeys) {
-      Sql.exec(c, "PRAGMA foreign_keys = OFF");
+      session.statement("PRAGMA foreign_keys = OFF").execute();
     } else if (!ownTransaction) {
-      Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
+      session.statement("PRAGMA defer_foreign_keys = ON").execute();
     }
     try {
       return Transactions.write(c, "lattice_merge", () -> {
         LogFold.fold(c); // local writes must be in lattice_rows/lattice_cols to be compared
-        try (Merger merger = new Merger(c, batch, tables)) {
-          return merger.mergeBatch();
-        }
+        return new Merger(c, batch, session).mergeBatch();
       });
     } finally {
       if (restoreForeignKeys) {
-        Sql.exec(c, "PRAGMA foreign_keys = ON");
+        session.statement("PRAGMA foreign_keys = ON").execute();
       }
     }
   }
 
   private MergeResult mergeBatch() throws SQLException {
-    Sql.exec(c, "INSERT INTO lattice_applying(x) VALUES (1)");
+    run("INSERT INTO lattice_applying(x) VALUES (1)");
     Map<String, List<Change>> rows = new LinkedHashMap<>();
     for (Change change : batch.changes()) {
       if (stable.covers(version(change))) {
@@ -148,15 +144,15 @@ final class Merger implements AutoCloseable {
     for (Map.Entry<SiteId, Long> covered : batch.covers().entries().entrySet()) {
       int ord = sites.ordinal(covered.getKey());
       if (ord != LatticeSchema.LOCAL_SITE) {
-        Sql.update(c, "INSERT INTO lattice_vv(site, seq) VALUES (?, ?) ON CONFLICT(site) DO UPDATE SET"
+        run("INSERT INTO lattice_vv(site, seq) VALUES (?, ?) ON CONFLICT(site) DO UPDATE SET"
             + " seq = max(seq, excluded.seq)", ord, covered.getValue());
       }
     }
-    Sql.update(c, "UPDATE lattice_clock SET hlc = max(hlc, ?) WHERE id = 1", highestStamp);
+    run("UPDATE lattice_clock SET hlc = max(hlc, ?) WHERE id = 1", highestStamp);
     if (belowWatermark) {
       ReplicaTree.invalidate(c);
     }
-    Sql.exec(c, "DELETE FROM lattice_applying");
+    run("DELETE FROM lattice_applying");
     return new MergeResult(applied, ignored, conflicts);
   }
 
@@ -344,20 +340,24 @@ final class Merger implements AutoCloseable {
   }
 
   private TableWriter writer(TableShape shape) {
-    return writers.computeIfAbsent(shape.name(), name -> new TableWriter(c, shape));
+    return session.writer(shape);
+  }
+
+  /** Runs one of the statements every batch runs, kept by the session. */
+  private void run(String sql, Object... args) throws SQLException {
+    PreparedStatement p = session.statement(sql);
+    Sql.bind(p, 1, args);
+    p.executeUpdate();
+  }
+
+  private static boolean foreignKeysOn(MergeSession session) throws SQLException {
+    try (ResultSet r = session.statement("PRAGMA foreign_keys").executeQuery()) {
+      return r.next() && r.getLong(1) == 1;
+    }
   }
 
   private static CellVersion version(Change change) {
     return new CellVersion(change.cl(), change.hlc(), change.site(), change.seq());
-  }
-
-  @Override
-  public void close() throws SQLException {
-    try {
-      metadata.close();
-    } finally {
-      Sql.closeAll(writers.values());
-    }
   }
 
   /** What a merge decides for one row, column by column, before it is written. */

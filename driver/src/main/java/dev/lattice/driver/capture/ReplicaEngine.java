@@ -123,10 +123,22 @@ public final class ReplicaEngine {
     return LogFold.fold(c);
   }
 
-  public static MergeResult apply(Connection c, ChangeBatch batch, long nowMillis, long maxDriftMillis)
-      throws SQLException {
-    ready(c);
-    return Merger.apply(c, batch, nowMillis, maxDriftMillis);
+  /**
+   * Applies {@code batch} through {@code session}, which a driver connection keeps across batches
+   * ({@link ConnectionHooks#mergeSession()}); null: one for this batch only.
+   */
+  public static MergeResult apply(Connection c, MergeSession session, ChangeBatch batch, long nowMillis,
+      long maxDriftMillis) throws SQLException {
+    if (session == null) {
+      try (MergeSession once = new MergeSession(c)) {
+        return apply(c, once, batch, nowMillis, maxDriftMillis);
+      }
+    }
+    if (session.schemaChanged()) { // a batch on an unchanged schema has nothing to upgrade or follow
+      ready(c);
+      session.reload();
+    }
+    return Merger.apply(c, session, batch, nowMillis, maxDriftMillis);
   }
 
   /** Pulls what {@code to} lacks from {@code from}; returns what was applied to {@code to}. */

@@ -360,12 +360,14 @@ final class LatticeConnection extends ConnectionDelegate {
 
   // Unlike the generated methods, these two answer on a closed connection too, as they always have.
 
+  // The engine's side of this connection answers too, for the replica API: what it keeps per connection lives there.
+
   @Override public <T> T unwrap(Class<T> iface) throws SQLException {
-    return Wrappers.unwrap(this, delegate, iface);
+    return iface == ConnectionHooks.class ? iface.cast(hooks) : Wrappers.unwrap(this, delegate, iface);
   }
 
   @Override public boolean isWrapperFor(Class<?> iface) throws SQLException {
-    return Wrappers.isWrapperFor(this, delegate, iface);
+    return iface == ConnectionHooks.class || Wrappers.isWrapperFor(this, delegate, iface);
   }
 
   @Override public String toString() {

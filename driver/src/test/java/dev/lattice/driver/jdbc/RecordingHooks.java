@@ -1,11 +1,17 @@
 package dev.lattice.driver.jdbc;
 
 import dev.lattice.driver.capture.ConnectionHooks;
+import dev.lattice.driver.capture.MergeSession;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 
 /** A stand-in capture engine that counts the calls the JDBC layer makes and hands out the warnings it is given. */
 final class RecordingHooks implements ConnectionHooks {
+  @Override
+  public MergeSession mergeSession() {
+    throw new UnsupportedOperationException("these tests merge nothing");
+  }
+
   int autoCommitStatements;
   int commits;
   int closes;
