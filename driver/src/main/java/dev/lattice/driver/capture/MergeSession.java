@@ -118,6 +118,19 @@ public final class MergeSession implements AutoCloseable {
     Sql.closeAll(all);
   }
 
+  /**
+   * Forgets everything kept, after a merge failed: sqlite-jdbc finalizes a statement whose step failed with an error
+   * such as a full disk, so no kept statement is trusted any more. The next merge starts afresh.
+   */
+  void discard(Exception failure) {
+    try {
+      close();
+    } catch (SQLException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** Closes everything kept; a later merge through this session starts afresh. */
   @Override
   public void close() throws SQLException {
     List<AutoCloseable> all = new ArrayList<>();

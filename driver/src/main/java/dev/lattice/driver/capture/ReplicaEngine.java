@@ -123,6 +123,11 @@ public final class ReplicaEngine {
     return LogFold.fold(c);
   }
 
+  /** A merge session for {@code c}, kept by its owner until the connection closes. */
+  public static MergeSession mergeSession(Connection c) {
+    return new MergeSession(c);
+  }
+
   /**
    * Applies {@code batch} through {@code session}, which a driver connection keeps across batches
    * ({@link ConnectionHooks#mergeSession()}); null: one for this batch only.
@@ -134,11 +139,16 @@ public final class ReplicaEngine {
         return apply(c, once, batch, nowMillis, maxDriftMillis);
       }
     }
-    if (session.schemaChanged()) { // a batch on an unchanged schema has nothing to upgrade or follow
-      ready(c);
-      session.reload();
+    try {
+      if (session.schemaChanged()) { // a batch on an unchanged schema has nothing to upgrade or follow
+        ready(c);
+        session.reload();
+      }
+      return Merger.apply(c, session, batch, nowMillis, maxDriftMillis);
+    } catch (SQLException | RuntimeException e) {
+      session.discard(e);
+      throw e;
     }
-    return Merger.apply(c, session, batch, nowMillis, maxDriftMillis);
   }
 
   /** Pulls what {@code to} lacks from {@code from}; returns what was applied to {@code to}. */

@@ -60,7 +60,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   private ReplicaStore(String jdbcUrl, Connection connection, KeyRing keys) {
     this.jdbcUrl = jdbcUrl;
     this.connection = connection;
-    this.replica = Replica.of(connection);
+    this.replica = Replica.of(connection).keepingMergeState(); // the store owns the connection for its life
     this.keys = keys;
   }
 
