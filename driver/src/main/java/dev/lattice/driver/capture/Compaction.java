@@ -5,9 +5,7 @@ import dev.lattice.core.StablePoint;
 import dev.lattice.core.VersionVector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,8 +27,13 @@ final class Compaction {
 
   private Compaction() {}
 
+  /** Whether this replica ever learned a stable point: its table is made then. */
+  static final String HAS_STABLE_TABLE = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_stable'";
+  /** The stable point, as {@link ReplicaEngine#vector} reads it. */
+  static final String STABLE_POINT = "SELECT site_id, seq FROM lattice_stable";
+
   private static boolean hasStableTable(Connection c) throws SQLException {
-    return Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_stable'") != null;
+    return Sql.one(c, HAS_STABLE_TABLE) != null;
   }
 
   /** This replica's stable point; empty if it never learned one. */
@@ -38,14 +41,9 @@ final class Compaction {
     if (!LatticeSchema.exists(c) || !hasStableTable(c)) {
       return VersionVector.empty();
     }
-    Map<SiteId, Long> entries = new HashMap<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT site_id, seq FROM lattice_stable");
-        ResultSet r = p.executeQuery()) {
-      while (r.next()) {
-        entries.put(SiteId.of(r.getBytes(1)), r.getLong(2));
-      }
+    try (PreparedStatement p = c.prepareStatement(STABLE_POINT)) {
+      return ReplicaEngine.vector(p);
     }
-    return VersionVector.of(entries);
   }
 
   /**

@@ -115,9 +115,12 @@ final class LogFold {
    * {@code min} or {@code max}, but scans the whole log for both in one query.
    */
   static long pending(Connection c) throws SQLException {
-    return Sql.oneLong(c, "SELECT (SELECT max(seq) FROM main.lattice_log) - (SELECT min(seq) FROM main.lattice_log)"
-        + " + (SELECT op <> " + LatticeSchema.OP_FOLDED + " FROM main.lattice_log ORDER BY seq LIMIT 1)");
+    return Sql.oneLong(c, PENDING);
   }
+
+  /** How many log rows are pending: {@link #pending}. */
+  static final String PENDING = "SELECT (SELECT max(seq) FROM main.lattice_log) - (SELECT min(seq) FROM"
+      + " main.lattice_log) + (SELECT op <> " + LatticeSchema.OP_FOLDED + " FROM main.lattice_log ORDER BY seq LIMIT 1)";
 
   /**
    * Sets this replica's contribution to every counter cell its pending writes touched: the cell's current value minus
@@ -171,8 +174,12 @@ final class LogFold {
 
   /** Folds every pending log row; returns how many there were. A no-op on a database Lattice never enabled. */
   static long fold(Connection c) throws SQLException {
-    long due;
-    if (!LatticeSchema.exists(c) || (due = pending(c)) == 0) {
+    return LatticeSchema.exists(c) ? foldDue(c, pending(c)) : 0;
+  }
+
+  /** Folds the {@code due} pending log rows ({@link #pending}) of a database Lattice enabled, if there are any. */
+  static long foldDue(Connection c, long due) throws SQLException {
+    if (due == 0) {
       return 0;
     }
     try {

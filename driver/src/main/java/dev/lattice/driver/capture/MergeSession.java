@@ -1,5 +1,6 @@
 package dev.lattice.driver.capture;
 
+import dev.lattice.core.VersionVector;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,6 +34,8 @@ public final class MergeSession implements AutoCloseable {
   private MergeMetadata metadata;
   private Map<String, TrackedTables.Registered> tables;
   private long readFor = Long.MIN_VALUE;
+  /** Whether {@code lattice_stable} exists, as of the last {@link #reload()}; its creation changes the schema. */
+  private boolean stableTable;
 
   MergeSession(Connection c) {
     this.c = c;
@@ -57,6 +60,7 @@ public final class MergeSession implements AutoCloseable {
       }
     }
     tables = tracked;
+    stableTable = Sql.one(c, Compaction.HAS_STABLE_TABLE) != null;
     readFor = version;
   }
 
@@ -75,6 +79,23 @@ public final class MergeSession implements AutoCloseable {
     }
     metadata.use(sites);
     return metadata;
+  }
+
+  /** Log rows not folded yet, as {@link LogFold#pending} counts them. */
+  long pendingLogRows() throws SQLException {
+    try (ResultSet r = statement(LogFold.PENDING).executeQuery()) {
+      return r.next() ? r.getLong(1) : 0;
+    }
+  }
+
+  /** This replica's version vector ({@link ReplicaEngine#versionVector}). */
+  VersionVector versionVector() throws SQLException {
+    return ReplicaEngine.vector(statement(ReplicaEngine.VERSION_VECTOR));
+  }
+
+  /** This replica's stable point ({@link Compaction#stablePoint}). */
+  VersionVector stablePoint() throws SQLException {
+    return stableTable ? ReplicaEngine.vector(statement(Compaction.STABLE_POINT)) : VersionVector.empty();
   }
 
   TableWriter writer(TableShape shape) {

@@ -82,8 +82,8 @@ final class Merger {
     this.tables = session.tables();
     this.sites = SiteOrdinals.load(c);
     this.metadata = session.metadata(sites);
-    this.heldBefore = ReplicaEngine.versionVector(c); // this replica's own entry is its highest local sequence number
-    this.stable = new StablePoint(Compaction.stablePoint(c));
+    this.heldBefore = session.versionVector(); // this replica's own entry is its highest local sequence number
+    this.stable = new StablePoint(session.stablePoint());
   }
 
   /**
@@ -114,7 +114,7 @@ final class Merger {
     }
     try {
       return Transactions.write(c, "lattice_merge", () -> {
-        LogFold.fold(c); // local writes must be in lattice_rows/lattice_cols to be compared
+        LogFold.foldDue(c, session.pendingLogRows()); // local writes must be in lattice_rows/lattice_cols to be compared
         return new Merger(c, batch, session).mergeBatch();
       });
     } finally {

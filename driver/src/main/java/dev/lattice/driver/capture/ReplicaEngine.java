@@ -91,9 +91,18 @@ public final class ReplicaEngine {
     if (!LatticeSchema.exists(c)) {
       return VersionVector.empty();
     }
+    try (PreparedStatement p = c.prepareStatement(VERSION_VECTOR)) {
+      return vector(p);
+    }
+  }
+
+  /** This replica's version vector, as {@link #vector} reads it. */
+  static final String VERSION_VECTOR = "SELECT site_id, seq FROM lattice_version_vector";
+
+  /** The vector of the {@code (site_id, seq)} rows {@code p} selects. */
+  static VersionVector vector(PreparedStatement p) throws SQLException {
     Map<SiteId, Long> entries = new HashMap<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT site_id, seq FROM lattice_version_vector");
-        ResultSet r = p.executeQuery()) {
+    try (ResultSet r = p.executeQuery()) {
       while (r.next()) {
         entries.put(SiteId.of(r.getBytes(1)), r.getLong(2));
       }
