@@ -15,13 +15,16 @@ import java.util.Map;
  * statements that read and write metadata and application rows.
  *
  * <p>Why: a sync applies many small batches (a live change, a catch-up of a few rows), and reading the registry and
- * preparing a dozen statements again for each cost more than merging its rows (`bench/run merge --batch 10`: 0.7 ms a
- * batch of two rows, against 0.1 ms for plain inserts of them). Everything kept is dropped when the schema changed
- * ({@code PRAGMA schema_version}): a table's shape and a statement's columns are good only for the schema they were
- * read from, and every change to the registry comes with one (tracking and following rewrite triggers).
+ * preparing a dozen statements again for each cost more than merging its rows ({@code bench/run merge --batch 10}:
+ * 0.7 ms a batch of two rows, against 0.1 ms for plain inserts of them). Everything kept is dropped when the schema
+ * changed ({@code PRAGMA schema_version}): a table's shape and a statement's columns are good only for the schema they
+ * were read from. The registry changes only with the schema or right after it: tracking and untracking rewrite
+ * triggers, and a change another tool made is followed (which may mark a table missing without DDL of its own) before
+ * the registry is read again ({@link ReplicaEngine#apply}).
  *
- * <p>A driver connection keeps one for its life ({@link ConnectionHooks#mergeSession()}); other connections get one per
- * call. Used by one thread at a time, as its connection is.
+ * <p>A driver connection keeps one for its life ({@link ConnectionHooks#mergeSession()}), a sync store one for its
+ * connection's ({@code Replica.keepingMergeState}); other callers get one per batch. Used by one thread at a time, as
+ * its connection is.
  */
 public final class MergeSession implements AutoCloseable {
   /** Distinct fixed statements kept; far more than a merge uses, a bound against a caller that varies its SQL. */
