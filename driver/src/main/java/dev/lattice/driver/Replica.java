@@ -45,7 +45,10 @@ public final class Replica {
   public static final int DEFAULT_BATCH_CELLS = 5_000;
 
   private final Connection connection;
-  /** What merges keep between batches: a driver connection's, or null (each batch prepares its own). */
+  /**
+   * What merges keep between batches: a driver connection's, or one kept for this replica's owner
+   * ({@link #keepingMergeState}); null: each batch prepares its own.
+   */
   private final MergeSession merges;
   private final Clock clock;
   private final Duration maxClockDrift;

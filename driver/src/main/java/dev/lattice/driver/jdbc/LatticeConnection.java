@@ -358,9 +358,8 @@ final class LatticeConnection extends ConnectionDelegate {
     }
   }
 
-  // Unlike the generated methods, these two answer on a closed connection too, as they always have.
-
-  // The engine's side of this connection answers too, for the replica API: what it keeps per connection lives there.
+  // Unlike the generated methods, these two answer on a closed connection too, as they always have. They also reach
+  // the engine's side of this connection, for the replica API: what it keeps per connection lives there.
 
   @Override public <T> T unwrap(Class<T> iface) throws SQLException {
     return iface == ConnectionHooks.class ? iface.cast(hooks) : Wrappers.unwrap(this, delegate, iface);
