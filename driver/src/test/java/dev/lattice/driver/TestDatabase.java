@@ -24,10 +24,13 @@ import java.util.TreeMap;
 public final class TestDatabase implements AutoCloseable {
   private final Path file;
   private final Connection connection;
+  /** One replica for the file's life, keeping its merge state as a sync store does, so tests exercise that path. */
+  private final Replica replica;
 
   private TestDatabase(Path file) throws SQLException {
     this.file = file;
     this.connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+    this.replica = Replica.of(connection).keepingMergeState();
     exec("PRAGMA journal_mode=WAL");
   }
 
@@ -48,7 +51,7 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public Replica replica() {
-    return Replica.of(connection);
+    return replica;
   }
 
   public void exec(String... sql) throws SQLException {
