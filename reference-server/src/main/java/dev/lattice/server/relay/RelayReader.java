@@ -6,6 +6,7 @@ import dev.lattice.core.VersionVector;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.VectorEntry;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * What a peer lacks, cut into one batch as {@link BatchCut} says, from the relay tables: for every site in site-id
@@ -31,8 +33,8 @@ final class RelayReader {
 
   private RelayReader() {}
 
-  static Changes next(Connection c, RelayTables tables, String space, List<VectorEntry> vector,
-      List<VectorEntry> peer, int maxCells) throws SQLException {
+  static Changes next(Connection c, RelayTables tables, Function<ByteBuffer, List<Envelope>> recentRow, String space,
+      List<VectorEntry> vector, List<VectorEntry> peer, int maxCells) throws SQLException {
     VersionVector peerHolds = VectorEntry.vector(peer);
     BatchCut cut = new BatchCut(VectorEntry.vector(vector), maxCells);
     List<Envelope> batch = new ArrayList<>();
@@ -54,7 +56,9 @@ final class RelayReader {
             }
             int before = batch.size();
             if (r.getInt(1) == 0) {
-              batch.addAll(tables.wholeRow(r.getBytes(2)));
+              byte[] row = r.getBytes(2);
+              List<Envelope> recent = recentRow.apply(ByteBuffer.wrap(row));
+              batch.addAll(recent != null ? recent : tables.wholeRow(row));
             } else if (peerHolds.covers(SiteId.of(r.getBytes(5)), r.getLong(6))) {
               addCellsOf(tables, r.getBytes(4), r.getBytes(2), site, seq, batch);
             }

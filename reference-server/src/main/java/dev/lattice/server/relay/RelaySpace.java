@@ -73,10 +73,18 @@ final class RelaySpace {
   private volatile Runnable beforeCommit;
   /** Times the tree was built from the tables, for tests. */
   private final AtomicInteger builds = new AtomicInteger();
+  /** The rows this instance wrote last; null where other instances write the space too. */
+  private final RecentRows recent;
 
   RelaySpace(RelayDatabase db, String id) {
     this.db = db;
     this.id = id;
+    this.recent = db.shared() ? null : new RecentRows();
+  }
+
+  /** The row as this instance's last commit to it left it, if kept ({@link RecentRows}); else null. */
+  List<Envelope> recentRow(ByteBuffer row) {
+    return recent == null ? null : recent.get(row);
   }
 
   String id() {
@@ -138,7 +146,10 @@ final class RelaySpace {
         result = transaction(c -> {
           Changed changed = new Changed();
           T r = work.run(c, changed);
-          if (t != null && !changed.rows.isEmpty()) {
+          if (recent != null) {
+            recent.forget(changed.rows); // before the commit: no reader may find a row older than its snapshot
+          }
+          if ((t != null || recent != null) && !changed.rows.isEmpty()) {
             try (RelayTables tables = new RelayTables(c, id)) {
               for (ByteBuffer row : changed.rows) {
                 after.put(row, tables.wholeRow(row.array()));
@@ -162,6 +173,9 @@ final class RelaySpace {
       }
       if (t != null && !after.isEmpty()) { // committed: now the tree may follow
         t.replaceRows(after);
+      }
+      if (recent != null) {
+        recent.remember(after);
       }
       return result;
     } finally {

@@ -134,7 +134,8 @@ public final class RelayStore implements AnsweringStore {
   public Changes changesFor(List<VectorEntry> peerVector, int maxCells) throws SyncException {
     return space.snapshot(c -> {
       try (RelayTables tables = new RelayTables(c, space.id())) {
-        return RelayReader.next(c, tables, space.id(), readVector(c), peerVector, Math.max(1, maxCells));
+        return RelayReader.next(c, tables, space::recentRow, space.id(), readVector(c), peerVector,
+            Math.max(1, maxCells));
       }
     });
   }
