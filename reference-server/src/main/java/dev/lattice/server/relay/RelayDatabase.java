@@ -61,6 +61,8 @@ public final class RelayDatabase implements AutoCloseable {
   /** What the relay opened itself and closes with itself; nothing when it lives in the server's database. */
   private final AutoCloseable owned;
   private final Map<String, RelayStore> spaces = new ConcurrentHashMap<>();
+  /** The rows this instance wrote last, where it is the only writer; else null. */
+  private final RecentRows recentRows;
   private final LongAdder stored = new LongAdder();
   /** Who each space's active devices are, once the server's accounts said; null until then (tests, tools). */
   private volatile SpaceMembers members;
@@ -83,6 +85,7 @@ public final class RelayDatabase implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.feed = feed;
     this.owned = owned;
+    this.recentRows = shared() ? null : new RecentRows();
     try (Connection c = pool.getConnection()) {
       RelaySchema.create(c, dialect);
     }
@@ -273,6 +276,11 @@ public final class RelayDatabase implements AutoCloseable {
     for (String text : RelayChanges.notices(space, rows)) {
       feed.announce(c, COMMITTED_TOPIC, text);
     }
+  }
+
+  /** The rows this instance wrote last ({@link RecentRows}); null where other instances write too. */
+  RecentRows recentRows() {
+    return recentRows;
   }
 
   /** Whether other instances may write to the same spaces (their commits are heard on the feed). */

@@ -79,12 +79,12 @@ final class RelaySpace {
   RelaySpace(RelayDatabase db, String id) {
     this.db = db;
     this.id = id;
-    this.recent = db.shared() ? null : new RecentRows();
+    this.recent = db.recentRows();
   }
 
   /** The row as this instance's last commit to it left it, if kept ({@link RecentRows}); else null. */
   List<Envelope> recentRow(ByteBuffer row) {
-    return recent == null ? null : recent.get(row);
+    return recent == null ? null : recent.get(id, row);
   }
 
   String id() {
@@ -147,7 +147,7 @@ final class RelaySpace {
           Changed changed = new Changed();
           T r = work.run(c, changed);
           if (recent != null) {
-            recent.forget(changed.rows); // before the commit: no reader may find a row older than its snapshot
+            recent.forget(id, changed.rows); // before the commit: no reader may find a row older than its snapshot
           }
           if ((t != null || recent != null) && !changed.rows.isEmpty()) {
             try (RelayTables tables = new RelayTables(c, id)) {
@@ -175,7 +175,7 @@ final class RelaySpace {
         t.replaceRows(after);
       }
       if (recent != null) {
-        recent.remember(after);
+        recent.remember(id, after);
       }
       return result;
     } finally {
