@@ -105,8 +105,9 @@ public final class Replica {
    * This replica, keeping what its merges prepare (the registry of tracked tables, the statements that read and write
    * metadata and rows) from one {@link #apply} to the next until the connection closes, and following schema changes
    * meanwhile. For an owner that applies many batches through one replica for its connection's life, as a sync store
-   * does: small batches then cost a third less. A {@code jdbc:lattice:} connection's replicas keep them already; on
-   * another connection, a replica made this way and dropped leaves its statements open until the connection closes.
+   * does: small batches then merge about twice as fast ({@code bench/run merge --batch 10}). A {@code jdbc:lattice:}
+   * connection's replicas keep them already; on another connection, a replica made this way and dropped leaves its
+   * statements open until the connection closes.
    */
   public Replica keepingMergeState() {
     return merges != null ? this : new Replica(connection, ReplicaEngine.mergeSession(connection), clock, maxClockDrift);

@@ -27,13 +27,12 @@ final class Compaction {
 
   private Compaction() {}
 
-  /** Whether this replica ever learned a stable point: its table is made then. */
-  static final String HAS_STABLE_TABLE = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_stable'";
   /** The stable point, as {@link ReplicaEngine#vector} reads it. */
   static final String STABLE_POINT = "SELECT site_id, seq FROM lattice_stable";
 
-  private static boolean hasStableTable(Connection c) throws SQLException {
-    return Sql.one(c, HAS_STABLE_TABLE) != null;
+  /** Whether this replica ever learned a stable point: its table is made then. */
+  static boolean hasStableTable(Connection c) throws SQLException {
+    return Sql.one(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'lattice_stable'") != null;
   }
 
   /** This replica's stable point; empty if it never learned one. */

@@ -63,7 +63,7 @@ public final class MergeSession implements AutoCloseable {
       }
     }
     tables = tracked;
-    stableTable = Sql.one(c, Compaction.HAS_STABLE_TABLE) != null;
+    stableTable = Compaction.hasStableTable(c);
     readFor = version;
   }
 
