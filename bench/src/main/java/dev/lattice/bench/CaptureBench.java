@@ -46,12 +46,13 @@ import org.sqlite.SQLiteConfig;
  */
 public final class CaptureBench {
   static final String USAGE = """
-      usage: bench/run capture [--rows N] [--rounds N] [--warmup N] [--keys random|ordered|both]
+      usage: bench/run capture [--rows N] [--rounds N] [--warmup N] [--keys random|ordered|integer|both|all]
                                [--shape wide|narrow|both] [--fold-threshold N]
         --rows N             rows written per phase (default 100000)
         --rounds N           measured rounds; figures are medians of rounds (default 5)
         --warmup N           rounds run first and not counted, to warm the JIT and the disk (default 1)
-        --keys K             primary-key order: random (UUID text), ordered (increasing text) or both (default both)
+        --keys K             primary key: random (UUID text), ordered (increasing text), integer (INTEGER PRIMARY
+                             KEY numbered by SQLite), both (random and ordered) or all (default all)
         --shape S            rows: wide (four values, ~90 bytes), narrow (three small values, ~15 bytes) or both
                              (default both)
         --fold-threshold N   lattice.foldThreshold of the tracked connection (default: the driver's default)""";
@@ -113,9 +114,11 @@ public final class CaptureBench {
             keys = switch (value) {
               case "random" -> List.of(KeyOrder.RANDOM);
               case "ordered" -> List.of(KeyOrder.ORDERED);
-              case "both" -> List.of(KeyOrder.values());
-              default -> throw new IllegalArgumentException("--keys takes random, ordered or both, not '" + value
-                  + "'");
+              case "integer" -> List.of(KeyOrder.INTEGER);
+              case "both" -> List.of(KeyOrder.RANDOM, KeyOrder.ORDERED);
+              case "all" -> List.of(KeyOrder.values());
+              default -> throw new IllegalArgumentException("--keys takes random, ordered, integer, both or all, not '"
+                  + value + "'");
             };
           }
           case "--shape" -> {
@@ -238,7 +241,7 @@ public final class CaptureBench {
           Lattice capture benchmark, %s: SQLite %s, sqlite-jdbc %s, JVM %s, %d cores, %,d rows, rounds: %d \
           + %d warm-up
           Both sides: %s, prepared statements, %,d rows per transaction, fresh files every round.
-          Row shapes: %s.
+          Row shapes: %s. Keys: %s.
           plain = jdbc:sqlite:, table untracked; tracked = jdbc:lattice:sqlite:, lattice_track('t'), fold threshold %s.
           Writes: tracked time includes the automatic folds and a final lattice_fold(). Reads: the tracked file after \
           insert, raw sqlite-jdbc (plain) vs the driver (tracked), best of %d scans, lookups best of %d per %,d-key \
@@ -247,10 +250,19 @@ public final class CaptureBench {
           date, oneString(plain, "SELECT sqlite_version()"), plain.getMetaData().getDriverVersion(), Runtime.version(),
           Runtime.getRuntime().availableProcessors(), options.rows(), options.rounds(), options.warmup(), settings,
           TRANSACTION_ROWS, options.shapes().stream().map(shape -> shape.label() + " " + shape.create)
-              .collect(Collectors.joining("; ")), threshold, SCAN_PASSES, LOOKUP_PASSES, LOOKUP_SLICE, OPENS);
+              .collect(Collectors.joining("; ")), options.keys().stream().map(CaptureBench::describe)
+              .collect(Collectors.joining(", ")), threshold, SCAN_PASSES, LOOKUP_PASSES, LOOKUP_SLICE, OPENS);
     } finally {
       deleteTree(probe);
     }
+  }
+
+  private static String describe(KeyOrder keys) {
+    return switch (keys) {
+      case RANDOM -> "random (UUID text)";
+      case ORDERED -> "ordered (increasing 36-digit text)";
+      case INTEGER -> "integer (id INTEGER PRIMARY KEY, numbered by SQLite: the insert names no key)";
+    };
   }
 
   private static String settings(Connection c) throws SQLException {
@@ -272,8 +284,8 @@ public final class CaptureBench {
     Path trackedFile = files.resolve("tracked.db");
     int n = w.rows();
     try (Connection plain = open(PLAIN, plainFile); Connection tracked = open(TRACKED, trackedFile)) {
-      exec(plain, w.shape.create);
-      exec(tracked, w.shape.create);
+      exec(plain, w.create());
+      exec(tracked, w.create());
       oneString(tracked, "SELECT lattice_track('t')");
       oneString(tracked, "SELECT lattice_merkle_root()"); // builds the (empty) tree: later phases update it
 
@@ -368,7 +380,7 @@ public final class CaptureBench {
   }
 
   private static void insert(Connection c, Workload w) throws SQLException {
-    try (PreparedStatement insert = c.prepareStatement(w.shape.insert)) {
+    try (PreparedStatement insert = c.prepareStatement(w.insert())) {
       inTransactions(c, w.rows(), i -> {
         w.bindInsert(insert, i);
         expect(1, insert.executeUpdate(), "rows inserted");
@@ -384,12 +396,12 @@ public final class CaptureBench {
         int i = w.updateOrder[n];
         if (n % 2 == 0) {
           one.setLong(1, w.newB[i]);
-          one.setString(2, w.id[i]);
+          w.bindKey(one, 2, i);
           expect(1, one.executeUpdate(), "rows updated");
         } else {
           two.setString(1, w.newA[i]);
           two.setDouble(2, w.newC[i]);
-          two.setString(3, w.id[i]);
+          w.bindKey(two, 3, i);
           expect(1, two.executeUpdate(), "rows updated");
         }
       });
@@ -399,7 +411,7 @@ public final class CaptureBench {
   private static void delete(Connection c, Workload w) throws SQLException {
     try (PreparedStatement delete = c.prepareStatement(Workload.DELETE)) {
       inTransactions(c, w.rows(), n -> {
-        delete.setString(1, w.id[w.deleteOrder[n]]);
+        w.bindKey(delete, 1, w.deleteOrder[n]);
         expect(1, delete.executeUpdate(), "rows deleted");
       });
     }
@@ -502,11 +514,10 @@ public final class CaptureBench {
   /** Looks up the keys at positions {@code from..to-1} of the workload's lookup order, one query each. */
   private void lookups(PreparedStatement lookup, Workload w, int from, int to) throws SQLException {
     for (int n = from; n < to; n++) {
-      String key = w.id[w.lookupOrder[n]];
-      lookup.setString(1, key);
+      w.bindKey(lookup, 1, w.lookupOrder[n]);
       try (ResultSet rs = lookup.executeQuery()) {
         if (!rs.next()) {
-          throw new IllegalStateException("lookup found no row for key " + key);
+          throw new IllegalStateException("lookup found no row for key " + w.id[w.lookupOrder[n]]);
         }
         checksum += w.read(rs);
       }

@@ -12,12 +12,17 @@ import java.util.UUID;
  * exactly the same data in the same order, and generating it is never part of a timed phase.
  */
 final class Workload {
-  /** Key orders the issue asks for; both keys are 36 characters so only their order differs. */
+  /** Key orders: the two text keys are 36 characters so only their order differs. */
   enum KeyOrder {
     /** UUID strings: each insert lands on a random page of the primary-key index. */
     RANDOM,
     /** Zero-padded increasing numbers: inserts append to the rightmost page, so plain SQLite is CPU-bound. */
-    ORDERED;
+    ORDERED,
+    /**
+     * {@code INTEGER PRIMARY KEY}, numbered by SQLite as rows are inserted (the insert names no key): the shape most
+     * applications have, where the table is its own key index and plain inserts only ever append.
+     */
+    INTEGER;
 
     String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -105,9 +110,11 @@ final class Workload {
     newB = new long[rows];
     newC = new double[rows];
     for (int i = 0; i < rows; i++) {
-      id[i] = order == KeyOrder.RANDOM
-          ? new UUID(random.nextLong(), random.nextLong()).toString()
-          : String.format("%036d", i);
+      id[i] = switch (order) {
+        case RANDOM -> new UUID(random.nextLong(), random.nextLong()).toString();
+        case ORDERED -> String.format("%036d", i);
+        case INTEGER -> Long.toString(i + 1); // what SQLite assigns the (i+1)th row inserted into an empty table
+      };
       a[i] = text(random, shape.aLength + random.nextInt(shape.aLength));
       b[i] = random.nextInt(shape.bBound);
       c[i] = random.nextDouble() * 1000;
@@ -140,14 +147,37 @@ final class Workload {
     return shape.label() + "/" + order.label();
   }
 
-  /** Binds row {@code i} to the shape's {@code insert}. */
+  /** The shape's table, keyed as this key order keys it. */
+  String create() {
+    return order == KeyOrder.INTEGER ? shape.create.replace("id TEXT PRIMARY KEY NOT NULL", "id INTEGER PRIMARY KEY")
+        : shape.create;
+  }
+
+  /** The shape's insert; with integer keys it names no key, and SQLite numbers the row. */
+  String insert() {
+    return order == KeyOrder.INTEGER ? shape.insert.replace("(id, ", "(").replace("(?, ", "(") : shape.insert;
+  }
+
+  /** Binds row {@code i} to {@link #insert()}. */
   void bindInsert(PreparedStatement insert, int i) throws SQLException {
-    insert.setString(1, id[i]);
-    insert.setString(2, a[i]);
-    insert.setLong(3, b[i]);
-    insert.setDouble(4, c[i]);
+    int first = 1;
+    if (order != KeyOrder.INTEGER) {
+      insert.setString(first++, id[i]);
+    }
+    insert.setString(first, a[i]);
+    insert.setLong(first + 1, b[i]);
+    insert.setDouble(first + 2, c[i]);
     if (d != null) {
-      insert.setString(5, d[i]);
+      insert.setString(first + 3, d[i]);
+    }
+  }
+
+  /** Binds row {@code i}'s key to parameter {@code index} of a statement that finds a row by key. */
+  void bindKey(PreparedStatement s, int index, int i) throws SQLException {
+    if (order == KeyOrder.INTEGER) {
+      s.setLong(index, i + 1);
+    } else {
+      s.setString(index, id[i]);
     }
   }
 
