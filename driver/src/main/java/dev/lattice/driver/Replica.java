@@ -261,6 +261,27 @@ public final class Replica {
     return ReplicaEngine.batchesSince(connection, Objects.requireNonNull(peer, "peer"), batchCells);
   }
 
+  /**
+   * Numbers for sync the rows inserted here into numbered tables ({@link TrackOptions#numbered()}) since they were last
+   * settled: each moves, with the rows referencing it through declared foreign keys, to a number {@code source} hands
+   * out, in one transaction, and its moves are captured as changes. Until then such rows are provisional and this
+   * replica refuses to read changes to send ({@link #batchesSince}, {@link #changesSince}). Returns the moves, which the
+   * application may need to follow (an id it holds).
+   *
+   * @param source the space's one source of numbers: the sync server, or the device that serves the others
+   */
+  public List<Renumbering> settle(NumberSource source) throws SQLException {
+    return ReplicaEngine.settle(connection, Objects.requireNonNull(source, "source"));
+  }
+
+  /**
+   * This replica as the space's number source, for a device that serves the others: a counter per numbered table,
+   * kept in its database. A space must have exactly one source ({@link NumberSource}).
+   */
+  public NumberSource numberSource() {
+    return (table, highestKnown, count) -> ReplicaEngine.allocateNumbers(connection, table, highestKnown, count);
+  }
+
   /** The tracked tables as peers compare them before syncing. */
   public TrackedSchema schema() throws SQLException {
     return ReplicaEngine.schema(connection);

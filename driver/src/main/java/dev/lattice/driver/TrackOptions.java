@@ -11,9 +11,15 @@ import java.util.TreeSet;
  * (an increment, a decrement, a plain {@code SET}) changes only the writing device's contribution. SQL spelling:
  * {@code lattice_track('stats', '{"counters":["views"]}')}.
  *
+ * <p>A <em>numbered</em> table is keyed by one {@code INTEGER PRIMARY KEY} that SQLite numbers: a row inserted here
+ * is provisional until it is numbered for sync ({@link Replica#settle}), which moves it, and the rows that reference it
+ * through declared foreign keys, to a number that no other replica of the space is given. Two devices that insert at
+ * once thus keep both rows. SQL spelling: {@code lattice_track('invoices', '{"numbered":true}')}.
+ *
  * @param counters names of the columns that merge as counters
+ * @param numbered rows inserted here are numbered for sync before they leave
  */
-public record TrackOptions(Set<String> counters) {
+public record TrackOptions(Set<String> counters, boolean numbered) {
   /** Every column last-writer-wins. */
   public static final TrackOptions DEFAULT = new TrackOptions(Set.of());
 
@@ -21,8 +27,18 @@ public record TrackOptions(Set<String> counters) {
     counters = Set.copyOf(new TreeSet<>(counters));
   }
 
+  /** Options declaring {@code counters}, not numbered. */
+  public TrackOptions(Set<String> counters) {
+    this(counters, false);
+  }
+
   /** Options declaring {@code columns} as counters. */
   public static TrackOptions counters(String... columns) {
     return new TrackOptions(new TreeSet<>(Arrays.asList(columns)));
+  }
+
+  /** These options, numbered for sync. */
+  public TrackOptions numberedForSync() {
+    return new TrackOptions(counters, true);
   }
 }

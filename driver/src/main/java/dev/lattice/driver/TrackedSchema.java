@@ -23,12 +23,19 @@ public record TrackedSchema(Map<String, Table> tables) {
    * @param columns the versioned value columns, in name order: cells are named by column, so declaration order (which
    *     differs between a replica that added a column and one that rebuilt the table) does not matter
    * @param counters the value columns that merge as counters, in name order
+   * @param numbered rows inserted on a replica are numbered for sync before they leave it
+   *     ({@link TrackOptions#numbered()})
    */
-  public record Table(List<String> keyColumns, List<String> columns, List<String> counters) {
+  public record Table(List<String> keyColumns, List<String> columns, List<String> counters, boolean numbered) {
     public Table {
       keyColumns = List.copyOf(keyColumns);
       columns = columns.stream().sorted().toList();
       counters = counters.stream().sorted().toList();
+    }
+
+    /** A table that is not numbered. */
+    public Table(List<String> keyColumns, List<String> columns, List<String> counters) {
+      this(keyColumns, columns, counters, false);
     }
 
     @Override
@@ -40,6 +47,9 @@ public record TrackedSchema(Map<String, Table> tables) {
       if (!counters.isEmpty()) {
         s.append("; counters ").append(names(counters));
       }
+      if (numbered) {
+        s.append("; numbered");
+      }
       return s.append(')').toString();
     }
   }
@@ -48,7 +58,7 @@ public record TrackedSchema(Map<String, Table> tables) {
     tables = java.util.Collections.unmodifiableMap(new TreeMap<>(tables));
   }
 
-  /** One line per table, {@code name(key k; a, b; counters c)}, in name order: the canonical form peers compare. */
+  /** One line per table, {@code name(key k; a, b; counters c; numbered)}, in name order: the canonical form peers compare. */
   public String describe() {
     StringBuilder s = new StringBuilder();
     tables.forEach((name, table) -> s.append(name(name)).append(table).append('\n'));

@@ -81,7 +81,7 @@ class LayoutUpgradeTest {
       vector = rows(plain, "SELECT hex(site_id), seq FROM lattice_version_vector ORDER BY 1");
     }
     try (Connection c = DriverManager.getConnection("jdbc:lattice:sqlite:" + file)) {
-      assertEquals(List.of("2"), rows(c, "SELECT value FROM lattice_meta WHERE key = 'schema_version'"));
+      assertEquals(List.of("3"), rows(c, "SELECT value FROM lattice_meta WHERE key = 'schema_version'"));
       assertEquals(notes, rows(c, "SELECT * FROM notes ORDER BY id"));
       assertEquals(List.of("n1|edited there", "n2|null", "n4|captured, not folded", "p1|from the peer"),
           rows(c, "SELECT pk, value FROM lattice_changes WHERE table_name = 'notes' AND column_name = 'body'"
@@ -132,7 +132,7 @@ class LayoutUpgradeTest {
       upgraded.syncWith(Replica.of(peer));
       assertEquals(rows(old, "SELECT * FROM notes ORDER BY id"), rows(peer, "SELECT * FROM notes ORDER BY id"));
       assertEquals(upgraded.merkleRoot(), Replica.of(peer).merkleRoot());
-      assertEquals(List.of("2"), rows(old, "SELECT value FROM lattice_meta WHERE key = 'schema_version'"));
+      assertEquals(List.of("3"), rows(old, "SELECT value FROM lattice_meta WHERE key = 'schema_version'"));
     }
   }
 

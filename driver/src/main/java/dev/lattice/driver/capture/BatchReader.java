@@ -34,6 +34,7 @@ final class BatchReader implements ChangeBatches {
       return empty();
     }
     LogFold.fold(c);
+    Numbering.refuseUnsettled(c);
     ChangeReader reader = new ChangeReader(c, peer);
     try {
       // Read inside the reader's snapshot, so that the vector describes exactly what the stream holds: the reader

@@ -28,6 +28,8 @@ import java.sql.SQLException;
  *   <li>{@code lattice_vv}: the highest sequence number held from each other site.
  *   <li>{@code lattice_conflict_log} (view {@code lattice_conflicts}): losing versions of concurrent edits.
  *   <li>{@code lattice_stable}: the stable point, made when a replica first learns one ({@link Compaction}).
+ *   <li>{@code lattice_provisional}: rows of numbered tables inserted here and not yet given a number for sync
+ *       ({@link Numbering}).
  * </ul>
  */
 public final class LatticeSchema {
@@ -36,7 +38,7 @@ public final class LatticeSchema {
    * ({@link LayoutUpgrade}), one written by a later one refused. Every change to Lattice's tables, columns, indexes
    * or the meaning of their values takes the next number.
    */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   /** Ordinal of this replica's own site in {@code lattice_sites} and in metadata. */
   static final int LOCAL_SITE = 0;
@@ -53,11 +55,18 @@ public final class LatticeSchema {
   static final String COUNTERS_BY_VERSION =
       "CREATE INDEX IF NOT EXISTS lattice_counters_by_version ON lattice_counters(site, seq)";
 
+  /**
+   * Rows of numbered tables inserted here since they were last settled: {@code known} says whether the number had
+   * metadata (a life other replicas may know of) when the first of those inserts was captured.
+   */
+  static final String PROVISIONAL = "CREATE TABLE IF NOT EXISTS lattice_provisional(tbl INTEGER NOT NULL,"
+      + " num INTEGER NOT NULL, known INTEGER NOT NULL, PRIMARY KEY (tbl, num)) WITHOUT ROWID";
+
   private static final String[] DDL = {
     "CREATE TABLE IF NOT EXISTS lattice_meta(key TEXT PRIMARY KEY NOT NULL, value) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS lattice_sites(ord INTEGER PRIMARY KEY, site_id BLOB NOT NULL UNIQUE)",
     "CREATE TABLE IF NOT EXISTS lattice_tables(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-        + " tracked INTEGER NOT NULL DEFAULT 1)",
+        + " tracked INTEGER NOT NULL DEFAULT 1, numbered INTEGER NOT NULL DEFAULT 0)",
     "CREATE TABLE IF NOT EXISTS lattice_columns(tbl INTEGER NOT NULL, role TEXT NOT NULL CHECK (role IN ('key',"
         + " 'value')), position INTEGER NOT NULL, name TEXT NOT NULL, counter INTEGER NOT NULL DEFAULT 0,"
         + " PRIMARY KEY (tbl, role, position)) WITHOUT ROWID",
@@ -72,6 +81,7 @@ public final class LatticeSchema {
     "CREATE INDEX IF NOT EXISTS lattice_cols_by_version ON lattice_cols(site, seq)",
     COUNTERS,
     COUNTERS_BY_VERSION,
+    PROVISIONAL,
     "CREATE TABLE IF NOT EXISTS lattice_clock(id INTEGER PRIMARY KEY CHECK (id = 1), hlc INTEGER NOT NULL)",
     "INSERT OR IGNORE INTO lattice_clock(id, hlc) VALUES (1, 0)",
     "CREATE TABLE IF NOT EXISTS lattice_applying(x)",

@@ -15,7 +15,9 @@ import java.sql.SQLException;
  *   <li>1, last shape (until 2026-12-06): counters; {@code lattice_stable} made when a stable point is first learned;
  *       {@code schema_cookie} in {@code lattice_meta}; capture triggers of that time;
  *   <li>2: the same tables as 1's last shape, the rekey trigger declared {@code AFTER UPDATE OF} the key columns; the
- *       version number now says which shape a file has, so that a driver refuses what it does not know.
+ *       version number now says which shape a file has, so that a driver refuses what it does not know;
+ *   <li>3: numbered tables ({@code lattice_tables.numbered}, {@code lattice_provisional}): a driver that does not know
+ *       them would send rows not yet numbered for sync.
  * </ul>
  */
 final class LayoutUpgrade {
@@ -42,8 +44,16 @@ final class LayoutUpgrade {
       return;
     }
     Transactions.write(c, "lattice_upgrade", () -> {
-      if (LatticeSchema.layout(c) < 2) {
+      int from = LatticeSchema.layout(c);
+      if (from < 3) {
+        // First: reading the registry, as 2's trigger rewrite does, asks for the flag.
+        Sql.exec(c, "ALTER TABLE lattice_tables ADD COLUMN numbered INTEGER NOT NULL DEFAULT 0");
+      }
+      if (from < 2) {
         toTwo(c);
+      }
+      if (from < 3) {
+        toThree(c);
       }
       return null;
     });
@@ -58,7 +68,17 @@ final class LayoutUpgrade {
     Sql.exec(c, LatticeSchema.COUNTERS_BY_VERSION);
     Sql.exec(c, "DROP VIEW IF EXISTS main.lattice_changes");
     SchemaEvolution.rewriteTriggers(c);
-    Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES ('schema_version', 2) ON CONFLICT(key) DO UPDATE SET"
-        + " value = excluded.value");
+    setLayout(c, 2);
+  }
+
+  /** After the {@code numbered} column was added. */
+  private static void toThree(Connection c) throws SQLException {
+    Sql.exec(c, LatticeSchema.PROVISIONAL);
+    setLayout(c, 3);
+  }
+
+  private static void setLayout(Connection c, int layout) throws SQLException {
+    Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET"
+        + " value = excluded.value", layout);
   }
 }

@@ -8,6 +8,8 @@ import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Conflict;
 import dev.lattice.driver.MergeResult;
+import dev.lattice.driver.NumberSource;
+import dev.lattice.driver.Renumbering;
 import dev.lattice.driver.TrackCheck;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.driver.TrackReport;
@@ -124,7 +126,18 @@ public final class ReplicaEngine {
     }
     ready(c);
     LogFold.fold(c);
+    Numbering.refuseUnsettled(c);
     return new ChangeReader(c, peer);
+  }
+
+  public static List<Renumbering> settle(Connection c, NumberSource source) throws SQLException {
+    ready(c);
+    return Numbering.settle(c, source);
+  }
+
+  public static long allocateNumbers(Connection c, String table, long highestKnown, int count) throws SQLException {
+    ready(c);
+    return Numbering.allocate(c, table, highestKnown, count);
   }
 
   public static long fold(Connection c) throws SQLException {
@@ -209,6 +222,7 @@ public final class ReplicaEngine {
           return out;
         }
         LogFold.fold(c);
+        Numbering.refuseUnsettled(c);
         try (ChangeReader reader = new ChangeReader(c, VersionVector.empty())) {
           for (RowRef row : rows) {
             out.addAll(reader.row(row.tbl(), row.pk()));
@@ -226,7 +240,8 @@ public final class ReplicaEngine {
     for (TrackedTables.Registered r : TrackedTables.all(c).values()) {
       if (r.tracked()) {
         TableShape s = r.shape();
-        tables.put(s.name(), new TrackedSchema.Table(s.pkColumns(), s.columns(), List.copyOf(s.counters())));
+        tables.put(s.name(), new TrackedSchema.Table(s.pkColumns(), s.columns(), List.copyOf(s.counters()),
+            s.numbered()));
       }
     }
     return new TrackedSchema(tables);

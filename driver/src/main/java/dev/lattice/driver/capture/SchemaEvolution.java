@@ -234,7 +234,8 @@ final class SchemaEvolution {
     if (unchanged && intact && !wasLifted && t.state() == TrackedTables.TRACKED) {
       return;
     }
-    TableShape next = new TableShape(name, t.shape().pkColumns(), changes.columns(), counters(t.shape(), changes));
+    TableShape next = new TableShape(name, t.shape().pkColumns(), changes.columns(), counters(t.shape(), changes),
+        t.shape().numbered());
     if (!unchanged) {
       renumber(c, t.id(), changes, t.shape().columns().size());
       TrackedTables.setValueColumns(c, t.id(), next);

@@ -86,20 +86,28 @@ final class SqlFunctions {
     registerConflictFunctions(c);
   }
 
-  /** Reads {@code {"counters": [...]}} with SQLite's own JSON functions; any other key is a mistake worth naming. */
+  /**
+   * Reads {@code {"counters": [...], "numbered": true}} with SQLite's own JSON functions; any other key is a mistake
+   * worth naming.
+   */
   static TrackOptions trackOptions(SQLiteConnection c, String json) throws SQLException {
     if (json == null) {
       return TrackOptions.DEFAULT;
     }
     Set<String> counters = new TreeSet<>();
+    boolean numbered = false;
     try {
       try (PreparedStatement p = c.prepareStatement("SELECT key, type FROM json_each(?)")) {
         p.setString(1, json);
         try (ResultSet r = p.executeQuery()) {
           while (r.next()) {
-            if (!"counters".equals(r.getString(1)) || !"array".equals(r.getString(2))) {
-              throw new SQLException("lattice_track options: unknown or misused key \"" + r.getString(1) + "\" in "
-                  + json + "; the only option is {\"counters\": [\"column\", ...]}");
+            String key = r.getString(1);
+            String type = r.getString(2);
+            if ("numbered".equals(key) && ("true".equals(type) || "false".equals(type))) {
+              numbered = "true".equals(type);
+            } else if (!"counters".equals(key) || !"array".equals(type)) {
+              throw new SQLException("lattice_track options: unknown or misused key \"" + key + "\" in " + json
+                  + "; the options are {\"counters\": [\"column\", ...], \"numbered\": true}");
             }
           }
         }
@@ -122,7 +130,7 @@ final class SqlFunctions {
       }
       throw e;
     }
-    return new TrackOptions(counters);
+    return new TrackOptions(counters, numbered);
   }
 
   private static void registerConflictFunctions(SQLiteConnection c) throws SQLException {

@@ -96,7 +96,7 @@ final class TableInspector {
     }
     List<String> pkColumns = new ArrayList<>(pkByPosition.values());
     boolean rowidAlias = !withoutRowid && pkColumns.size() == 1 && "INTEGER".equals(integerKeyType);
-    if (rowidAlias) {
+    if (rowidAlias && !options.numbered()) {
       boolean autoincrement = createSql.toUpperCase(Locale.ROOT).contains("AUTOINCREMENT");
       warnings.add("table " + table + ": key " + pkColumns.get(0) + " is an INTEGER PRIMARY KEY"
           + (autoincrement ? " AUTOINCREMENT" : "") + ", so SQLite numbers new rows max+1 on each device; two devices"
@@ -119,7 +119,12 @@ final class TableInspector {
             + columns, "name an existing column that is not part of the primary key");
       }
     }
-    return new Inspection(new TableShape(table, pkColumns, columns, options.counters()), warnings);
+    if (options.numbered() && !rowidAlias) {
+      throw new UntrackableTableException(table, "only a table keyed by one INTEGER PRIMARY KEY column can be numbered"
+          + " for sync", "track it without the numbered option");
+    }
+    return new Inspection(new TableShape(table, pkColumns, columns, options.counters(), options.numbered()),
+        warnings);
   }
 
   private static String tableType(Connection c, String table) throws SQLException {

@@ -11,8 +11,11 @@ import java.util.Set;
  * @param columns the other columns Lattice versions, in bit order: bit {@code i} of a log row's column mask is
  *     {@code columns.get(i)}
  * @param counters the value columns that merge as counters (see {@link dev.lattice.driver.TrackOptions})
+ * @param numbered rows inserted here are numbered for sync before they leave ({@link Numbering}); the key is one
+ *     {@code INTEGER PRIMARY KEY} column
  */
-record TableShape(String name, List<String> pkColumns, List<String> columns, Set<String> counters) {
+record TableShape(String name, List<String> pkColumns, List<String> columns, Set<String> counters,
+    boolean numbered) {
 
   /** Column masks are SQLite integers; bit 63 is the sign, so 63 value columns is the most a mask can carry. */
   static final int MAX_COLUMNS = 63;

@@ -41,12 +41,12 @@ final class TrackedTables {
     Map<Integer, List<String>> keys = columns(c, "key", false);
     Map<Integer, List<String>> values = columns(c, "value", false);
     Map<Integer, List<String>> counters = columns(c, "value", true);
-    try (PreparedStatement p = c.prepareStatement("SELECT id, name, tracked FROM lattice_tables ORDER BY id");
+    try (PreparedStatement p = c.prepareStatement("SELECT id, name, tracked, numbered FROM lattice_tables ORDER BY id");
         ResultSet r = p.executeQuery()) {
       while (r.next()) {
         int id = r.getInt(1);
         TableShape shape = new TableShape(r.getString(2), keys.getOrDefault(id, List.of()),
-            values.getOrDefault(id, List.of()), Set.copyOf(counters.getOrDefault(id, List.of())));
+            values.getOrDefault(id, List.of()), Set.copyOf(counters.getOrDefault(id, List.of())), r.getInt(4) == 1);
         tables.put(id, new Registered(id, shape, r.getInt(3)));
       }
     }
@@ -64,7 +64,8 @@ final class TrackedTables {
 
   /** Registers a table seen for the first time; returns its id. */
   static int register(Connection c, TableShape shape) throws SQLException {
-    Sql.update(c, "INSERT INTO lattice_tables(name, tracked) VALUES (?, 1)", shape.name());
+    Sql.update(c, "INSERT INTO lattice_tables(name, tracked, numbered) VALUES (?, 1, ?)", shape.name(),
+        shape.numbered() ? 1 : 0);
     int id = (int) Sql.oneLong(c, "SELECT id FROM lattice_tables WHERE name = ?", shape.name());
     insertColumns(c, id, "key", shape.pkColumns(), Set.of());
     insertColumns(c, id, "value", shape.columns(), shape.counters());

@@ -30,6 +30,11 @@ public final class Tracker {
     TableInspector.Inspection inspection = TableInspector.inspect(c, table, options);
     TableShape declared = inspection.shape();
     TrackedTables.Registered known = TrackedTables.byName(c, table);
+    if (known != null && known.shape().numbered() != declared.numbered()) {
+      throw new UntrackableTableException(table, "it was tracked " + (known.shape().numbered() ? "" : "not ")
+          + "numbered for sync", "track it as it was: every replica must number the same tables, and rows already"
+          + " synced keep the numbers they have");
+    }
     if (known != null && known.tracked()) {
       if (!known.shape().counters().equals(declared.counters())) {
         throw new UntrackableTableException(table, "it is already tracked with counter columns "
@@ -50,7 +55,8 @@ public final class Tracker {
       }
       // Columns changed meanwhile keep their versions by name; bit positions follow the registry's order.
       ColumnChanges changes = ColumnChanges.between(known.shape().columns(), declared.columns(), false);
-      shape = new TableShape(table, declared.pkColumns(), changes.columns(), declared.counters());
+      shape = new TableShape(table, declared.pkColumns(), changes.columns(), declared.counters(),
+          declared.numbered());
       SchemaEvolution.renumber(c, known.id(), changes, known.shape().columns().size());
       TrackedTables.setValueColumns(c, known.id(), shape);
       id = known.id();

@@ -26,6 +26,11 @@ import java.util.List;
  *   <li>delete: op 2 for the old key.
  * </ul>
  *
+ * <p>In a numbered table ({@link Numbering}) the insert and rekey triggers also record the new key as provisional,
+ * with whether the number already had metadata then. That lookup is written {@code pk = +NEW.id}: the unary plus drops
+ * the column's INTEGER affinity, which SQLite would otherwise apply to {@code pk} (a column without one), and which
+ * stops it using the metadata's key index, so that every insert scanned it.
+ *
  * <p>None fires while {@code lattice_applying} has a row: that is a merge writing changes that came from a peer.
  */
 final class TriggerSql {
@@ -49,12 +54,13 @@ final class TriggerSql {
     String keyUnchanged = allOf(shape.pkColumns(), "IS", " AND ");
     String keyChanged = allOf(shape.pkColumns(), "IS NOT", " OR ");
 
+    String provisional = shape.numbered() ? " " + provisional(tableId, newKey) : "";
     String insert = "CREATE TRIGGER " + name(tableId, "insert") + " AFTER INSERT ON " + table + " WHEN " + CAPTURING
-        + " BEGIN " + append(tableId, newKey, LatticeSchema.OP_INSERT, "NULL") + " END";
+        + " BEGIN " + append(tableId, newKey, LatticeSchema.OP_INSERT, "NULL") + provisional + " END";
     String rekey = "CREATE TRIGGER " + name(tableId, "rekey") + " AFTER UPDATE OF " + columnList(shape.pkColumns())
         + " ON " + table + " WHEN (" + keyChanged
         + ") AND " + CAPTURING + " BEGIN " + append(tableId, oldKey, LatticeSchema.OP_DELETE, "NULL") + " "
-        + append(tableId, newKey, LatticeSchema.OP_INSERT, "NULL") + " END";
+        + append(tableId, newKey, LatticeSchema.OP_INSERT, "NULL") + provisional + " END";
     String delete = "CREATE TRIGGER " + name(tableId, "delete") + " AFTER DELETE ON " + table + " WHEN " + CAPTURING
         + " BEGIN " + append(tableId, oldKey, LatticeSchema.OP_DELETE, "NULL") + " END";
     if (shape.columns().isEmpty()) {
@@ -84,6 +90,11 @@ final class TriggerSql {
   private static String append(int tableId, String key, int op, String mask) {
     return "INSERT INTO lattice_log(tbl, pk, op, cols, hlc) VALUES (" + tableId + ", " + key + ", " + op + ", " + mask
         + ", " + NEW_HLC + ");";
+  }
+
+  private static String provisional(int tableId, String key) {
+    return "INSERT OR IGNORE INTO lattice_provisional(tbl, num, known) VALUES (" + tableId + ", " + key + ", EXISTS"
+        + " (SELECT 1 FROM lattice_rows WHERE tbl = " + tableId + " AND pk = +" + key + "));";
   }
 
   private static String columnList(List<String> columns) {

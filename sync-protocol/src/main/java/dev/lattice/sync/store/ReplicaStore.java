@@ -1,5 +1,6 @@
 package dev.lattice.sync.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 import dev.lattice.core.SiteId;
@@ -50,7 +51,15 @@ import org.sqlite.SQLiteException;
 public final class ReplicaStore implements AskingStore, AnsweringStore, AutoCloseable {
   private static final byte[] SCHEMA_AAD = "lattice schema v1".getBytes(StandardCharsets.US_ASCII);
   private static final CBORMapper SCHEMA_CODEC = CBORMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .addMixIn(TrackedSchema.Table.class, TableWritten.class)
+      .build();
+
+  /** A table that is not numbered is written as before numbering existed, so that earlier peers still read it. */
+  private abstract static class TableWritten {
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
+    abstract boolean numbered();
+  }
 
   private final String jdbcUrl;
   private final Connection connection;

@@ -57,7 +57,8 @@ final class SpaceTables {
       }
     }
     for (var table : space.schema().tables().entrySet()) {
-      replica.track(table.getKey(), new TrackOptions(Set.copyOf(table.getValue().counters())));
+      replica.track(table.getKey(), new TrackOptions(Set.copyOf(table.getValue().counters()),
+          table.getValue().numbered()));
     }
     return true;
   }

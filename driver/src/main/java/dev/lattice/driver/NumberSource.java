@@ -1,0 +1,21 @@
+package dev.lattice.driver;
+
+import java.sql.SQLException;
+
+/**
+ * Hands out the numbers rows of numbered tables take when they are settled ({@link Replica#settle}). A space has one
+ * source, which never hands out a number twice: the sync server, or the one device that serves the others
+ * ({@link Replica#numberSource()}). Two sources handing out numbers for one space would hand out the same ones.
+ */
+@FunctionalInterface
+public interface NumberSource {
+  /**
+   * The first of {@code count} consecutive numbers for rows of {@code table}, all above {@code highestKnown} and above
+   * every number this source handed out before.
+   *
+   * @param table the numbered table's name
+   * @param highestKnown the highest number of the table the asking replica holds settled, 0 if none
+   * @param count how many numbers, at least 1
+   */
+  long allocate(String table, long highestKnown, int count) throws SQLException;
+}

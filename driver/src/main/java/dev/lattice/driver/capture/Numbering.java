@@ -1,0 +1,318 @@
+package dev.lattice.driver.capture;
+
+import dev.lattice.driver.Change;
+import dev.lattice.driver.NumberSource;
+import dev.lattice.driver.Renumbering;
+import dev.lattice.driver.SqlStates;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Numbered tables: rows SQLite numbered here are provisional until they are given a number no other replica of the
+ * space is given, and they never leave this replica before that.
+ *
+ * <p>A numbered table is keyed by one {@code INTEGER PRIMARY KEY}. Two devices inserting at once get the same number
+ * from SQLite (one above the highest), so the capture triggers record each local insert in
+ * {@code lattice_provisional}, and {@link #settle} moves every provisional row to a number handed out by the space's
+ * {@link NumberSource}, before anything is read to be sent. A move is an ordinary key change made with capture on (the
+ * rekey trigger logs a delete of the old number and an insert of the new one), after the rows that reference it
+ * through declared foreign keys were moved to the new number, so every reference follows. The old number's life began
+ * here and never left, so its metadata is then dropped: a tombstone for it would delete another device's row of that
+ * number. A number that already had metadata when it was inserted here (SQLite re-uses the highest number after that
+ * row is deleted) keeps its tombstone, since other replicas know that number.
+ *
+ * <p>A merge that brings a change to a number a provisional row holds here, or a reference to it, moves that row out
+ * of the way first ({@link #makeRoom}), to a number above every number of the table and of the batch; it stays
+ * provisional.
+ */
+final class Numbering {
+  private static final String PENDING = "SELECT count(*) FROM lattice_provisional";
+
+  private Numbering() {}
+
+  /** Refuses to read changes to send while provisional rows exist: they would reach peers under unsettled numbers. */
+  static void refuseUnsettled(Connection c) throws SQLException {
+    if (!LatticeSchema.exists(c) || Sql.one(c, "SELECT 1 FROM lattice_provisional LIMIT 1") == null) {
+      return;
+    }
+    long rows = Sql.oneLong(c, PENDING);
+    throw new SQLException("cannot read changes to send: " + rows + " row" + (rows == 1 ? " was" : "s were")
+        + " inserted here into numbered tables and " + (rows == 1 ? "is" : "are") + " not numbered for sync yet."
+        + " Fix: settle them first (Replica.settle with the space's number source), then read again",
+        SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE);
+  }
+
+  /**
+   * This replica as a number source for the replicas it serves: one counter per table in {@code lattice_meta}, raised
+   * to the highest number an asker knows, so a number it hands out is above every number any of them has settled.
+   */
+  static long allocate(Connection c, String table, long highestKnown, int count) throws SQLException {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, was " + count);
+    }
+    return Transactions.write(c, "lattice_allocate", () -> {
+      String key = "numbers:" + table;
+      Object stored = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = ?", key);
+      long first = Math.max(stored == null ? 0 : ((Number) stored).longValue(), highestKnown) + 1;
+      Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET"
+          + " value = excluded.value", key, first + count - 1);
+      return first;
+    });
+  }
+
+  /** Settles every provisional row: see the class comment. Returns the moves, in table and number order. */
+  static List<Renumbering> settle(Connection c, NumberSource source) throws SQLException {
+    return Transactions.write(c, "lattice_settle", () -> {
+      List<Renumbering> moves = new ArrayList<>();
+      if (!LatticeSchema.exists(c)) {
+        return moves;
+      }
+      LogFold.fold(c);
+      // Children move to a number before their parent does; the checks hold at commit, as SQLite defers them.
+      Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
+      for (TrackedTables.Registered table : numbered(c)) {
+        List<Long> alive = provisionalRows(c, table);
+        if (!alive.isEmpty()) {
+          long first = source.allocate(table.shape().name(), highestSettled(c, table), alive.size());
+          moves.addAll(moveAll(c, table, alive, first));
+        }
+        forgetProvisional(c, table);
+      }
+      return moves;
+    });
+  }
+
+  /**
+   * Before a merge writes {@code incoming}: every provisional row whose number the batch names, as a key of its table
+   * or as a value of a column referencing it, moves to a number above both the table's and the batch's highest.
+   */
+  static void makeRoom(Connection c, List<Change> incoming) throws SQLException {
+    if (Sql.one(c, "SELECT 1 FROM lattice_provisional LIMIT 1") == null) {
+      return;
+    }
+    Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
+    for (TrackedTables.Registered table : numbered(c)) {
+      Set<Long> named = named(incoming, table.shape().name(), references(c, table));
+      if (named.isEmpty()) {
+        continue;
+      }
+      List<Long> inTheWay = new ArrayList<>();
+      for (long number : provisionalRows(c, table)) {
+        if (named.contains(number)) {
+          inTheWay.add(number);
+        }
+      }
+      long above = Math.max(highest(c, table), named.stream().mapToLong(Long::longValue).max().orElse(0));
+      try (Mover mover = new Mover(c, table)) {
+        for (long number : inTheWay) {
+          mover.move(number, ++above);
+        }
+      }
+      LogFold.fold(c);
+      forgetVacated(c, table);
+    }
+  }
+
+  /** The numbers {@code changes} name in {@code table}: its keys, and values of the columns referencing it. */
+  private static Set<Long> named(List<Change> changes, String table, List<Reference> references) {
+    Set<Long> named = new TreeSet<>();
+    for (Change change : changes) {
+      if (change.table().equals(table) && Sql.normalize(change.pk()) instanceof Long number) {
+        named.add(number);
+      } else if (change.column() != null && Sql.normalize(change.value()) instanceof Long number
+          && references.contains(new Reference(change.table(), change.column()))) {
+        named.add(number);
+      }
+    }
+    return named;
+  }
+
+  /** Numbered tables, tracked or not: provisional rows of a table untracked since still must not leave. */
+  private static List<TrackedTables.Registered> numbered(Connection c) throws SQLException {
+    return TrackedTables.all(c).values().stream().filter(t -> t.shape().numbered()).toList();
+  }
+
+  /** The provisional numbers of {@code table} that hold a row now, ascending. */
+  private static List<Long> provisionalRows(Connection c, TrackedTables.Registered table) throws SQLException {
+    String key = Sql.id(table.shape().pkColumns().get(0));
+    List<Long> rows = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT p.num FROM lattice_provisional p JOIN main."
+        + Sql.id(table.shape().name()) + " t ON t." + key + " = p.num WHERE p.tbl = ? ORDER BY p.num")) {
+      p.setInt(1, table.id());
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          rows.add(r.getLong(1));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** The highest number of {@code table} that is not provisional here, live or deleted; 0 if none. */
+  private static long highestSettled(Connection c, TrackedTables.Registered table) throws SQLException {
+    return Sql.oneLong(c, "SELECT coalesce(max(pk), 0) FROM lattice_rows WHERE tbl = ? AND typeof(pk) = 'integer'"
+        + " AND pk NOT IN (SELECT num FROM lattice_provisional WHERE tbl = ?)", table.id(), table.id());
+  }
+
+  /** The highest number the table or its metadata holds; 0 if none. */
+  private static long highest(Connection c, TrackedTables.Registered table) throws SQLException {
+    String key = Sql.id(table.shape().pkColumns().get(0));
+    return Sql.oneLong(c, "SELECT max(coalesce((SELECT max(" + key + ") FROM main." + Sql.id(table.shape().name())
+        + "), 0), coalesce((SELECT max(pk) FROM lattice_rows WHERE tbl = ? AND typeof(pk) = 'integer'), 0))",
+        table.id());
+  }
+
+  /**
+   * Moves the rows numbered {@code from} (ascending) to {@code first}, {@code first + 1}, ... A target another of them
+   * still holds is taken once that one has moved; a cycle of such rows is broken through a number above them all.
+   */
+  private static List<Renumbering> moveAll(Connection c, TrackedTables.Registered table, List<Long> from, long first)
+      throws SQLException {
+    try (Mover mover = new Mover(c, table)) {
+      return moveAll(c, table, mover, from, first);
+    }
+  }
+
+  private static List<Renumbering> moveAll(Connection c, TrackedTables.Registered table, Mover mover,
+      List<Long> from, long first) throws SQLException {
+    Map<Long, Long> target = new LinkedHashMap<>();
+    Map<Long, Long> original = new LinkedHashMap<>(); // current number -> number the row had when settling began
+    for (int i = 0; i < from.size(); i++) {
+      target.put(from.get(i), first + i);
+      original.put(from.get(i), from.get(i));
+    }
+    List<Renumbering> moves = new ArrayList<>();
+    long spare = Math.max(highest(c, table), first + from.size());
+    while (!target.isEmpty()) {
+      boolean moved = false;
+      for (Map.Entry<Long, Long> next : List.copyOf(target.entrySet())) {
+        long now = next.getKey();
+        long to = next.getValue();
+        if (now != to && target.containsKey(to)) {
+          continue; // another row still holds the target
+        }
+        if (now != to) {
+          mover.move(now, to);
+        }
+        long was = original.remove(now);
+        target.remove(now);
+        if (was != to) {
+          moves.add(new Renumbering(table.shape().name(), was, to));
+        }
+        moved = true;
+      }
+      if (!moved) {
+        Map.Entry<Long, Long> stuck = target.entrySet().iterator().next();
+        long now = stuck.getKey();
+        mover.move(now, ++spare);
+        target.put(spare, target.remove(now));
+        original.put(spare, original.remove(now));
+      }
+    }
+    moves.sort((a, b) -> Long.compare(a.from(), b.from()));
+    LogFold.fold(c);
+    return moves;
+  }
+
+  /**
+   * Moves rows of one table, and the references to them; capture on, so every move is logged as this replica's
+   * writes. Its statements are prepared once: SQLite compiles the table's triggers into each one.
+   */
+  private static final class Mover implements AutoCloseable {
+    private final List<PreparedStatement> statements = new ArrayList<>();
+
+    Mover(Connection c, TrackedTables.Registered table) throws SQLException {
+      try {
+        for (Reference r : references(c, table)) {
+          statements.add(c.prepareStatement("UPDATE main." + Sql.id(r.table()) + " SET " + Sql.id(r.column())
+              + " = ? WHERE " + Sql.id(r.column()) + " = ?"));
+        }
+        String key = Sql.id(table.shape().pkColumns().get(0));
+        statements.add(c.prepareStatement("UPDATE main." + Sql.id(table.shape().name()) + " SET " + key + " = ?"
+            + " WHERE " + key + " = ?")); // last: the children first, as the class comment says
+      } catch (SQLException | RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    void move(long from, long to) throws SQLException {
+      for (PreparedStatement p : statements) {
+        p.setLong(1, to);
+        p.setLong(2, from);
+        p.executeUpdate();
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      Sql.closeAll(statements);
+    }
+  }
+
+  /** Ends every provisional record of {@code table}; the numbers whose life here never left are forgotten. */
+  private static void forgetProvisional(Connection c, TrackedTables.Registered table) throws SQLException {
+    forgetVacated(c, table);
+    Sql.update(c, "DELETE FROM lattice_provisional WHERE tbl = ?", table.id());
+  }
+
+  /**
+   * For each provisional number of {@code table} that holds no row any more: its metadata is dropped if the number
+   * had none before it was inserted here, and the record ends.
+   */
+  private static void forgetVacated(Connection c, TrackedTables.Registered table) throws SQLException {
+    String vacated = "SELECT num FROM lattice_provisional WHERE tbl = " + table.id() + " AND known = 0 AND num NOT IN"
+        + " (SELECT " + Sql.id(table.shape().pkColumns().get(0)) + " FROM main." + Sql.id(table.shape().name()) + ")";
+    int dropped = 0;
+    for (String metadata : List.of("lattice_rows", "lattice_cols", "lattice_counters", "lattice_conflict_log")) {
+      dropped += Sql.update(c, "DELETE FROM " + metadata + " WHERE tbl = ? AND pk IN (" + vacated + ")", table.id());
+    }
+    if (dropped > 0) {
+      ReplicaTree.invalidate(c); // trees find changed rows by version, never rows whose metadata is gone
+    }
+    Sql.update(c, "DELETE FROM lattice_provisional WHERE tbl = ? AND num NOT IN (SELECT "
+        + Sql.id(table.shape().pkColumns().get(0)) + " FROM main." + Sql.id(table.shape().name()) + ")", table.id());
+  }
+
+  /** A column that references a numbered table's key through a declared single-column foreign key. */
+  record Reference(String table, String column) {}
+
+  /** The declared single-column foreign keys, in any table of the database, that reference {@code table}'s key. */
+  static List<Reference> references(Connection c, TrackedTables.Registered table) throws SQLException {
+    String parent = table.shape().name();
+    String key = table.shape().pkColumns().get(0);
+    List<Reference> out = new ArrayList<>();
+    Set<String> tables = new TreeSet<>();
+    try (PreparedStatement p = c.prepareStatement(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        tables.add(r.getString(1));
+      }
+    }
+    for (String child : tables) {
+      try (PreparedStatement p = c.prepareStatement("SELECT f.\"from\" FROM pragma_foreign_key_list(?) f"
+          + " WHERE f.\"table\" = ? COLLATE NOCASE AND (f.\"to\" IS NULL OR f.\"to\" = ? COLLATE NOCASE)"
+          + " AND (SELECT count(*) FROM pragma_foreign_key_list(?) g WHERE g.id = f.id) = 1")) {
+        p.setString(1, child);
+        p.setString(2, parent);
+        p.setString(3, key);
+        p.setString(4, child);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            out.add(new Reference(child, r.getString(1)));
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,209 @@
+package dev.lattice.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.core.VersionVector;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Numbered tables: rows SQLite numbers on two devices at once both survive, under numbers the space's number source
+ * hands out when each device settles, and the rows that reference them follow.
+ */
+class NumberedTablesTest {
+  static final String CUSTOMERS = "CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT NOT NULL)";
+  static final String INVOICES = "CREATE TABLE invoices(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL"
+      + " REFERENCES customers(id), total REAL NOT NULL)";
+
+  @TempDir Path dir;
+
+  private TestDatabase replica(String name) throws SQLException {
+    TestDatabase db = TestDatabase.create(dir, name, "PRAGMA foreign_keys = ON", CUSTOMERS, INVOICES);
+    db.replica().track("customers", TrackOptions.DEFAULT.numberedForSync());
+    db.replica().track("invoices", TrackOptions.DEFAULT.numberedForSync());
+    return db;
+  }
+
+  /** Settles both sides through {@code source}, then syncs them. */
+  private static void sync(TestDatabase a, TestDatabase b, NumberSource source) throws SQLException {
+    a.replica().settle(source);
+    b.replica().settle(source);
+    a.replica().syncWith(b.replica());
+  }
+
+  private static List<List<Object>> invoicesWithCustomers(TestDatabase db) throws SQLException {
+    return db.query("SELECT i.id, c.id, c.name, i.total FROM invoices i JOIN customers c ON c.id = i.customer_id"
+        + " ORDER BY i.id");
+  }
+
+  @Test
+  void twoDevicesInsertingAtOnce_keepBothRows_andEveryInvoiceKeepsItsCustomer() throws Exception {
+    try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db"); TestDatabase b = replica("b.db")) {
+      NumberSource numbers = hub.replica().numberSource();
+      hub.exec("INSERT INTO customers(name) VALUES ('Ada')");
+      sync(hub, a, numbers);
+      sync(hub, b, numbers);
+
+      a.exec("INSERT INTO customers(name) VALUES ('Ann')", "INSERT INTO invoices(customer_id, total)"
+          + " VALUES (last_insert_rowid(), 10)");
+      b.exec("INSERT INTO customers(name) VALUES ('Bob')", "INSERT INTO invoices(customer_id, total)"
+          + " VALUES (last_insert_rowid(), 20)");
+      assertEquals(a.query("SELECT id FROM customers WHERE name = 'Ann'"),
+          b.query("SELECT id FROM customers WHERE name = 'Bob'"), "SQLite gave both the same number");
+
+      sync(a, hub, numbers);
+      sync(b, hub, numbers);
+      sync(a, hub, numbers);
+
+      for (TestDatabase db : List.of(hub, a, b)) {
+        assertEquals(List.of(List.of("Ada"), List.of("Ann"), List.of("Bob")),
+            db.query("SELECT name FROM customers ORDER BY name"), "every customer kept on " + db.file());
+        assertEquals(List.of(List.of("Ann", 10.0), List.of("Bob", 20.0)), db.query("SELECT c.name, i.total FROM"
+            + " invoices i JOIN customers c ON c.id = i.customer_id ORDER BY c.name"), "every invoice on its customer");
+        assertEquals(List.of(), db.query("PRAGMA foreign_key_check"));
+      }
+      assertEquals(invoicesWithCustomers(hub), invoicesWithCustomers(a));
+      assertEquals(invoicesWithCustomers(hub), invoicesWithCustomers(b));
+      assertEquals(hub.replica().merkleRoot(), a.replica().merkleRoot());
+      assertEquals(hub.replica().merkleRoot(), b.replica().merkleRoot());
+    }
+  }
+
+  @Test
+  void settling_movesEachRowOnce_toTheNumbersTheSourceHandsOut_andSaysSo() throws Exception {
+    try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db")) {
+      hub.replica().numberSource().allocate("customers", 0, 41); // others were handed 1-41 meanwhile
+      a.exec("INSERT INTO customers(name) VALUES ('Ann')", "INSERT INTO customers(name) VALUES ('Amy')",
+          "INSERT INTO invoices(customer_id, total) VALUES (2, 5)");
+
+      List<Renumbering> moves = a.replica().settle(hub.replica().numberSource());
+
+      assertEquals(List.of(new Renumbering("customers", 1, 42), new Renumbering("customers", 2, 43)), moves);
+      assertEquals(List.of(List.of(42L, "Ann"), List.of(43L, "Amy")), a.query("SELECT id, name FROM customers"
+          + " ORDER BY id"));
+      assertEquals(List.of(List.of(43L)), a.query("SELECT customer_id FROM invoices"), "the reference followed");
+      assertEquals(List.of(), a.replica().settle(hub.replica().numberSource()), "nothing left to settle");
+      assertEquals(List.of(List.of(1L, 1L)), a.query("SELECT id, customer_id - 42 FROM invoices"),
+          "the invoice kept its number: the first invoice number the source handed out is 1");
+    }
+  }
+
+  @Test
+  void aSettledRowsFirstNumber_neverReachesAPeer_asATombstone() throws Exception {
+    try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db"); TestDatabase b = replica("b.db")) {
+      NumberSource numbers = hub.replica().numberSource();
+      b.exec("INSERT INTO customers(name) VALUES ('Bob')");
+      sync(b, hub, numbers); // Bob is 1 everywhere
+      a.exec("INSERT INTO customers(name) VALUES ('Ann')"); // 1 here too, before a has heard of Bob
+
+      a.replica().settle(numbers);
+      sync(a, hub, numbers);
+      sync(b, hub, numbers);
+
+      for (TestDatabase db : List.of(hub, a, b)) {
+        assertEquals(List.of(List.of(1L, "Bob"), List.of(2L, "Ann")), db.query("SELECT id, name FROM customers"
+            + " ORDER BY id"), "Ann's move away from 1 deleted nothing on " + db.file());
+      }
+    }
+  }
+
+  @Test
+  void aMergeNamingANumberAProvisionalRowHolds_movesThatRowOutOfTheWay_withItsInvoices() throws Exception {
+    try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db"); TestDatabase b = replica("b.db")) {
+      NumberSource numbers = hub.replica().numberSource();
+      a.exec("INSERT INTO customers(name) VALUES ('Ann')", "INSERT INTO invoices(customer_id, total) VALUES (1, 10)");
+      b.exec("INSERT INTO customers(name) VALUES ('Bob')", "INSERT INTO invoices(customer_id, total) VALUES (1, 20)");
+      sync(b, hub, numbers); // Bob and his invoice settle at 1
+
+      try (ChangeBatches batches = hub.replica().batchesSince(a.replica().versionVector(), 1_000)) {
+        for (ChangeBatch batch; (batch = batches.next()) != null; ) {
+          a.replica().apply(batch); // a has not settled: Ann and her invoice still hold 1
+        }
+      }
+
+      assertEquals(List.of(List.of(1L, "Bob", 20.0), List.of(2L, "Ann", 10.0)), a.query("SELECT c.id, c.name, i.total"
+          + " FROM customers c JOIN invoices i ON i.customer_id = c.id ORDER BY c.id"));
+      a.replica().settle(numbers);
+      sync(a, hub, numbers);
+      sync(b, hub, numbers);
+      assertEquals(invoicesWithCustomers(hub), invoicesWithCustomers(a));
+      assertEquals(invoicesWithCustomers(hub), invoicesWithCustomers(b));
+      assertEquals(2, hub.query("SELECT * FROM invoices").size());
+    }
+  }
+
+  @Test
+  void rowsAnotherWriterInserts_areProvisionalToo() throws Exception {
+    try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db")) {
+      hub.exec("INSERT INTO customers(name) VALUES ('Hal')");
+      try (Connection plain = DriverManager.getConnection("jdbc:sqlite:" + a.file());
+          Statement s = plain.createStatement()) {
+        s.execute("INSERT INTO customers(name) VALUES ('Ann')"); // as the sqlite3 shell would
+      }
+      sync(hub, a, hub.replica().numberSource());
+      assertEquals(List.of(List.of(1L, "Hal"), List.of(2L, "Ann")), a.query("SELECT id, name FROM customers"
+          + " ORDER BY id"));
+    }
+  }
+
+  @Test
+  void readingChangesToSend_beforeSettling_isRefused_withWhatToDo() throws Exception {
+    try (TestDatabase a = replica("a.db")) {
+      a.exec("INSERT INTO customers(name) VALUES ('Ann')");
+      SQLException e = assertThrows(SQLException.class,
+          () -> a.replica().batchesSince(VersionVector.empty(), 1_000).close());
+      assertTrue(e.getMessage().contains("1 row was inserted here into numbered tables")
+          && e.getMessage().contains("Replica.settle"), e.getMessage());
+      assertThrows(SQLException.class, () -> a.replica().changesSince(VersionVector.empty()).close());
+    }
+  }
+
+  @Test
+  void getGeneratedKeys_tellsTheNumberSqliteGave_atTheInsert() throws Exception {
+    try (TestDatabase a = replica("a.db");
+        PreparedStatement insert = a.connection().prepareStatement("INSERT INTO customers(name) VALUES ('Ann')",
+            Statement.RETURN_GENERATED_KEYS)) {
+      insert.executeUpdate();
+      try (ResultSet keys = insert.getGeneratedKeys()) {
+        assertTrue(keys.next());
+        assertEquals(1L, keys.getLong(1));
+      }
+    }
+  }
+
+  @Test
+  void sqlSpelling_numbersATable_andPeersSeeItInTheSchema() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:lattice:sqlite:" + dir.resolve("sql.db"));
+        Statement s = c.createStatement()) {
+      s.execute(CUSTOMERS);
+      s.execute("SELECT lattice_track('customers', '{\"numbered\": true}')");
+      TrackedSchema.Table customers = Replica.of(c).schema().tables().get("customers");
+      assertTrue(customers.numbered());
+      assertEquals("customers(key id; name; numbered)\n", Replica.of(c).schema().describe());
+      SQLException e = assertThrows(SQLException.class,
+          () -> s.execute("SELECT lattice_track('customers', '{\"numbered\": false}')"));
+      assertTrue(e.getMessage().contains("it was tracked numbered for sync"), e.getMessage());
+    }
+  }
+
+  @Test
+  void onlyATableKeyedByOneIntegerPrimaryKey_canBeNumbered() throws Exception {
+    try (TestDatabase a = TestDatabase.create(dir, "a.db", "CREATE TABLE notes(id TEXT PRIMARY KEY NOT NULL, body)")) {
+      SQLException e = assertThrows(SQLException.class,
+          () -> a.replica().track("notes", TrackOptions.DEFAULT.numberedForSync()));
+      assertTrue(e.getMessage().contains("only a table keyed by one INTEGER PRIMARY KEY column can be numbered"),
+          e.getMessage());
+      assertEquals(List.of(List.of(1L)), a.query("SELECT count(*) FROM sqlite_schema WHERE name = 'notes'"));
+    }
+  }
+}
