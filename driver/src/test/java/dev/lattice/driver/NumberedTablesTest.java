@@ -143,6 +143,29 @@ class NumberedTablesTest {
   }
 
   @Test
+  void aRowInsertedAndDeletedHere_beforeSettling_doesNotDeleteAPeersRowOfThatNumber() throws Exception {
+    try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db"); TestDatabase b = replica("b.db")) {
+      NumberSource numbers = hub.replica().numberSource();
+      a.exec("INSERT INTO customers(name) VALUES ('Ann')", "DELETE FROM customers WHERE name = 'Ann'");
+      b.exec("INSERT INTO customers(name) VALUES ('Bob')");
+      sync(b, hub, numbers); // Bob settles at 1, the number Ann had on a
+
+      try (ChangeBatches batches = hub.replica().batchesSince(a.replica().versionVector(), 1_000)) {
+        for (ChangeBatch batch; (batch = batches.next()) != null; ) {
+          a.replica().apply(batch); // a has not settled: Ann's tombstone at 1 is still there
+        }
+      }
+      assertEquals(List.of(List.of(1L, "Bob")), a.query("SELECT id, name FROM customers"),
+          "a tombstone that never left this replica does not delete the peer's row");
+      sync(a, hub, numbers);
+
+      for (TestDatabase db : List.of(hub, a, b)) {
+        assertEquals(List.of(List.of(1L, "Bob")), db.query("SELECT id, name FROM customers"), "on " + db.file());
+      }
+    }
+  }
+
+  @Test
   void rowsAnotherWriterInserts_areProvisionalToo() throws Exception {
     try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db")) {
       hub.exec("INSERT INTO customers(name) VALUES ('Hal')");
