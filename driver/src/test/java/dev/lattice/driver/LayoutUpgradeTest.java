@@ -82,6 +82,8 @@ class LayoutUpgradeTest {
     }
     try (Connection c = DriverManager.getConnection("jdbc:lattice:sqlite:" + file)) {
       assertEquals(List.of("3"), rows(c, "SELECT value FROM lattice_meta WHERE key = 'schema_version'"));
+      assertEquals(rows(c, "PRAGMA schema_version"), rows(c, "SELECT value FROM lattice_meta WHERE key ="
+          + " 'schema_cookie'"), "the upgrade's own schema changes leave nothing for the next open to follow");
       assertEquals(notes, rows(c, "SELECT * FROM notes ORDER BY id"));
       assertEquals(List.of("n1|edited there", "n2|null", "n4|captured, not folded", "p1|from the peer"),
           rows(c, "SELECT pk, value FROM lattice_changes WHERE table_name = 'notes' AND column_name = 'body'"

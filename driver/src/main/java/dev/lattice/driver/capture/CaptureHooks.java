@@ -54,6 +54,10 @@ final class CaptureHooks implements ConnectionHooks {
    * are captured); if the file is busy then, it says so in a warning and follows in its first write transaction.
    */
   void open() throws SQLException {
+    if (SchemaEvolution.unchangedSinceFollowed(c)) {
+      changesAtBegin = changesAtCheck = totalChanges();
+      return;
+    }
     LayoutUpgrade.upgradeIfOlder(c);
     switch (SchemaEvolution.drift(c)) {
       case NONE -> { }

@@ -45,15 +45,21 @@ final class LayoutUpgrade {
     }
     Transactions.write(c, "lattice_upgrade", () -> {
       int from = LatticeSchema.layout(c);
+      // The upgrade's own schema changes are no change for capture to follow; one another tool made before it is.
+      boolean followed = SchemaEvolution.current(c);
       if (from < 3) {
         // First: reading the registry, as 2's trigger rewrite does, asks for the flag.
         Sql.exec(c, "ALTER TABLE lattice_tables ADD COLUMN numbered INTEGER NOT NULL DEFAULT 0");
       }
       if (from < 2) {
-        toTwo(c);
+        toTwo(c); // follows whatever changed, then rewrites the triggers
+        followed = true;
       }
       if (from < 3) {
         toThree(c);
+      }
+      if (followed) {
+        SchemaEvolution.recordCookie(c);
       }
       return null;
     });
