@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,6 +163,24 @@ class NumberedTablesTest {
       for (TestDatabase db : List.of(hub, a, b)) {
         assertEquals(List.of(List.of(1L, "Bob")), db.query("SELECT id, name FROM customers"), "on " + db.file());
       }
+    }
+  }
+
+  @Test
+  void aTableReferencingItself_keepsItsReferences_whenItsRowsMove() throws Exception {
+    try (TestDatabase a = TestDatabase.create(dir, "a.db", "PRAGMA foreign_keys = ON", "CREATE TABLE employees(id"
+        + " INTEGER PRIMARY KEY, name TEXT NOT NULL, boss INTEGER REFERENCES employees(id))")) {
+      a.replica().track("employees", TrackOptions.DEFAULT.numberedForSync());
+      a.exec("INSERT INTO employees(name) VALUES ('Ada')", "INSERT INTO employees(name, boss) VALUES ('Bo', 1)",
+          "INSERT INTO employees(name, boss) VALUES ('Cy', 2)");
+      NumberSource numbers = a.replica().numberSource();
+      numbers.allocate("employees", 0, 1); // 1 went to another device: every row moves up by one, onto the next's
+
+      a.replica().settle(numbers);
+
+      assertEquals(List.of(Arrays.asList(2L, "Ada", null), List.of(3L, "Bo", 2L), List.of(4L, "Cy", 3L)),
+          a.query("SELECT id, name, boss FROM employees ORDER BY id"));
+      assertEquals(List.of(), a.query("PRAGMA foreign_key_check"));
     }
   }
 

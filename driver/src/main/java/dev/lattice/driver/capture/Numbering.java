@@ -111,9 +111,14 @@ final class Numbering {
         }
       }
       long above = Math.max(highest(c, table), named.stream().mapToLong(Long::longValue).max().orElse(0));
+      Map<Long, Long> moves = new LinkedHashMap<>();
+      for (long number : inTheWay) {
+        moves.put(number, ++above);
+      }
       try (Mover mover = new Mover(c, table)) {
-        for (long number : inTheWay) {
-          mover.move(number, ++above);
+        mover.repoint(moves);
+        for (Map.Entry<Long, Long> move : moves.entrySet()) {
+          mover.move(move.getKey(), move.getValue());
         }
       }
       LogFold.fold(c);
@@ -189,6 +194,9 @@ final class Numbering {
       target.put(from.get(i), first + i);
       original.put(from.get(i), from.get(i));
     }
+    Map<Long, Long> changed = new LinkedHashMap<>(target);
+    changed.entrySet().removeIf(move -> move.getKey().equals(move.getValue()));
+    mover.repoint(changed);
     List<Renumbering> moves = new ArrayList<>();
     long spare = Math.max(highest(c, table), first + from.size());
     while (!target.isEmpty()) {
@@ -224,32 +232,67 @@ final class Numbering {
 
   /**
    * Moves rows of one table, and the references to them; capture on, so every move is logged as this replica's
-   * writes. Its statements are prepared once: SQLite compiles the table's triggers into each one.
+   * writes. The references move first, all at once: one statement per referencing column, so a column without an
+   * index is scanned once per settle, not once per moved row. Statements are prepared once: SQLite compiles the
+   * table's triggers into each one.
    */
   private static final class Mover implements AutoCloseable {
+    private static final String MOVES = "CREATE TEMP TABLE IF NOT EXISTS lattice_moves(from_num INTEGER PRIMARY KEY,"
+        + " to_num INTEGER NOT NULL)";
+
+    private final Connection c;
     private final List<PreparedStatement> statements = new ArrayList<>();
+    private final List<PreparedStatement> repoints = new ArrayList<>();
+    private final PreparedStatement key;
+    private final PreparedStatement mapping;
 
     Mover(Connection c, TrackedTables.Registered table) throws SQLException {
+      this.c = c;
       try {
+        Sql.exec(c, MOVES);
         for (Reference r : references(c, table)) {
-          statements.add(c.prepareStatement("UPDATE main." + Sql.id(r.table()) + " SET " + Sql.id(r.column())
-              + " = ? WHERE " + Sql.id(r.column()) + " = ?"));
+          String column = Sql.id(r.column());
+          repoints.add(prepare("UPDATE main." + Sql.id(r.table()) + " SET " + column + " = (SELECT m.to_num FROM"
+              + " temp.lattice_moves m WHERE m.from_num = " + column + ") WHERE " + column + " IN (SELECT from_num"
+              + " FROM temp.lattice_moves)"));
         }
-        String key = Sql.id(table.shape().pkColumns().get(0));
-        statements.add(c.prepareStatement("UPDATE main." + Sql.id(table.shape().name()) + " SET " + key + " = ?"
-            + " WHERE " + key + " = ?")); // last: the children first, as the class comment says
+        String id = Sql.id(table.shape().pkColumns().get(0));
+        key = prepare("UPDATE main." + Sql.id(table.shape().name()) + " SET " + id + " = ? WHERE " + id + " = ?");
+        mapping = prepare("INSERT INTO temp.lattice_moves(from_num, to_num) VALUES (?, ?)");
       } catch (SQLException | RuntimeException e) {
         close();
         throw e;
       }
     }
 
-    void move(long from, long to) throws SQLException {
-      for (PreparedStatement p : statements) {
-        p.setLong(1, to);
-        p.setLong(2, from);
+    private PreparedStatement prepare(String sql) throws SQLException {
+      PreparedStatement p = c.prepareStatement(sql);
+      statements.add(p);
+      return p;
+    }
+
+    /** Points every reference to a number of {@code moves} at the number it maps to, before the rows move. */
+    void repoint(Map<Long, Long> moves) throws SQLException {
+      if (repoints.isEmpty() || moves.isEmpty()) {
+        return;
+      }
+      Sql.exec(c, "DELETE FROM temp.lattice_moves");
+      for (Map.Entry<Long, Long> move : moves.entrySet()) {
+        mapping.setLong(1, move.getKey());
+        mapping.setLong(2, move.getValue());
+        mapping.executeUpdate();
+      }
+      for (PreparedStatement p : repoints) {
         p.executeUpdate();
       }
+      Sql.exec(c, "DELETE FROM temp.lattice_moves");
+    }
+
+    /** Moves the row numbered {@code from} to {@code to}; its references were repointed already. */
+    void move(long from, long to) throws SQLException {
+      key.setLong(1, to);
+      key.setLong(2, from);
+      key.executeUpdate();
     }
 
     @Override
