@@ -265,8 +265,8 @@ public final class Replica {
    * Numbers for sync the rows inserted here into numbered tables ({@link TrackOptions#numbered()}) since they were last
    * settled: each moves, with the rows referencing it through declared foreign keys, to a number {@code source} hands
    * out, in one transaction, and its moves are captured as changes. Until then such rows are provisional and this
-   * replica refuses to read changes to send ({@link #batchesSince}, {@link #changesSince}). Returns the moves, which the
-   * application may need to follow (an id it holds).
+   * replica refuses to read changes to send ({@link #batchesSince}, {@link #changesSince}). Returns the moves, which
+   * the application may need to follow (an id it holds).
    *
    * @param source the space's one source of numbers: the sync server, or the device that serves the others
    */

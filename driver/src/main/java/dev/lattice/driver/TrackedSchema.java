@@ -58,7 +58,10 @@ public record TrackedSchema(Map<String, Table> tables) {
     tables = java.util.Collections.unmodifiableMap(new TreeMap<>(tables));
   }
 
-  /** One line per table, {@code name(key k; a, b; counters c; numbered)}, in name order: the canonical form peers compare. */
+  /**
+   * One line per table, {@code name(key k; a, b; counters c; numbered)}, in name order: the canonical form peers
+   * compare.
+   */
   public String describe() {
     StringBuilder s = new StringBuilder();
     tables.forEach((name, table) -> s.append(name(name)).append(table).append('\n'));
