@@ -12,6 +12,8 @@ import static dev.lattice.bench.BenchSupport.scratchDirectory;
 
 import dev.lattice.bench.Workload.KeyOrder;
 import dev.lattice.bench.Workload.RowShape;
+import dev.lattice.driver.Renumbering;
+import dev.lattice.driver.Replica;
 import dev.lattice.driver.capture.CaptureOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +49,7 @@ import org.sqlite.SQLiteConfig;
 public final class CaptureBench {
   static final String USAGE = """
       usage: bench/run capture [--rows N] [--rounds N] [--warmup N] [--keys random|ordered|integer|both|all]
-                               [--shape wide|narrow|both] [--fold-threshold N]
+                               [--shape wide|narrow|both] [--fold-threshold N] [--numbered]
         --rows N             rows written per phase (default 100000)
         --rounds N           measured rounds; figures are medians of rounds (default 5)
         --warmup N           rounds run first and not counted, to warm the JIT and the disk (default 1)
@@ -55,7 +57,9 @@ public final class CaptureBench {
                              KEY numbered by SQLite), both (random and ordered) or all (default all)
         --shape S            rows: wide (four values, ~90 bytes), narrow (three small values, ~15 bytes) or both
                              (default both)
-        --fold-threshold N   lattice.foldThreshold of the tracked connection (default: the driver's default)""";
+        --fold-threshold N   lattice.foldThreshold of the tracked connection (default: the driver's default)
+        --numbered           track the table numbered for sync ({"numbered": true}; needs --keys integer), and
+                             time settling every inserted row, on a copy of the file, with and without moves""";
 
   private static final String PLAIN = "jdbc:sqlite:";
   private static final String TRACKED = "jdbc:lattice:sqlite:";
@@ -86,11 +90,14 @@ public final class CaptureBench {
   private final Properties trackedProperties;
   private final Map<String, Figure> figures = new LinkedHashMap<>();
   private final Map<Workload, Stats> treeBuilds = new LinkedHashMap<>();
+  /** With --numbered: per workload, settling every inserted row when none moves, and when every row moves. */
+  private final Map<Workload, Stats> settlesInPlace = new LinkedHashMap<>();
+  private final Map<Workload, Stats> settlesMoving = new LinkedHashMap<>();
   /** Sink for every value read, so that no read can be skipped as unused. */
   private long checksum;
 
   record Options(int rows, int rounds, int warmup, List<KeyOrder> keys, List<RowShape> shapes,
-      Integer foldThreshold) {
+      Integer foldThreshold, boolean numbered) {
     /** Parses the command line; null for --help. */
     static Options parse(String[] args) {
       int rows = 100_000;
@@ -99,6 +106,7 @@ public final class CaptureBench {
       List<KeyOrder> keys = List.of(KeyOrder.values());
       List<RowShape> shapes = List.of(RowShape.values());
       Integer foldThreshold = null;
+      boolean numbered = false;
       for (int i = 0; i < args.length; i++) {
         String option = args[i];
         switch (option) {
@@ -109,6 +117,7 @@ public final class CaptureBench {
           case "--rounds" -> rounds = number(option, argument(args, ++i, option), 1);
           case "--warmup" -> warmup = number(option, argument(args, ++i, option), 0);
           case "--fold-threshold" -> foldThreshold = number(option, argument(args, ++i, option), 0);
+          case "--numbered" -> numbered = true;
           case "--keys" -> {
             String value = argument(args, ++i, option);
             keys = switch (value) {
@@ -134,7 +143,11 @@ public final class CaptureBench {
           default -> throw new IllegalArgumentException("unknown option '" + option + "'");
         }
       }
-      return new Options(rows, rounds, warmup, keys, shapes, foldThreshold);
+      if (numbered && !keys.equals(List.of(KeyOrder.INTEGER))) {
+        throw new IllegalArgumentException("--numbered needs --keys integer: only a table keyed by one INTEGER PRIMARY"
+            + " KEY can be numbered for sync");
+      }
+      return new Options(rows, rounds, warmup, keys, shapes, foldThreshold, numbered);
     }
 
   }
@@ -220,6 +233,13 @@ public final class CaptureBench {
         "Merkle tree built from metadata, as on a process's first sync (%s, %,d rows = %,d cells): median %,.0f ms"
             + " (%,.0f-%,.0f)%n", w.label(), w.rows(), (long) w.rows() * w.shape.cells(), ms.median(), ms.min(),
         ms.max()));
+    settlesInPlace.forEach((w, inPlace) -> {
+      Stats moving = settlesMoving.get(w);
+      System.out.printf(Locale.ROOT, "Settling every inserted row, numbered (%s, %,d rows): none moves %,.0f ms"
+          + " (%,.0f-%,.0f); every row moves, its number handed out elsewhere, %,.0f ms (%,.0f-%,.0f), %.1f us a row%n",
+          w.label(), w.rows(), inPlace.median(), inPlace.min(), inPlace.max(), moving.median(), moving.min(),
+          moving.max(), moving.median() * 1000 / w.rows());
+    });
     long missed = figures.values().stream().filter(figure -> !figure.ok()).count();
     System.out.printf(Locale.ROOT, "%n%d of %d figures on target.%n", figures.size() - missed, figures.size());
   }
@@ -242,7 +262,7 @@ public final class CaptureBench {
           + %d warm-up
           Both sides: %s, prepared statements, %,d rows per transaction, fresh files every round.
           Row shapes: %s. Keys: %s.
-          plain = jdbc:sqlite:, table untracked; tracked = jdbc:lattice:sqlite:, lattice_track('t'), fold threshold %s.
+          plain = jdbc:sqlite:, table untracked; tracked = jdbc:lattice:sqlite:, %s, fold threshold %s.
           Writes: tracked time includes the automatic folds and a final lattice_fold(). Reads: the tracked file after \
           insert, raw sqlite-jdbc (plain) vs the driver (tracked), best of %d scans, lookups best of %d per %,d-key \
           slice. Opens: the tracked file, %,d opens each reading one row by key, then closing. File size: main + \
@@ -251,7 +271,9 @@ public final class CaptureBench {
           Runtime.getRuntime().availableProcessors(), options.rows(), options.rounds(), options.warmup(), settings,
           TRANSACTION_ROWS, options.shapes().stream().map(shape -> shape.label() + " " + shape.create)
               .collect(Collectors.joining("; ")), options.keys().stream().map(CaptureBench::describe)
-              .collect(Collectors.joining(", ")), threshold, SCAN_PASSES, LOOKUP_PASSES, LOOKUP_SLICE, OPENS);
+              .collect(Collectors.joining(", ")),
+          options.numbered() ? "lattice_track('t', '{\"numbered\": true}') (numbered for sync)" : "lattice_track('t')",
+          threshold, SCAN_PASSES, LOOKUP_PASSES, LOOKUP_SLICE, OPENS);
     } finally {
       deleteTree(probe);
     }
@@ -286,7 +308,8 @@ public final class CaptureBench {
     try (Connection plain = open(PLAIN, plainFile); Connection tracked = open(TRACKED, trackedFile)) {
       exec(plain, w.create());
       exec(tracked, w.create());
-      oneString(tracked, "SELECT lattice_track('t')");
+      oneString(tracked, options.numbered() ? "SELECT lattice_track('t', '{\"numbered\": true}')"
+          : "SELECT lattice_track('t')");
       oneString(tracked, "SELECT lattice_merkle_root()"); // builds the (empty) tree: later phases update it
 
       Timing insert = phase(plain, tracked, plainFirst, c -> insert(c, w));
@@ -297,6 +320,8 @@ public final class CaptureBench {
       long plainBytes = checkpointedSize(plain, plainFile);
       long trackedBytes = checkpointedSize(tracked, trackedFile);
       double buildMs = treeBuild(trackedFile);
+      double[] settleMs = options.numbered() ? new double[] {settle(trackedFile, n, false), settle(trackedFile, n, true)}
+          : null;
       Reads reads = reads(trackedFile, w, plainFirst);
       double[] opensMs = opens(trackedFile, plainFirst);
       Timing update = phase(plain, tracked, plainFirst, c -> update(c, w));
@@ -320,6 +345,13 @@ public final class CaptureBench {
         treeBuilds.computeIfAbsent(w, k -> new Stats()).add(buildMs);
       }
       line.append(String.format(Locale.ROOT, "  tree build %,.0f ms", buildMs));
+      if (settleMs != null) {
+        if (counted) {
+          settlesInPlace.computeIfAbsent(w, k -> new Stats()).add(settleMs[0]);
+          settlesMoving.computeIfAbsent(w, k -> new Stats()).add(settleMs[1]);
+        }
+        line.append(String.format(Locale.ROOT, "  settle %,.0f / %,.0f ms", settleMs[0], settleMs[1]));
+      }
       System.err.println(line);
     } finally {
       deleteTree(files);
@@ -539,6 +571,31 @@ public final class CaptureBench {
       Files.deleteIfExists(copy);
       Files.deleteIfExists(copy.resolveSibling("tree-build.db-wal"));
       Files.deleteIfExists(copy.resolveSibling("tree-build.db-shm"));
+    }
+  }
+
+  /**
+   * Milliseconds to settle every row of a copy of {@code tracked}, through its own number source, as a device that
+   * inserted them all offline; with {@code moving}, another device was handed numbers 1 to {@code rows} first, so
+   * every row moves.
+   */
+  private double settle(Path tracked, int rows, boolean moving) throws SQLException, IOException {
+    Path copy = tracked.resolveSibling("settle.db");
+    Files.copy(tracked, copy);
+    try (Connection c = open(TRACKED, copy)) {
+      Replica replica = Replica.of(c);
+      if (moving) {
+        replica.numberSource().allocate("t", 0, rows);
+      }
+      long start = System.nanoTime();
+      List<Renumbering> moves = replica.settle(replica.numberSource());
+      double ms = millisSince(start);
+      expect(moving ? rows : 0, moves.size(), "rows moved by settling");
+      return ms;
+    } finally {
+      Files.deleteIfExists(copy);
+      Files.deleteIfExists(copy.resolveSibling("settle.db-wal"));
+      Files.deleteIfExists(copy.resolveSibling("settle.db-shm"));
     }
   }
 
