@@ -115,7 +115,7 @@ final class Merger {
     try {
       return Transactions.write(c, "lattice_merge", () -> {
         LogFold.foldDue(c, session.pendingLogRows()); // local writes must be in lattice_rows/lattice_cols to be compared
-        Numbering.makeRoom(c, batch.changes()); // provisional rows leave the numbers the batch names, before it lands
+        Numbering.makeRoom(c, session, batch.changes()); // provisional rows leave the numbers the batch names, before it lands
         return new Merger(c, batch, session).mergeBatch();
       });
     } finally {

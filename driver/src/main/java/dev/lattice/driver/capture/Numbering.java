@@ -35,12 +35,13 @@ import java.util.TreeSet;
  */
 final class Numbering {
   private static final String PENDING = "SELECT count(*) FROM lattice_provisional";
+  private static final String ANY = "SELECT 1 FROM lattice_provisional LIMIT 1";
 
   private Numbering() {}
 
   /** Refuses to read changes to send while provisional rows exist: they would reach peers under unsettled numbers. */
   static void refuseUnsettled(Connection c) throws SQLException {
-    if (!LatticeSchema.exists(c) || Sql.one(c, "SELECT 1 FROM lattice_provisional LIMIT 1") == null) {
+    if (!LatticeSchema.exists(c) || Sql.one(c, ANY) == null) {
       return;
     }
     long rows = Sql.oneLong(c, PENDING);
@@ -94,9 +95,11 @@ final class Numbering {
    * Before a merge writes {@code incoming}: every provisional row whose number the batch names, as a key of its table
    * or as a value of a column referencing it, moves to a number above both the table's and the batch's highest.
    */
-  static void makeRoom(Connection c, List<Change> incoming) throws SQLException {
-    if (Sql.one(c, "SELECT 1 FROM lattice_provisional LIMIT 1") == null) {
-      return;
+  static void makeRoom(Connection c, MergeSession session, List<Change> incoming) throws SQLException {
+    try (ResultSet any = session.statement(ANY).executeQuery()) { // every batch asks: prepared once per session
+      if (!any.next()) {
+        return;
+      }
     }
     Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
     for (TrackedTables.Registered table : numbered(c)) {
