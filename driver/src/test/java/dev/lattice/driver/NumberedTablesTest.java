@@ -211,14 +211,21 @@ class NumberedTablesTest {
   }
 
   @Test
-  void getGeneratedKeys_tellsTheNumberSqliteGave_atTheInsert() throws Exception {
-    try (TestDatabase a = replica("a.db");
-        PreparedStatement insert = a.connection().prepareStatement("INSERT INTO customers(name) VALUES ('Ann')",
+  void getGeneratedKeys_andLastInsertRowid_tellTheNumberSqliteGave_notTheTriggersRows() throws Exception {
+    try (TestDatabase a = replica("a.db")) {
+      a.exec("INSERT INTO customers(name) VALUES ('Ann'), ('Amy'), ('Abe')", "DELETE FROM customers WHERE id > 1");
+    }
+    try (Connection c = DriverManager.getConnection("jdbc:lattice:sqlite:" + dir.resolve("a.db"));
+        PreparedStatement insert = c.prepareStatement("INSERT INTO customers(name) VALUES ('Bea')",
             Statement.RETURN_GENERATED_KEYS)) {
-      insert.executeUpdate();
+      insert.executeUpdate(); // the triggers have just written log row 6 or later, and a provisional record
       try (ResultSet keys = insert.getGeneratedKeys()) {
         assertTrue(keys.next());
-        assertEquals(1L, keys.getLong(1));
+        assertEquals(2L, keys.getLong(1));
+      }
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT last_insert_rowid()")) {
+        assertTrue(r.next());
+        assertEquals(2L, r.getLong(1));
       }
     }
   }
