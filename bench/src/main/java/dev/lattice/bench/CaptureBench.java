@@ -272,11 +272,15 @@ public final class CaptureBench {
           TRANSACTION_ROWS, options.shapes().stream().map(shape -> shape.label() + " " + shape.create)
               .collect(Collectors.joining("; ")), options.keys().stream().map(CaptureBench::describe)
               .collect(Collectors.joining(", ")),
-          options.numbered() ? "lattice_track('t', '{\"numbered\": true}') (numbered for sync)" : "lattice_track('t')",
-          threshold, SCAN_PASSES, LOOKUP_PASSES, LOOKUP_SLICE, OPENS);
+          track() + (options.numbered() ? " (numbered for sync)" : ""), threshold, SCAN_PASSES, LOOKUP_PASSES, LOOKUP_SLICE, OPENS);
     } finally {
       deleteTree(probe);
     }
+  }
+
+  /** How the tracked side tracks the table, as SQL: printed in the header and run in every round. */
+  private String track() {
+    return options.numbered() ? "lattice_track('t', '{\"numbered\": true}')" : "lattice_track('t')";
   }
 
   private static String describe(KeyOrder keys) {
@@ -308,8 +312,7 @@ public final class CaptureBench {
     try (Connection plain = open(PLAIN, plainFile); Connection tracked = open(TRACKED, trackedFile)) {
       exec(plain, w.create());
       exec(tracked, w.create());
-      oneString(tracked, options.numbered() ? "SELECT lattice_track('t', '{\"numbered\": true}')"
-          : "SELECT lattice_track('t')");
+      oneString(tracked, "SELECT " + track());
       oneString(tracked, "SELECT lattice_merkle_root()"); // builds the (empty) tree: later phases update it
 
       Timing insert = phase(plain, tracked, plainFirst, c -> insert(c, w));

@@ -34,17 +34,19 @@ import java.util.TreeSet;
  * provisional.
  */
 final class Numbering {
-  private static final String PENDING = "SELECT count(*) FROM lattice_provisional";
   private static final String ANY = "SELECT 1 FROM lattice_provisional LIMIT 1";
 
   private Numbering() {}
 
-  /** Refuses to read changes to send while provisional rows exist: they would reach peers under unsettled numbers. */
+  /**
+   * Refuses to read changes to send while provisional rows exist: they would reach peers under unsettled numbers. For a
+   * database Lattice enabled.
+   */
   static void refuseUnsettled(Connection c) throws SQLException {
-    if (!LatticeSchema.exists(c) || Sql.one(c, ANY) == null) {
+    long rows = Sql.oneLong(c, "SELECT count(*) FROM lattice_provisional");
+    if (rows == 0) {
       return;
     }
-    long rows = Sql.oneLong(c, PENDING);
     throw new SQLException("cannot read changes to send: " + rows + " row" + (rows == 1 ? " was" : "s were")
         + " inserted here into numbered tables and " + (rows == 1 ? "is" : "are") + " not numbered for sync yet."
         + " Fix: settle them first (Replica.settle with the space's number source), then read again",
@@ -103,29 +105,28 @@ final class Numbering {
     }
     Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
     for (TrackedTables.Registered table : numbered(c)) {
-      Set<Long> named = named(incoming, table.shape().name(), references(c, table));
+      List<Reference> references = references(c, table);
+      Set<Long> named = named(incoming, table.shape().name(), references);
       if (named.isEmpty()) {
         continue;
       }
-      List<Long> inTheWay = new ArrayList<>();
-      for (long number : provisionalRows(c, table)) {
-        if (named.contains(number)) {
-          inTheWay.add(number);
-        }
-      }
       long above = Math.max(highest(c, table), named.stream().mapToLong(Long::longValue).max().orElse(0));
       Map<Long, Long> moves = new LinkedHashMap<>();
-      for (long number : inTheWay) {
-        moves.put(number, ++above);
-      }
-      try (Mover mover = new Mover(c, table)) {
-        mover.repoint(moves);
-        for (Map.Entry<Long, Long> move : moves.entrySet()) {
-          mover.move(move.getKey(), move.getValue());
+      for (long number : provisionalRows(c, table)) {
+        if (named.contains(number)) {
+          moves.put(number, ++above);
         }
       }
-      LogFold.fold(c);
-      forgetVacated(c, table);
+      if (!moves.isEmpty()) {
+        try (Mover mover = new Mover(c, table, references)) {
+          mover.repoint(moves);
+          for (Map.Entry<Long, Long> move : moves.entrySet()) {
+            mover.move(move.getKey(), move.getValue());
+          }
+        }
+        LogFold.fold(c);
+      }
+      forgetVacated(c, table); // also a dead first life at a named number: its tombstone would beat the peer's row
     }
   }
 
@@ -184,13 +185,6 @@ final class Numbering {
    */
   private static List<Renumbering> moveAll(Connection c, TrackedTables.Registered table, List<Long> from, long first)
       throws SQLException {
-    try (Mover mover = new Mover(c, table)) {
-      return moveAll(c, table, mover, from, first);
-    }
-  }
-
-  private static List<Renumbering> moveAll(Connection c, TrackedTables.Registered table, Mover mover,
-      List<Long> from, long first) throws SQLException {
     Map<Long, Long> target = new LinkedHashMap<>();
     Map<Long, Long> original = new LinkedHashMap<>(); // current number -> number the row had when settling began
     for (int i = 0; i < from.size(); i++) {
@@ -199,33 +193,34 @@ final class Numbering {
     }
     Map<Long, Long> changed = new LinkedHashMap<>(target);
     changed.entrySet().removeIf(move -> move.getKey().equals(move.getValue()));
-    mover.repoint(changed);
     List<Renumbering> moves = new ArrayList<>();
     long spare = Math.max(highest(c, table), first + from.size());
-    while (!target.isEmpty()) {
-      boolean moved = false;
-      for (Map.Entry<Long, Long> next : List.copyOf(target.entrySet())) {
-        long now = next.getKey();
-        long to = next.getValue();
-        if (now != to && target.containsKey(to)) {
-          continue; // another row still holds the target
+    try (Mover mover = new Mover(c, table, references(c, table))) {
+      mover.repoint(changed);
+      while (!target.isEmpty()) {
+        boolean moved = false;
+        for (Map.Entry<Long, Long> next : List.copyOf(target.entrySet())) {
+          long now = next.getKey();
+          long to = next.getValue();
+          if (now != to && target.containsKey(to)) {
+            continue; // another row still holds the target
+          }
+          if (now != to) {
+            mover.move(now, to);
+          }
+          long was = original.remove(now);
+          target.remove(now);
+          if (was != to) {
+            moves.add(new Renumbering(table.shape().name(), was, to));
+          }
+          moved = true;
         }
-        if (now != to) {
-          mover.move(now, to);
+        if (!moved) {
+          long now = target.keySet().iterator().next();
+          mover.move(now, ++spare);
+          target.put(spare, target.remove(now));
+          original.put(spare, original.remove(now));
         }
-        long was = original.remove(now);
-        target.remove(now);
-        if (was != to) {
-          moves.add(new Renumbering(table.shape().name(), was, to));
-        }
-        moved = true;
-      }
-      if (!moved) {
-        Map.Entry<Long, Long> stuck = target.entrySet().iterator().next();
-        long now = stuck.getKey();
-        mover.move(now, ++spare);
-        target.put(spare, target.remove(now));
-        original.put(spare, original.remove(now));
       }
     }
     moves.sort((a, b) -> Long.compare(a.from(), b.from()));
@@ -249,11 +244,11 @@ final class Numbering {
     private final PreparedStatement key;
     private final PreparedStatement mapping;
 
-    Mover(Connection c, TrackedTables.Registered table) throws SQLException {
+    Mover(Connection c, TrackedTables.Registered table, List<Reference> references) throws SQLException {
       this.c = c;
       try {
         Sql.exec(c, MOVES);
-        for (Reference r : references(c, table)) {
+        for (Reference r : references) {
           String column = Sql.id(r.column());
           repoints.add(prepare("UPDATE main." + Sql.id(r.table()) + " SET " + column + " = (SELECT m.to_num FROM"
               + " temp.lattice_moves m WHERE m.from_num = " + column + ") WHERE " + column + " IN (SELECT from_num"
@@ -333,29 +328,16 @@ final class Numbering {
 
   /** The declared single-column foreign keys, in any table of the database, that reference {@code table}'s key. */
   static List<Reference> references(Connection c, TrackedTables.Registered table) throws SQLException {
-    String parent = table.shape().name();
-    String key = table.shape().pkColumns().get(0);
     List<Reference> out = new ArrayList<>();
-    Set<String> tables = new TreeSet<>();
-    try (PreparedStatement p = c.prepareStatement(
-        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-        ResultSet r = p.executeQuery()) {
-      while (r.next()) {
-        tables.add(r.getString(1));
-      }
-    }
-    for (String child : tables) {
-      try (PreparedStatement p = c.prepareStatement("SELECT f.\"from\" FROM pragma_foreign_key_list(?) f"
-          + " WHERE f.\"table\" = ? COLLATE NOCASE AND (f.\"to\" IS NULL OR f.\"to\" = ? COLLATE NOCASE)"
-          + " AND (SELECT count(*) FROM pragma_foreign_key_list(?) g WHERE g.id = f.id) = 1")) {
-        p.setString(1, child);
-        p.setString(2, parent);
-        p.setString(3, key);
-        p.setString(4, child);
-        try (ResultSet r = p.executeQuery()) {
-          while (r.next()) {
-            out.add(new Reference(child, r.getString(1)));
-          }
+    try (PreparedStatement p = c.prepareStatement("SELECT m.name, f.\"from\" FROM sqlite_schema m"
+        + " JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? COLLATE NOCASE"
+        + " AND (f.\"to\" IS NULL OR f.\"to\" = ? COLLATE NOCASE)"
+        + " AND (SELECT count(*) FROM pragma_foreign_key_list(m.name) g WHERE g.id = f.id) = 1 ORDER BY 1, 2")) {
+      p.setString(1, table.shape().name());
+      p.setString(2, table.shape().pkColumns().get(0));
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          out.add(new Reference(r.getString(1), r.getString(2)));
         }
       }
     }

@@ -335,15 +335,18 @@ final class SchemaEvolution {
     return defaults;
   }
 
+  /** SQL, true when the schema is as capture last followed it: the stored cookie is SQLite's schema cookie now. */
+  private static final String FOLLOWED = "coalesce((SELECT value FROM main.lattice_meta WHERE key = 'schema_cookie')"
+      + " = (SELECT schema_version FROM pragma_schema_version), 0)";
+
   /**
    * True if this file has Lattice's current layout and no schema change since capture last followed one, told by one
-   * statement (every connection opens through here: five statements cost a fifth of a raw open). False when it
-   * cannot tell, for example when Lattice was never enabled on the file: the caller then looks in detail.
+   * statement: every connection opens through here, and the detailed look takes five. False when it cannot tell, for
+   * example when Lattice was never enabled on the file: the caller then looks in detail.
    */
   static boolean unchangedSinceFollowed(Connection c) {
     try (PreparedStatement p = c.prepareStatement("SELECT (SELECT value FROM main.lattice_meta WHERE key ="
-        + " 'schema_version') = " + LatticeSchema.VERSION + " AND (SELECT value FROM main.lattice_meta WHERE key ="
-        + " 'schema_cookie') = (SELECT schema_version FROM pragma_schema_version)");
+        + " 'schema_version') = " + LatticeSchema.VERSION + " AND " + FOLLOWED);
         ResultSet r = p.executeQuery()) {
       return r.next() && r.getInt(1) == 1;
     } catch (SQLException noLatticeTables) {
@@ -352,8 +355,7 @@ final class SchemaEvolution {
   }
 
   static boolean current(Connection c) throws SQLException {
-    Object stored = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = 'schema_cookie'");
-    return stored != null && ((Number) stored).longValue() == cookie(c);
+    return Sql.oneLong(c, "SELECT " + FOLLOWED) == 1;
   }
 
   /** SQLite's schema cookie: it changes with every change to the schema, by anyone. */
