@@ -15,7 +15,7 @@ public interface NumberSource {
    *
    * @param table the numbered table's name
    * @param highestKnown the highest number of the table the asking replica holds settled, 0 if none
-   * @param count how many numbers, at least 1
+   * @param count how many numbers; 0 only raises the source's counter to {@code highestKnown}
    */
   long allocate(String table, long highestKnown, int count) throws SQLException;
 }

@@ -275,6 +275,14 @@ public final class Replica {
   }
 
   /**
+   * Each numbered table's highest settled number and how many rows wait to be settled: what to tell the number source
+   * before {@link #settle}. Empty when no table is numbered.
+   */
+  public List<NumberedTable> numbering() throws SQLException {
+    return ReplicaEngine.numbering(connection);
+  }
+
+  /**
    * This replica as the space's number source, for a device that serves the others: a counter per numbered table,
    * kept in its database. A space must have exactly one source ({@link NumberSource}).
    */

@@ -237,7 +237,7 @@ public final class SyncClient implements AutoCloseable {
       public void acknowledged() {
         refreshPending();
       }
-    });
+    }).numberingWith(() -> SyncSession.settle(store, transport, options));
     LiveHandler handler = new LiveHandler() {
       @Override
       public void onOpen(LiveChannel c) {

@@ -2,8 +2,8 @@ package dev.lattice.driver.capture;
 
 import dev.lattice.driver.Change;
 import dev.lattice.driver.NumberSource;
+import dev.lattice.driver.NumberedTable;
 import dev.lattice.driver.Renumbering;
-import dev.lattice.driver.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,13 +44,21 @@ final class Numbering {
    */
   static void refuseUnsettled(Connection c) throws SQLException {
     long rows = Sql.oneLong(c, "SELECT count(*) FROM lattice_provisional");
-    if (rows == 0) {
-      return;
+    if (rows > 0) {
+      throw new UnsettledRowsException(rows);
     }
-    throw new SQLException("cannot read changes to send: " + rows + " row" + (rows == 1 ? " was" : "s were")
-        + " inserted here into numbered tables and " + (rows == 1 ? "is" : "are") + " not numbered for sync yet."
-        + " Fix: settle them first (Replica.settle with the space's number source), then read again",
-        SqlStates.OBJECT_NOT_IN_PREREQUISITE_STATE);
+  }
+
+  /** Every numbered table's highest settled number and rows waiting to be settled, in registry order. */
+  static List<NumberedTable> state(Connection c) throws SQLException {
+    List<NumberedTable> out = new ArrayList<>();
+    if (!LatticeSchema.exists(c)) {
+      return out;
+    }
+    for (TrackedTables.Registered table : numbered(c)) {
+      out.add(new NumberedTable(table.shape().name(), highestSettled(c, table), provisionalRows(c, table).size()));
+    }
+    return out;
   }
 
   /**
@@ -58,8 +66,8 @@ final class Numbering {
    * to the highest number an asker knows, so a number it hands out is above every number any of them has settled.
    */
   static long allocate(Connection c, String table, long highestKnown, int count) throws SQLException {
-    if (count < 1) {
-      throw new IllegalArgumentException("count must be >= 1, was " + count);
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
     return Transactions.write(c, "lattice_allocate", () -> {
       String key = "numbers:" + table;

@@ -9,6 +9,7 @@ import dev.lattice.driver.ChangeStream;
 import dev.lattice.driver.Conflict;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.NumberSource;
+import dev.lattice.driver.NumberedTable;
 import dev.lattice.driver.Renumbering;
 import dev.lattice.driver.TrackCheck;
 import dev.lattice.driver.TrackOptions;
@@ -133,6 +134,11 @@ public final class ReplicaEngine {
   public static List<Renumbering> settle(Connection c, NumberSource source) throws SQLException {
     ready(c);
     return Numbering.settle(c, source);
+  }
+
+  public static List<NumberedTable> numbering(Connection c) throws SQLException {
+    ready(c);
+    return Numbering.state(c);
   }
 
   public static long allocateNumbers(Connection c, String table, long highestKnown, int count) throws SQLException {

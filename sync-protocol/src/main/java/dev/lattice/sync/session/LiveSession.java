@@ -3,6 +3,7 @@ package dev.lattice.sync.session;
 import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.store.AnsweringStore;
+import dev.lattice.sync.store.NumbersNeededException;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.transport.LiveChannel;
 import dev.lattice.sync.transport.LiveHandler;
@@ -42,6 +43,7 @@ public final class LiveSession implements LiveHandler {
   private boolean inFlight;
   private volatile String closeReason;
   private String peer;
+  private volatile Numbering numbering;
 
   /** What a live session tells its owner, on the channel's thread. */
   public interface Events {
@@ -144,25 +146,58 @@ public final class LiveSession implements LiveHandler {
     }
   }
 
-  /** Something was committed locally: push it if the peer lacks it and nothing is in flight. Any thread. */
+  /**
+   * Something was committed locally: push it if the peer lacks it and nothing is in flight. Any thread. Rows the
+   * application inserted into numbered tables are first numbered through {@link #numberingWith}, outside this
+   * session's lock (it takes a round trip).
+   */
   public void localCommit() {
-    Changes batch;
-    synchronized (this) {
-      if (channel == null || !channel.isOpen() || peerVector == null || inFlight) {
+    for (boolean numbered = false; ; numbered = true) {
+      Changes batch;
+      synchronized (this) {
+        if (channel == null || !channel.isOpen() || peerVector == null || inFlight) {
+          return;
+        }
+        try {
+          batch = Batches.next(store, peerVector, options.batchCells(), options.maxMessageBytes());
+        } catch (NumbersNeededException e) {
+          if (numbering == null || numbered) {
+            fail(e);
+            return;
+          }
+          batch = null;
+        } catch (SyncException e) {
+          fail(e);
+          return;
+        }
+        if (batch != null && batch.envelopes().isEmpty()) {
+          return;
+        }
+        inFlight = batch != null;
+      }
+      if (batch != null) {
+        send(batch);
         return;
       }
       try {
-        batch = Batches.next(store, peerVector, options.batchCells(), options.maxMessageBytes());
+        numbering.settle();
       } catch (SyncException e) {
         fail(e);
         return;
       }
-      if (batch.envelopes().isEmpty()) {
-        return;
-      }
-      inFlight = true;
     }
-    send(batch);
+  }
+
+  /** Numbers rows waiting in numbered tables before they are pushed ({@link SyncSession#settle}). */
+  @FunctionalInterface
+  public interface Numbering {
+    void settle() throws SyncException;
+  }
+
+  /** How this side numbers its waiting rows: the asking side of a live channel sets it. Returns this session. */
+  public LiveSession numberingWith(Numbering numbering) {
+    this.numbering = numbering;
+    return this;
   }
 
   /**

@@ -10,6 +10,8 @@ import dev.lattice.sync.store.SyncStore.ReconcileView;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.transport.RequestHandler;
 import dev.lattice.sync.wire.Ack;
+import dev.lattice.sync.wire.Allocate;
+import dev.lattice.sync.wire.Allocated;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.Failure;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the request/response half of the protocol from one {@link SyncStore}: hello, pull, pushed changes, stable
- * points and reconciliation steps. Stateless between requests except for open reconciliation sessions, so any transport can
+ * points, reconciliation steps and requests for numbers. Stateless between requests except for open reconciliation sessions, so any transport can
  * carry it and a request may be retried. Every problem is answered with a {@link Failure} naming it; nothing of a
  * refused request is applied.
  *
@@ -99,6 +101,13 @@ public final class SyncResponder implements RequestHandler {
         return new Ack(store.vector(), root, applied);
       } else if (request instanceof Reconcile r) {
         return reconcile(r);
+      } else if (request instanceof Allocate a) {
+        List<Long> first = store.allocate(a.asks());
+        if (first.size() != a.asks().size()) {
+          throw new SyncException(Kind.INTERNAL, "the store answered " + a.asks().size() + " asks with "
+              + first.size() + " numbers");
+        }
+        return new Allocated(first);
       } else if (request instanceof Stable s) {
         store.adoptStable(s.vector());
         return new Stable(store.stableVector(), store.root());

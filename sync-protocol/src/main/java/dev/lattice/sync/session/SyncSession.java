@@ -6,10 +6,13 @@ import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.store.AskingStore;
 import dev.lattice.sync.store.KeyAgreement;
+import dev.lattice.sync.store.NumbersNeededException;
 import dev.lattice.sync.store.SyncStore.ReconcileView;
 import dev.lattice.sync.store.SyncStore;
 import dev.lattice.sync.transport.Transport;
 import dev.lattice.sync.wire.Ack;
+import dev.lattice.sync.wire.Allocate;
+import dev.lattice.sync.wire.Allocated;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.Failure;
@@ -48,6 +51,8 @@ import java.util.function.Consumer;
  *       peer's key before anything is applied and already carries the first batch the asker lacks.
  *   <li><b>Pull, then push.</b> Batches by version vector, each applied in one transaction; each batch advances the
  *       receiver's vector, so an interrupted sync resumes where it stopped and a re-delivered batch changes nothing.
+ *       Between the two, rows inserted here into numbered tables are numbered for sync with numbers the peer hands
+ *       out ({@link Allocate}), after the pull, so that the highest numbers this side reports include the peer's.
  *   <li><b>Reconcile</b>, only if the roots still differ while the vectors agree: first exchange stable points (one
  *       side may have dropped tombstones the other still holds; both drop them), then, if the roots still differ,
  *       descend both trees and exchange the differing rows whole, up to {@link SyncOptions#reconcileAttempts()}
@@ -73,6 +78,11 @@ public final class SyncSession {
    * again when another device's key got there first, and with the space's.
    */
   private static final int MAX_KEY_HELLOS = 4;
+  /**
+   * Times a sync numbers rows of numbered tables that the application keeps inserting while it runs, before it leaves
+   * the newest to the next sync.
+   */
+  private static final int MAX_SETTLES = 3;
   /** How much of a peer's failure message is quoted. */
   private static final int MAX_PEER_TEXT = 2_000;
 
@@ -142,7 +152,7 @@ public final class SyncSession {
     phase = SyncProgress.Phase.PULL;
     pull(welcome.changes());
     phase = SyncProgress.Phase.PUSH;
-    Peer peer = push(welcome.vector(), welcome.root());
+    Peer peer = settleAndPush(welcome.vector(), welcome.root());
     phase = SyncProgress.Phase.RECONCILE;
     for (int catchUps = 0; !same(peer.root(), local.root()); ) {
       if (!Vectors.same(peer.vector(), local.vector())) {
@@ -153,7 +163,7 @@ public final class SyncSession {
         }
         Welcome again = expect(exchange(helloMessage()), Welcome.class);
         pull(again.changes());
-        peer = push(again.vector(), again.root());
+        peer = settleAndPush(again.vector(), again.root());
         continue;
       }
       if (!stableExchanged) {
@@ -170,7 +180,13 @@ public final class SyncSession {
                 + " from a current replica (lattice export there, lattice import here)"));
       }
       long movedBefore = cellsSent + cellsReceived;
-      peer = reconcile();
+      try {
+        peer = reconcile();
+      } catch (NumbersNeededException e) {
+        // The application inserted into a numbered table meanwhile: number those rows, then catch up by vector.
+        settleNumbers();
+        continue;
+      }
       reconciliations++;
       if (cellsSent + cellsReceived == movedBefore && !same(peer.root(), local.root())
           && Vectors.same(peer.vector(), local.vector())) {
@@ -256,6 +272,62 @@ public final class SyncSession {
     if (agreement instanceof KeyAgreement.Refused refused) {
       throw new SyncException(Kind.KEY, refused.reason());
     }
+  }
+
+  /**
+   * Numbers for sync the rows {@code local} inserted into numbered tables since it last did, with numbers from the
+   * peer at the other end of {@code transport}: what a live channel does before it pushes such rows.
+   */
+  public static void settle(AskingStore local, Transport transport, SyncOptions options) throws SyncException {
+    SyncSession session = new SyncSession(local, transport, options, p -> {});
+    try {
+      session.settleNumbers();
+    } finally {
+      session.ahead.shutdownNow();
+    }
+  }
+
+  /** Numbers waiting rows, then pushes; numbers again if the application inserted more before they were read. */
+  private Peer settleAndPush(List<VectorEntry> peerVector, TreeRoot peerRoot) throws SyncException {
+    for (int tries = 1; ; tries++) {
+      settleNumbers();
+      try {
+        return push(peerVector, peerRoot);
+      } catch (NumbersNeededException e) {
+        if (tries == MAX_SETTLES) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Asks the peer for numbers for the rows waiting here to be numbered, and moves them there; asks again if more
+   * were inserted while the answer travelled. A peer from before numbered tables cannot read the request.
+   */
+  private void settleNumbers() throws SyncException {
+    for (int tries = 0; tries < MAX_SETTLES; tries++) {
+      List<Allocate.Ask> asks = local.numbersWanted();
+      if (asks.isEmpty()) {
+        return;
+      }
+      Message reply = exchangeRaw(new Allocate(asks));
+      if (reply instanceof Failure f && Kind.of(f.code()) == Kind.MALFORMED) {
+        throw new SyncException(Kind.PROTOCOL, "this replica has rows of numbered tables to number for sync, and the"
+            + " peer could not read the request for numbers (" + f.message() + "); a peer from before numbered tables"
+            + " answers so: update it, then sync again");
+      }
+      Allocated numbers = expect(checked(reply), Allocated.class);
+      if (numbers.first().size() != asks.size()) {
+        throw new SyncException(Kind.MALFORMED, "the peer answered " + asks.size() + " requests for numbers with "
+            + numbers.first().size() + " numbers");
+      }
+      if (local.settleNumbers(asks, numbers.first())) {
+        return;
+      }
+    }
+    throw new SyncException(Kind.UNAVAILABLE, "rows kept being inserted into numbered tables while this sync numbered"
+        + " them; they wait for the next sync");
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.lattice.sync.store;
 
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.SyncException.Kind;
+import dev.lattice.sync.wire.Allocate;
 import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.VectorEntry;
 import java.util.Arrays;
@@ -41,4 +43,14 @@ public interface AnsweringStore extends SyncStore {
    * device's vector to find the space's stable point; a device ignores it.
    */
   default void peerHolds(String peer, byte[] peerSite, List<VectorEntry> peerVector) throws SyncException {}
+
+  /**
+   * Hands out numbers for rows of numbered tables, as the space's one number source: for each ask, in order, the first
+   * of {@code count} numbers above the ask's {@code highest} and above every number handed out before for its counter,
+   * never handed out again. A store that is not its space's source refuses.
+   */
+  default List<Long> allocate(List<Allocate.Ask> asks) throws SyncException {
+    throw new SyncException(Kind.REJECTED, "this peer hands out no numbers for numbered tables: a space's numbers come"
+        + " from its sync server, or from the one device that hosts the others");
+  }
 }

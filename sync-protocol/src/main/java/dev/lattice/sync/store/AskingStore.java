@@ -1,6 +1,7 @@
 package dev.lattice.sync.store;
 
 import dev.lattice.sync.SyncException;
+import dev.lattice.sync.wire.Allocate;
 import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.VectorEntry;
 import java.util.List;
@@ -46,4 +47,18 @@ public interface AskingStore extends SyncStore {
    * where it was reached. A device remembers it ({@link SyncHistory}).
    */
   void synced(byte[] peerSite, List<VectorEntry> peerVector, String peer) throws SyncException;
+
+  /**
+   * What this store must ask its space's number source before it can send its changes: one ask per numbered table
+   * with rows inserted here and not yet numbered for sync, and one, with a count of zero, per other numbered table (so
+   * that the source's counter rises above the numbers this replica holds). Empty when no such row waits.
+   */
+  List<Allocate.Ask> numbersWanted() throws SyncException;
+
+  /**
+   * Numbers the waiting rows for sync with what the source handed out for {@code asks} ({@code first}: each ask's
+   * first number), moving them and the rows referencing them in one transaction. Returns false, changing nothing, when
+   * more rows were inserted since the asks than they cover: ask again.
+   */
+  boolean settleNumbers(List<Allocate.Ask> asks, List<Long> first) throws SyncException;
 }

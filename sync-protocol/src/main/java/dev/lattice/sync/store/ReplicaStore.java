@@ -7,9 +7,11 @@ import dev.lattice.core.SiteId;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.MergeResult;
+import dev.lattice.driver.NumberedTable;
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.TrackedSchema;
 import dev.lattice.driver.TreeSnapshot;
+import dev.lattice.driver.capture.UnsettledRowsException;
 import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
 import dev.lattice.merkle.NodeSummary;
@@ -17,6 +19,7 @@ import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.crypto.SealedDataException;
 import dev.lattice.sync.crypto.SpaceKey;
+import dev.lattice.sync.wire.Allocate;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.KeyInfo;
@@ -24,6 +27,7 @@ import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -31,7 +35,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.sqlite.SQLiteException;
 
@@ -50,6 +57,8 @@ import org.sqlite.SQLiteException;
  */
 public final class ReplicaStore implements AskingStore, AnsweringStore, AutoCloseable {
   private static final byte[] SCHEMA_AAD = "lattice schema v1".getBytes(StandardCharsets.US_ASCII);
+  /** The label of a numbered table's counter id in an encrypted space: the source learns no table name. */
+  private static final String COUNTER_LABEL = "number counter";
   private static final CBORMapper SCHEMA_CODEC = CBORMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .addMixIn(TrackedSchema.Table.class, TableWritten.class)
@@ -65,6 +74,8 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   private final Connection connection;
   private final Replica replica;
   private final KeyRing keys;
+  /** Whether this store is its space's number source ({@link #handOutNumbers}). */
+  private volatile boolean numberSource;
 
   private ReplicaStore(String jdbcUrl, Connection connection, KeyRing keys) {
     this.jdbcUrl = jdbcUrl;
@@ -90,6 +101,17 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
       c.close();
       throw e;
     }
+  }
+
+  /**
+   * Makes this store its space's number source, for a device that hosts its peers ({@code PeerHost}): it answers their
+   * requests for numbers from counters in its own database, and numbers its own rows from them before it reads
+   * changes to send. A space must have exactly one source, so a hosting device must not also sync numbered tables
+   * through a server. Returns this store.
+   */
+  public ReplicaStore handOutNumbers() {
+    numberSource = true;
+    return this;
   }
 
   /** The driver's view of the same database, for the store's owner; use it only between sync calls. */
@@ -244,7 +266,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   @Override
   public synchronized Changes changesFor(List<VectorEntry> peerVector, int maxCells) throws SyncException {
     Envelopes envelopes = envelopes();
-    return sql(() -> {
+    return reading(() -> {
       try (ChangeBatches batches = replica.batchesSince(VectorEntry.vector(peerVector), Math.max(1, maxCells))) {
         ChangeBatch batch = batches.next();
         if (batch == null) { // nothing was ever tracked here
@@ -333,10 +355,106 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
       @Override
       public List<Envelope> envelopesOf(List<? extends Item<?>> items) throws SyncException {
         synchronized (ReplicaStore.this) {
-          return envelopes().seal(sql(() -> snapshot.rowsOf(items)));
+          return envelopes().seal(reading(() -> snapshot.rowsOf(items)));
         }
       }
     };
+  }
+
+  @Override
+  public synchronized List<Allocate.Ask> numbersWanted() throws SyncException {
+    List<NumberedTable> tables = sql(replica::numbering);
+    if (tables.stream().allMatch(t -> t.unsettled() == 0)) {
+      return List.of();
+    }
+    if (numberSource) {
+      settleOwnRows();
+      return List.of();
+    }
+    List<Allocate.Ask> asks = new ArrayList<>();
+    for (NumberedTable t : tables) {
+      asks.add(new Allocate.Ask(counterId(t.table()), t.highestSettled(), t.unsettled()));
+    }
+    return asks;
+  }
+
+  @Override
+  public synchronized boolean settleNumbers(List<Allocate.Ask> asks, List<Long> first) throws SyncException {
+    Map<ByteBuffer, long[]> granted = new HashMap<>(); // counter id -> {first, count}
+    for (int i = 0; i < asks.size(); i++) {
+      granted.put(ByteBuffer.wrap(asks.get(i).counter()), new long[] {first.get(i), asks.get(i).count()});
+    }
+    try {
+      replica.settle((table, highestKnown, count) -> {
+        long[] range = granted.get(ByteBuffer.wrap(counterId(table)));
+        if (range == null || count > range[1] || range[0] <= highestKnown) {
+          // Rows inserted, or numbers arrived, since the asks: this range does not fit them. Nothing moves.
+          throw new RangeDoesNotFit();
+        }
+        return range[0];
+      });
+      return true;
+    } catch (RangeDoesNotFit e) {
+      return false;
+    } catch (SQLException e) {
+      throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Thrown inside a settling transaction to undo it. */
+  private static final class RangeDoesNotFit extends SQLException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** Answers from this database's counters when this store {@linkplain #handOutNumbers hands out numbers}. */
+  @Override
+  public synchronized List<Long> allocate(List<Allocate.Ask> asks) throws SyncException {
+    if (!numberSource) {
+      return AnsweringStore.super.allocate(asks);
+    }
+    Map<ByteBuffer, String> tables = new HashMap<>();
+    for (NumberedTable t : sql(replica::numbering)) {
+      tables.put(ByteBuffer.wrap(counterId(t.table())), t.table());
+    }
+    List<Long> first = new ArrayList<>();
+    for (Allocate.Ask ask : asks) {
+      String table = tables.get(ByteBuffer.wrap(ask.counter()));
+      if (table == null) {
+        throw new SyncException(Kind.REJECTED, "numbers were asked for a table this device does not number: run the"
+            + " same migrations on both devices");
+      }
+      first.add(sql(() -> replica.numberSource().allocate(table, ask.highest(), ask.count())));
+    }
+    return first;
+  }
+
+  /** A numbered table's counter as the source knows it: its name, or in an encrypted space a MAC of it. */
+  private byte[] counterId(String table) {
+    byte[] name = table.getBytes(StandardCharsets.UTF_8);
+    SpaceKey key = keys.key();
+    return key == null ? name : key.mac(COUNTER_LABEL, name);
+  }
+
+  private void settleOwnRows() throws SyncException {
+    sql(() -> replica.settle(replica.numberSource()));
+  }
+
+  /**
+   * Reads changes to send. Rows waiting to be numbered refuse the read: a source numbers them itself and reads again;
+   * an asker is told to settle them ({@link NumbersNeededException}).
+   */
+  private <T> T reading(SqlCall<T> read) throws SyncException {
+    try {
+      return read.call();
+    } catch (UnsettledRowsException e) {
+      if (!numberSource) {
+        throw new NumbersNeededException(e.getMessage(), e);
+      }
+    } catch (SQLException e) {
+      throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
+    }
+    settleOwnRows();
+    return sql(read);
   }
 
   /** Closes the store's connection and forgets the space key. */

@@ -32,11 +32,12 @@ public final class PeerHost implements AutoCloseable {
 
   /**
    * Starts serving {@code store} on {@code listen} ({@link PeerServer.Options#defaults()}: loopback, a free port). The
-   * store stays the caller's: close it after the host.
+   * store stays the caller's: close it after the host. The store becomes its space's number source
+   * ({@link ReplicaStore#handOutNumbers}): peers number their rows of numbered tables with its counters.
    */
   public static PeerHost start(ReplicaStore store, PeerServer.Options listen, SyncOptions options)
       throws IOException, SQLException {
-    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(store, "store").handOutNumbers();
     Set<Runnable> live = ConcurrentHashMap.newKeySet(); // each open live session's commit notice
     AutoCloseable watcher = store.watchCommits(Duration.ofMillis(20), () -> live.forEach(Runnable::run));
     try {
