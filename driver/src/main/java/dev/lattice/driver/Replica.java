@@ -276,7 +276,7 @@ public final class Replica {
 
   /**
    * Each numbered table's highest settled number and how many rows wait to be settled: what to tell the number source
-   * before {@link #settle}. Empty when no table is numbered.
+   * before {@link #settle}. Empty when no row waits to be settled.
    */
   public List<NumberedTable> numbering() throws SQLException {
     return ReplicaEngine.numbering(connection);

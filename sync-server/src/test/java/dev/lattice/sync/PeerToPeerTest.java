@@ -109,6 +109,35 @@ class PeerToPeerTest {
   }
 
   @Test
+  void rowsSqliteNumberedOnBothDevicesWhileLive_areNumberedByTheHost_andBothKept() throws Exception {
+    Device laptop = resources.keep(Device.numbered(dir, "laptop.db"));
+    Device phone = resources.keep(Device.numbered(dir, "phone.db"));
+    PeerHost host = host(laptop);
+    SyncClient client = client(phone, host.uri());
+    BlockingQueue<State> states = new LinkedBlockingQueue<>();
+    client.addListener(new SyncListener() {
+      @Override
+      public void statusChanged(SyncStatus status) {
+        states.add(status.state());
+      }
+    });
+    client.start();
+    awaitState(states, State.LIVE);
+
+    laptop.exec("INSERT INTO t(a) VALUES ('from laptop')");
+    phone.exec("INSERT INTO t(a) VALUES ('from phone')"); // SQLite numbers both 1
+    awaitTrue(() -> laptop.rows().equals(phone.rows()) && laptop.rows().size() == 2, "both rows on both devices");
+    phone.exec("INSERT INTO t(a) VALUES ('later')");
+
+    awaitTrue(() -> laptop.rows().equals(phone.rows()) && laptop.rows().size() == 3, "the next one too");
+    assertEquals(List.of("1|'from laptop'", "2|'from phone'", "3|'later'"),
+        laptop.rows().stream().map(r -> r.substring(0, r.indexOf('|', r.indexOf('|') + 1))).toList());
+    assertEquals(laptop.root(), phone.root());
+    assertTrue(states.stream().allMatch(State.LIVE::equals), "numbered over the live channel, which stayed open: "
+        + states);
+  }
+
+  @Test
   void aDroppedConnectionGoesOfflineAndResumesWithHello() throws Exception {
     Device laptop = resources.keep(Device.create(dir, "laptop.db"));
     Device phone = resources.keep(Device.create(dir, "phone.db"));

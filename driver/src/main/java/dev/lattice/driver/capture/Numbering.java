@@ -49,10 +49,13 @@ final class Numbering {
     }
   }
 
-  /** Every numbered table's highest settled number and rows waiting to be settled, in registry order. */
+  /**
+   * Every numbered table's highest settled number and rows waiting to be settled, in registry order; none when no row
+   * waits anywhere (one probe).
+   */
   static List<NumberedTable> state(Connection c) throws SQLException {
     List<NumberedTable> out = new ArrayList<>();
-    if (!LatticeSchema.exists(c)) {
+    if (!LatticeSchema.exists(c) || Sql.one(c, ANY) == null) {
       return out;
     }
     for (TrackedTables.Registered table : numbered(c)) {
@@ -175,8 +178,10 @@ final class Numbering {
 
   /** The highest number of {@code table} that is not provisional here, live or deleted; 0 if none. */
   private static long highestSettled(Connection c, TrackedTables.Registered table) throws SQLException {
-    return Sql.oneLong(c, "SELECT coalesce(max(pk), 0) FROM lattice_rows WHERE tbl = ? AND typeof(pk) = 'integer'"
-        + " AND pk NOT IN (SELECT num FROM lattice_provisional WHERE tbl = ?)", table.id(), table.id());
+    // Down the key index from the top, stopping at the first settled number: not max(), which would read them all.
+    Object found = Sql.one(c, "SELECT pk FROM lattice_rows WHERE tbl = ? AND typeof(pk) = 'integer' AND pk NOT IN"
+        + " (SELECT num FROM lattice_provisional WHERE tbl = ?) ORDER BY pk DESC LIMIT 1", table.id(), table.id());
+    return found == null ? 0 : ((Number) found).longValue();
   }
 
   /** The highest number the table or its metadata holds; 0 if none. */

@@ -364,7 +364,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   @Override
   public synchronized List<Allocate.Ask> numbersWanted() throws SyncException {
     List<NumberedTable> tables = sql(replica::numbering);
-    if (tables.stream().allMatch(t -> t.unsettled() == 0)) {
+    if (tables.isEmpty()) {
       return List.of();
     }
     if (numberSource) {
@@ -413,8 +413,10 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
       return AnsweringStore.super.allocate(asks);
     }
     Map<ByteBuffer, String> tables = new HashMap<>();
-    for (NumberedTable t : sql(replica::numbering)) {
-      tables.put(ByteBuffer.wrap(counterId(t.table())), t.table());
+    for (Map.Entry<String, TrackedSchema.Table> t : sql(replica::schema).tables().entrySet()) {
+      if (t.getValue().numbered()) {
+        tables.put(ByteBuffer.wrap(counterId(t.getKey())), t.getKey());
+      }
     }
     List<Long> first = new ArrayList<>();
     for (Allocate.Ask ask : asks) {

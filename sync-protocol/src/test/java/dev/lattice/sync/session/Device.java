@@ -46,6 +46,12 @@ public final class Device implements AutoCloseable {
     return create(dir, name, Encryption.off(), TABLE);
   }
 
+  /** A device whose {@code t} is keyed by a number SQLite gives, and numbered for sync. */
+  public static Device numbered(Path dir, String name) throws SQLException {
+    return create(dir, name, Encryption.off(), "CREATE TABLE t(id INTEGER PRIMARY KEY, a, b REAL, c BLOB, n INTEGER)",
+        TrackOptions.counters("n").numberedForSync());
+  }
+
   public static Device encrypted(Path dir, String name, String passphrase) throws SQLException {
     return create(dir, name, Encryption.passphrase(passphrase.toCharArray()).withNewSpaceParams(CHEAP), TABLE);
   }
@@ -62,11 +68,16 @@ public final class Device implements AutoCloseable {
   }
 
   public static Device create(Path dir, String name, Encryption encryption, String ddl) throws SQLException {
+    return create(dir, name, encryption, ddl, TrackOptions.counters("n"));
+  }
+
+  private static Device create(Path dir, String name, Encryption encryption, String ddl, TrackOptions options)
+      throws SQLException {
     Path file = dir.resolve(name);
     Connection app = DriverManager.getConnection("jdbc:lattice:sqlite:" + file);
     try {
       app.createStatement().execute(ddl);
-      Replica.of(app).track("t", TrackOptions.counters("n"));
+      Replica.of(app).track("t", options);
       return new Device(file, app, ReplicaStore.open("jdbc:sqlite:" + file, encryption));
     } catch (SQLException | RuntimeException e) {
       app.close();
