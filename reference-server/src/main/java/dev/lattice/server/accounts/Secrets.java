@@ -23,9 +23,17 @@ final class Secrets {
     return randomBase64url(32);
   }
 
-  /** A new identifier: 128 random bits, 22 base64url characters; unguessable, but not a secret. */
+  /**
+   * A new identifier: 128 random bits, 22 base64url characters; unguessable, but not a secret. Never one that starts
+   * with '-': people pass ids to commands ({@code lattice revoke <db> <device>}), whose parsers would take it for an
+   * option.
+   */
   static String newId() {
-    return randomBase64url(16);
+    String id;
+    do {
+      id = randomBase64url(16);
+    } while (id.charAt(0) == '-');
+    return id;
   }
 
   /** {@code count} random symbols from {@code alphabet}, for codes that people type. */
