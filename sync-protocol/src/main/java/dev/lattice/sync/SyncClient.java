@@ -84,6 +84,7 @@ public final class SyncClient implements AutoCloseable {
     this.random = b.random;
     // Conflicts are heard as each batch recording them is stored, whether by a one-shot sync or on the live channel.
     store.onConflicts(this::conflictsRecorded);
+    store.onRenumbered(moves -> listeners.forEach(l -> l.rowsRenumbered(moves)));
   }
 
   /**

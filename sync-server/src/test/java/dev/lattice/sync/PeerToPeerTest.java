@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.driver.Renumbering;
 import dev.lattice.sync.SyncStatus.State;
 import dev.lattice.sync.serving.PeerHost;
 import dev.lattice.sync.serving.PeerServer;
@@ -115,10 +116,16 @@ class PeerToPeerTest {
     PeerHost host = host(laptop);
     SyncClient client = client(phone, host.uri());
     BlockingQueue<State> states = new LinkedBlockingQueue<>();
+    List<Renumbering> moves = new java.util.concurrent.CopyOnWriteArrayList<>();
     client.addListener(new SyncListener() {
       @Override
       public void statusChanged(SyncStatus status) {
         states.add(status.state());
+      }
+
+      @Override
+      public void rowsRenumbered(List<Renumbering> moved) {
+        moves.addAll(moved);
       }
     });
     client.start();
@@ -133,6 +140,7 @@ class PeerToPeerTest {
     assertEquals(List.of("1|'from laptop'", "2|'from phone'", "3|'later'"),
         laptop.rows().stream().map(r -> r.substring(0, r.indexOf('|', r.indexOf('|') + 1))).toList());
     assertEquals(laptop.root(), phone.root());
+    assertEquals(List.of(new Renumbering("t", 1, 2)), moves.subList(0, 1), "the application heard its row moved");
     assertTrue(states.stream().allMatch(State.LIVE::equals), "numbered over the live channel, which stayed open: "
         + states);
   }

@@ -1,5 +1,8 @@
 package dev.lattice.driver.sync;
 
+import dev.lattice.driver.Renumbering;
+import java.util.List;
+
 /**
  * Hears a database's background sync ({@code lattice.sync=auto}) as it happens, for an application that shows sync
  * state or refreshes its views when other devices' changes arrive. Registered per database file with
@@ -21,4 +24,10 @@ public interface AutoSyncListener {
    * that brought them was stored; {@link AutoSyncStatus#unresolvedConflicts()} counts those not yet settled.
    */
   default void conflictsRecorded(long conflicts) {}
+
+  /**
+   * Rows inserted here into numbered tables were numbered for sync: each moved, with the rows referencing it, from the
+   * number SQLite gave it to the one it has on every device. Ids the application holds for them changed.
+   */
+  default void rowsRenumbered(List<Renumbering> moves) {}
 }

@@ -1,5 +1,7 @@
 package dev.lattice.driver.sync;
 
+import dev.lattice.driver.Renumbering;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -33,6 +35,11 @@ final class Listeners implements AutoSyncListener {
   @Override
   public void conflictsRecorded(long conflicts) {
     each(l -> l.conflictsRecorded(conflicts));
+  }
+
+  @Override
+  public void rowsRenumbered(List<Renumbering> moves) {
+    each(l -> l.rowsRenumbered(moves));
   }
 
   private interface Call {

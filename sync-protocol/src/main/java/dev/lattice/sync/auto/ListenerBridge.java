@@ -1,9 +1,11 @@
 package dev.lattice.sync.auto;
 
+import dev.lattice.driver.Renumbering;
 import dev.lattice.driver.sync.AutoSyncListener;
 import dev.lattice.driver.sync.AutoSyncStatus;
 import dev.lattice.sync.SyncListener;
 import dev.lattice.sync.SyncStatus;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -39,5 +41,10 @@ final class ListenerBridge implements SyncListener {
   @Override
   public void conflictsRecorded(long conflicts) {
     events.conflictsRecorded(conflicts);
+  }
+
+  @Override
+  public void rowsRenumbered(List<Renumbering> moves) {
+    events.rowsRenumbered(moves);
   }
 }

@@ -8,6 +8,7 @@ import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.MergeResult;
 import dev.lattice.driver.NumberedTable;
+import dev.lattice.driver.Renumbering;
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.TrackedSchema;
 import dev.lattice.driver.TreeSnapshot;
@@ -40,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.sqlite.SQLiteException;
 
 /**
@@ -280,6 +282,13 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
 
   private volatile java.util.function.LongConsumer conflictObserver = n -> {};
 
+  private volatile Consumer<List<Renumbering>> renumberingObserver = moves -> {};
+
+  /** Told, after rows were numbered for sync, which moved where. One observer; null for none. */
+  public void onRenumbered(Consumer<List<Renumbering>> observer) {
+    this.renumberingObserver = observer == null ? moves -> {} : observer;
+  }
+
   /** Told, after each stored batch that recorded conflicts, how many it recorded. One observer; null for none. */
   public void onConflicts(java.util.function.LongConsumer observer) {
     this.conflictObserver = observer == null ? n -> {} : observer;
@@ -384,8 +393,9 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
     for (int i = 0; i < asks.size(); i++) {
       granted.put(ByteBuffer.wrap(asks.get(i).counter()), new long[] {first.get(i), asks.get(i).count()});
     }
+    List<Renumbering> moves;
     try {
-      replica.settle((table, highestKnown, count) -> {
+      moves = replica.settle((table, highestKnown, count) -> {
         long[] range = granted.get(ByteBuffer.wrap(counterId(table)));
         if (range == null || count > range[1] || range[0] <= highestKnown) {
           // Rows inserted, or numbers arrived, since the asks: this range does not fit them. Nothing moves.
@@ -393,11 +403,18 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
         }
         return range[0];
       });
-      return true;
     } catch (RangeDoesNotFit e) {
       return false;
     } catch (SQLException e) {
       throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
+    }
+    renumbered(moves);
+    return true;
+  }
+
+  private void renumbered(List<Renumbering> moves) {
+    if (!moves.isEmpty()) {
+      renumberingObserver.accept(moves); // committed: the rows are where the moves say
     }
   }
 
@@ -438,7 +455,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   }
 
   private void settleOwnRows() throws SyncException {
-    sql(() -> replica.settle(replica.numberSource()));
+    renumbered(sql(() -> replica.settle(replica.numberSource())));
   }
 
   /**
