@@ -107,7 +107,7 @@ public final class SyncResponder implements RequestHandler {
           throw new SyncException(Kind.INTERNAL, "the store answered " + a.asks().size() + " asks with "
               + first.size() + " numbers");
         }
-        return new Allocated(first);
+        return new Allocated(first, store.siteId());
       } else if (request instanceof Stable s) {
         store.adoptStable(s.vector());
         return new Stable(store.stableVector(), store.root());

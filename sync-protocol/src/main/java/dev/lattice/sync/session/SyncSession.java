@@ -322,7 +322,7 @@ public final class SyncSession {
         throw new SyncException(Kind.MALFORMED, "the peer answered " + asks.size() + " requests for numbers with "
             + numbers.first().size() + " numbers");
       }
-      if (local.settleNumbers(asks, numbers.first())) {
+      if (local.settleNumbers(asks, numbers.first(), numbers.source())) {
         return;
       }
     }

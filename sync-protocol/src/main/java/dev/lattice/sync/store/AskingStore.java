@@ -58,7 +58,8 @@ public interface AskingStore extends SyncStore {
   /**
    * Numbers the waiting rows for sync with what the source handed out for {@code asks} ({@code first}: each ask's
    * first number), moving them and the rows referencing them in one transaction. Returns false, changing nothing, when
-   * more rows were inserted since the asks than they cover: ask again.
+   * more rows were inserted since the asks than they cover: ask again. A store that numbered rows through another
+   * source before ({@code source}: the source's site id) refuses: two sources hand out the same numbers.
    */
-  boolean settleNumbers(List<Allocate.Ask> asks, List<Long> first) throws SyncException;
+  boolean settleNumbers(List<Allocate.Ask> asks, List<Long> first, byte[] source) throws SyncException;
 }

@@ -7,6 +7,7 @@ import dev.lattice.core.SiteId;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.MergeResult;
+import dev.lattice.driver.NumberSource;
 import dev.lattice.driver.NumberedTable;
 import dev.lattice.driver.Renumbering;
 import dev.lattice.driver.Replica;
@@ -388,7 +389,8 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   }
 
   @Override
-  public synchronized boolean settleNumbers(List<Allocate.Ask> asks, List<Long> first) throws SyncException {
+  public synchronized boolean settleNumbers(List<Allocate.Ask> asks, List<Long> first, byte[] source)
+      throws SyncException {
     Map<ByteBuffer, long[]> granted = new HashMap<>(); // counter id -> {first, count}
     for (int i = 0; i < asks.size(); i++) {
       granted.put(ByteBuffer.wrap(asks.get(i).counter()), new long[] {first.get(i), asks.get(i).count()});
@@ -401,10 +403,13 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
           // Rows inserted, or numbers arrived, since the asks: this range does not fit them. Nothing moves.
           throw new RangeDoesNotFit();
         }
+        adoptAuthority(source, false);
         return range[0];
       });
     } catch (RangeDoesNotFit e) {
       return false;
+    } catch (AuthorityRefused e) {
+      throw e.refusal;
     } catch (SQLException e) {
       throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
     }
@@ -421,6 +426,45 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   /** Thrown inside a settling transaction to undo it. */
   private static final class RangeDoesNotFit extends SQLException {
     private static final long serialVersionUID = 1L;
+  }
+
+  /** Carries a refused number source out of a settling transaction, undoing it. */
+  private static final class AuthorityRefused extends SQLException {
+    private static final long serialVersionUID = 1L;
+    private final transient SyncException refusal;
+
+    AuthorityRefused(SyncException refusal) {
+      this.refusal = refusal;
+    }
+  }
+
+  /** {@link NumberAuthority#adopt} inside a transaction of the driver's, which takes only SQL failures. */
+  private void adoptAuthority(byte[] source, boolean self) throws SQLException {
+    try {
+      NumberAuthority.adopt(connection, source, self);
+    } catch (SyncException e) {
+      throw new AuthorityRefused(e);
+    }
+  }
+
+  /** This store's number source as its own counters, refused when its rows were numbered through another. */
+  private NumberSource ownSource() {
+    NumberSource counters = replica.numberSource();
+    return (table, highestKnown, count) -> {
+      adoptAuthority(replica.siteId().bytes(), true);
+      return counters.allocate(table, highestKnown, count);
+    };
+  }
+
+  /** Runs {@code settling} (a driver call that may ask {@link #ownSource}), passing a refused source on as such. */
+  private <T> T withOwnSource(SqlCall<T> settling) throws SyncException {
+    try {
+      return settling.call();
+    } catch (AuthorityRefused e) {
+      throw e.refusal;
+    } catch (SQLException e) {
+      throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
+    }
   }
 
   /** Answers from this database's counters when this store {@linkplain #handOutNumbers hands out numbers}. */
@@ -442,7 +486,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
         throw new SyncException(Kind.REJECTED, "numbers were asked for a table this device does not number: run the"
             + " same migrations on both devices");
       }
-      first.add(sql(() -> replica.numberSource().allocate(table, ask.highest(), ask.count())));
+      first.add(withOwnSource(() -> ownSource().allocate(table, ask.highest(), ask.count())));
     }
     return first;
   }
@@ -455,7 +499,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   }
 
   private void settleOwnRows() throws SyncException {
-    renumbered(sql(() -> replica.settle(replica.numberSource())));
+    renumbered(withOwnSource(() -> replica.settle(ownSource())));
   }
 
   /**

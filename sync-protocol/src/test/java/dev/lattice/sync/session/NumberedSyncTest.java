@@ -230,4 +230,30 @@ class NumberedSyncTest {
     assertTrue(e.getMessage().contains("hands out no numbers"), e.getMessage());
     assertEquals(List.of(), phone.numbered());
   }
+
+  @Test
+  void aReplicaNumberedThroughOneSource_refusesAnother_andADeviceNumberedThroughASource_cannotBecomeOne()
+      throws Exception {
+    Shop host = new Shop("host.db", Encryption.off());
+    host.store.handOutNumbers();
+    Shop other = new Shop("other.db", Encryption.off());
+    other.store.handOutNumbers();
+    Shop phone = new Shop("phone.db", Encryption.off());
+    phone.buys("Ann", 10);
+    phone.syncWith(host);
+
+    phone.buys("Bea", 15);
+    SyncException refused = assertThrows(SyncException.class, () -> phone.syncWith(other));
+    assertEquals(Kind.PROTOCOL, refused.kind());
+    assertTrue(refused.getMessage().contains("a space has one number source"), refused.getMessage());
+    assertEquals(List.of("1|Ann", "2|Bea"), phone.numbered(), "Bea waits under the number SQLite gave her");
+    assertEquals(List.of(), other.numbered(), "nothing of the phone's reached the other source");
+
+    phone.store.handOutNumbers(); // the phone now hosts a laptop: its numbers would collide with the host's
+    Shop laptop = new Shop("laptop.db", Encryption.off());
+    laptop.buys("Cy", 20);
+    SyncException cannot = assertThrows(SyncException.class, () -> laptop.syncWith(phone));
+    assertTrue(cannot.getMessage().contains("cannot hand out numbers itself"), cannot.getMessage());
+    assertEquals(List.of("1|Cy"), laptop.numbered());
+  }
 }
