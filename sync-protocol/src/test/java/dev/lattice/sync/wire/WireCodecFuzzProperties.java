@@ -451,6 +451,8 @@ public class WireCodecFuzzProperties {
         new Subscribe(vector),
         new Stable(vector, root),
         new Stable(List.of(), new TreeRoot(0, id(0))),
+        new Allocate(List.of(new Allocate.Ask("customers".getBytes(), 59, 2), new Allocate.Ask(new byte[32], 0, 0))),
+        new Allocated(List.of(60L, 1L), id(2)),
         new Failure("key", "wrong passphrase", new byte[] {(byte) 0xa0}),
         new Failure("malformed", "what", null));
   }

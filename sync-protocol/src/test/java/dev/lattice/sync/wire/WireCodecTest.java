@@ -94,6 +94,20 @@ class WireCodecTest {
   }
 
   @Test
+  void aRequestForNumbersOutOfRangeIsRefusedByName() {
+    assertRefused("{\"type\":\"allocate\",\"asks\":[{\"counter\":\"dA==\",\"highest\":-1,\"count\":1}]}",
+        "highest must not be negative");
+    assertRefused("{\"type\":\"allocate\",\"asks\":[{\"counter\":\"dA==\",\"highest\":0,\"count\":16777217}]}",
+        "count must be at most 16777216");
+    assertRefused("{\"type\":\"allocate\",\"asks\":[{\"counter\":\"\",\"highest\":0,\"count\":1}]}",
+        "counter must be 1 to 1024 bytes");
+    assertRefused("{\"type\":\"allocate\",\"asks\":[{\"counter\":\"dA==\",\"highest\":0,\"count\":1},"
+        + "{\"counter\":\"dA==\",\"highest\":5,\"count\":1}]}", "asks names one counter twice");
+    assertRefused("{\"type\":\"allocated\",\"first\":[0],\"source\":\"AAAAAAAAAAAAAAAAAAAAAA==\"}",
+        "first[0] must be positive");
+  }
+
+  @Test
   void aNullDocumentIsNoMessage() {
     assertThrows(WireException.class, () -> CBOR.decode(new byte[] {(byte) 0xf6}));
     assertThrows(WireException.class, () -> JSON.decode("null".getBytes(StandardCharsets.UTF_8)));
