@@ -51,9 +51,10 @@ public class WireCodecFuzzProperties {
 
   private static final List<String> FIELDS = List.of("type", "protocol", "site", "schema", "vector", "root", "key",
       "encrypted", "maxCells", "maxBytes", "from", "to", "changes", "senderVector", "covers", "envelopes", "more", "applied",
-      "session", "message", "items", "code", "detail", "cell", "row", "seq", "hlc", "cl", "kind", "payload");
+      "session", "message", "items", "code", "detail", "cell", "row", "seq", "hlc", "cl", "kind", "payload", "asks",
+      "counter", "highest", "count", "first", "source");
   private static final List<String> KINDS = List.of("hello", "welcome", "pull", "changes", "ack", "reconcile",
-      "reconciled", "subscribe", "migrate", "stable", "failure");
+      "reconciled", "subscribe", "migrate", "stable", "allocate", "allocated", "failure");
 
   private static final AtomicLong decoded = new AtomicLong();
   private static final AtomicLong accepted = new AtomicLong();
