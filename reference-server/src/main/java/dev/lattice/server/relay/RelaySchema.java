@@ -28,6 +28,8 @@ import java.sql.Statement;
  *   <li>{@code relay_stable}: per space, the stable point: a vector every device of the space holds (the pointwise
  *       minimum of their last hellos, capped at {@code relay_vv}), which only rises. Tombstones at or below it are
  *       dropped, and a row's versions at or below it are not taken back (see {@link RelayStable});
+ *   <li>{@code relay_numbers}: per space and counter (an id devices chose, for one numbered table: opaque here), the
+ *       last number handed out for rows of numbered tables; it only rises (see {@link RelayNumbers});
  *   <li>{@code relay_settings}: the relay's own named values; {@code schema_version} is the version the tables are at.
  * </ul>
  *
@@ -35,11 +37,11 @@ import java.sql.Statement;
  * further inside the transaction that records the new version, so a failed migration leaves the database as it was,
  * and a database at a version newer than this code knows is refused rather than misread. Version 1 is the layout
  * relays had before versions were recorded: a database without {@code relay_settings} is at version 1, and opening it
- * records that, changing nothing else.
+ * records that, changing nothing else. Version 2 adds {@code relay_numbers}.
  */
 final class RelaySchema {
   /** The version this code reads and writes. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final String VERSION_SETTING = "schema_version";
 
   private RelaySchema() {}
@@ -77,7 +79,10 @@ final class RelaySchema {
       // 1, and only the version is recorded.
       createVersion1(c, dialect);
     }
-    // Version 2's step goes here: if (found < 2) { ... }
+    if (found < 2) {
+      createVersion2(c, dialect);
+    }
+    // Version 3's step goes here: if (found < 3) { ... }
     if (found != VERSION) {
       try (PreparedStatement p = c.prepareStatement("INSERT INTO relay_settings (name, value) VALUES (?, ?) "
           + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
@@ -119,7 +124,7 @@ final class RelaySchema {
   private static void createVersion1(Connection c, Dialect dialect) throws SQLException {
     String blob = dialect.blob();
     String integer = dialect.integer();
-    String clustered = dialect == Dialect.POSTGRES ? "" : " WITHOUT ROWID";
+    String clustered = clustered(dialect);
     String[] ddl = {
       "CREATE TABLE IF NOT EXISTS relay_spaces(space TEXT PRIMARY KEY NOT NULL, site " + blob + " NOT NULL, schema "
           + blob + ", keyed " + integer + ", key_salt " + blob + ", key_memory " + integer + ", key_iterations "
@@ -148,5 +153,18 @@ final class RelaySchema {
         s.execute(statement);
       }
     }
+  }
+
+  /** Version 2: the counters of numbered tables. */
+  private static void createVersion2(Connection c, Dialect dialect) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE IF NOT EXISTS relay_numbers(space TEXT NOT NULL, counter " + dialect.blob()
+          + " NOT NULL, value " + dialect.integer() + " NOT NULL, PRIMARY KEY (space, counter))" + clustered(dialect));
+    }
+  }
+
+  /** What ends a table keyed by its primary key alone: SQLite's tables are otherwise keyed by a hidden rowid. */
+  private static String clustered(Dialect dialect) {
+    return dialect == Dialect.POSTGRES ? "" : " WITHOUT ROWID";
   }
 }

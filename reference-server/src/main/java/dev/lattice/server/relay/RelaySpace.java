@@ -124,8 +124,8 @@ final class RelaySpace {
   }
 
   /**
-   * A write transaction that changes no row (the space's agreement): the space's lock across instances, and not this
-   * instance's writer lock, since the tree does not follow it.
+   * A write transaction that changes no row (the space's agreement, its counters): the space's lock across instances,
+   * and not this instance's writer lock, since the tree does not follow it.
    */
   <T> T writeAlone(Work<T> work) throws SyncException {
     return transaction(work);

@@ -8,6 +8,7 @@ import dev.lattice.server.SpaceMembers;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.store.AnsweringStore;
 import dev.lattice.sync.store.KeyAgreement;
+import dev.lattice.sync.wire.Allocate;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.KeyInfo;
@@ -38,11 +39,12 @@ import org.slf4j.LoggerFactory;
  * ({@link RelayReader}) and keeps the same tree ({@link RelayTree}), so a device syncs with it exactly as with another
  * device. It cannot read schemas or check keys: it adopts the first device's schema fingerprint (and a migrated
  * device's new one, when it migrated from the space's current schema) and key parameters and holds later devices to
- * them, and passes the first device's key check on for devices to verify ({@link RelayAgreement}).
+ * them, and passes the first device's key check on for devices to verify ({@link RelayAgreement}). It is the space's
+ * number source: rows of numbered tables take their numbers from its counters ({@link #allocate}).
  *
  * <p>Calls on one space run side by side: reads (hellos, pulls, reconciliation) never wait for a writer, and writers
- * (batches, stable points) take turns on this instance and, on PostgreSQL, across instances ({@link RelaySpace}). The
- * tree follows every commit row by row, another instance's included.
+ * (batches, stable points, numbers) take turns on this instance and, on PostgreSQL, across instances
+ * ({@link RelaySpace}). The tree follows every commit row by row, another instance's included.
  */
 public final class RelayStore implements AnsweringStore {
   private static final Logger LOG = LoggerFactory.getLogger(RelayStore.class);
@@ -228,6 +230,20 @@ public final class RelayStore implements AnsweringStore {
   @Override
   public List<VectorEntry> stableVector() throws SyncException {
     return space.read(c -> new RelayStable(c, space.id()).vector());
+  }
+
+  /**
+   * The relay is its spaces' number source: hands out ranges of numbers for rows of numbered tables from the space's
+   * counters ({@link RelayNumbers}), all asks of a request in one write transaction, so that a refused ask undoes the
+   * request's earlier ones. It changes no row, so the tree and other instances are not told; on PostgreSQL the
+   * transaction holds the space's lock, so instances take turns at a counter.
+   */
+  @Override
+  public List<Long> allocate(List<Allocate.Ask> asks) throws SyncException {
+    if (asks.isEmpty()) {
+      return List.of();
+    }
+    return space.writeAlone(c -> new RelayNumbers(c, space.id()).allocate(asks));
   }
 
   @Override

@@ -13,12 +13,16 @@ import dev.lattice.sync.session.SyncReport;
 import dev.lattice.sync.session.SyncResponder;
 import dev.lattice.sync.session.SyncSession;
 import dev.lattice.sync.transport.InMemoryTransport;
+import dev.lattice.sync.wire.Allocate;
+import dev.lattice.sync.wire.Allocated;
 import dev.lattice.sync.wire.Changes;
+import dev.lattice.sync.wire.Failure;
 import dev.lattice.sync.wire.Hello;
 import dev.lattice.sync.wire.Message;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import dev.lattice.sync.wire.Welcome;
+import dev.lattice.sync.wire.WireCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +34,10 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -205,12 +211,15 @@ abstract class RelayStoreContract {
     assertEquals(RelayV1Fixture.ROWS, newcomer.rows(), "a new device gets what the devices stored before the upgrade");
     newcomer.exec("INSERT INTO t VALUES ('d', 'after the upgrade', NULL, 1)").exec("DELETE FROM t WHERE id = 'c'");
     sync(newcomer, space);
+    assertEquals(List.of(6L), space.allocate(List.of(ask(NOTES, 5, 2))), "version 2's relay_numbers hands out numbers");
     upgraded.close();
     open.remove(upgraded);
 
     RelayDatabase again = reopenRelay(dir, "old", java.time.Clock.systemUTC());
     open.add(0, again);
     assertEquals(RelaySchema.VERSION, version(again), "reopening changes nothing");
+    assertEquals(Map.of(RelayV1Fixture.SPACE + "/" + hex(NOTES), 7L), counters(again), "the counter was kept");
+    assertEquals(List.of(8L), again.space(RelayV1Fixture.SPACE).allocate(List.of(ask(NOTES, 0, 1))));
     Phone another = phone("another.db", RelayV1Fixture.PASSPHRASE);
     sync(another, again.space(RelayV1Fixture.SPACE));
     assertEquals(newcomer.rows(), another.rows());
@@ -239,6 +248,31 @@ abstract class RelayStoreContract {
       assertTrue(refused.getMessage().contains("newer"), refused.getMessage());
       assertTrue(refused.getMessage().contains("upgrade this server"), refused.getMessage());
     }
+  }
+
+  @Test
+  void aRelayDatabaseRecordedAtVersion1GainsTheNumbersTableOnOpen() throws Exception {
+    RelayStore relay = relay("space-1");
+    sync(phone("laptop.db", "words").exec("INSERT INTO t VALUES ('a', 1, NULL, NULL)"), relay);
+    String before = root(relay.root());
+    try (Connection c = db.connection(); // as the server before numbers left it
+        var drop = c.createStatement();
+        PreparedStatement p = c.prepareStatement("UPDATE relay_settings SET value = ? WHERE name = ?")) {
+      drop.execute("DROP TABLE relay_numbers");
+      p.setBytes(1, "1".getBytes(StandardCharsets.US_ASCII));
+      p.setString(2, RelaySchema.VERSION_SETTING);
+      assertEquals(1, p.executeUpdate());
+    }
+    db.close();
+    open.remove(db);
+    db = null;
+
+    RelayDatabase upgraded = reopenRelay(dir, "relay", java.time.Clock.systemUTC());
+    open.add(0, upgraded);
+    assertEquals(RelaySchema.VERSION, version(upgraded));
+    assertEquals(Map.of(), counters(upgraded), "relay_numbers is there, empty");
+    assertEquals(List.of(4L), upgraded.space("space-1").allocate(List.of(ask(NOTES, 3, 1))));
+    assertEquals(before, root(upgraded.space("space-1").root()), "the rows are as they were");
   }
 
   private static int version(RelayDatabase relay) throws Exception {
@@ -516,6 +550,200 @@ abstract class RelayStoreContract {
     assertEquals(1, liveRows("space-d"), "e lives");
     assertEquals(root(alive), root(relay.root()));
     assertEquals(root(rebuiltRoot("space-d")), root(relay.root()));
+  }
+
+  // Numbers for rows of numbered tables: the relay is each space's number source.
+
+  private static final byte[] NOTES = "notes".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] TAGS = "tags".getBytes(StandardCharsets.UTF_8);
+
+  @Test
+  void aCountersRangesRiseAndNeverOverlap() throws Exception {
+    RelayStore relay = relay("space-n");
+
+    assertEquals(List.of(1L), relay.allocate(List.of(ask(NOTES, 0, 3))), "1 to 3");
+    assertEquals(List.of(4L), relay.allocate(List.of(ask(NOTES, 0, 5))), "4 to 8");
+    assertEquals(List.of(9L), relay.allocate(List.of(ask(NOTES, 2, 1))), "a highest below the counter lowers nothing");
+    assertEquals(List.of(10L), relay.allocate(List.of(ask(NOTES, 9, 4))), "a highest at the counter neither");
+    assertEquals(Map.of("space-n/" + hex(NOTES), 13L), counters(db), "the last number handed out");
+  }
+
+  @Test
+  void aCounterRisesToTheHighestAnAskReports_withACountOfZeroOrMore() throws Exception {
+    RelayStore relay = relay("space-h");
+
+    assertEquals(List.of(101L), relay.allocate(List.of(ask(NOTES, 100, 0))), "count 0: the next number, unused");
+    assertEquals(List.of(101L), relay.allocate(List.of(ask(NOTES, 0, 2))), "the report handed out nothing");
+    assertEquals(List.of(501L), relay.allocate(List.of(ask(NOTES, 500, 3))), "above the highest reported");
+    assertEquals(List.of(504L), relay.allocate(List.of(ask(NOTES, 10, 0))), "a report below the counter");
+    assertEquals(List.of(504L), relay.allocate(List.of(ask(NOTES, 0, 1))), "lowered nothing");
+  }
+
+  @Test
+  void theCountersOfOtherTablesAndOtherSpacesAreIndependent() throws Exception {
+    RelayStore one = relay("space-1");
+    RelayStore two = relay("space-2");
+
+    assertEquals(List.of(1L), one.allocate(List.of(ask(NOTES, 0, 10))));
+    assertEquals(List.of(1L), one.allocate(List.of(ask(TAGS, 0, 1))), "another table's counter");
+    assertEquals(List.of(1L), two.allocate(List.of(ask(NOTES, 0, 1))), "the same table's in another space");
+    assertEquals(List.of(1001L), two.allocate(List.of(ask(TAGS, 1000, 0))));
+    assertEquals(List.of(11L, 2L), one.allocate(List.of(ask(NOTES, 0, 1), ask(TAGS, 0, 1))), "untouched by space-2");
+    assertEquals(Map.of("space-1/" + hex(NOTES), 11L, "space-1/" + hex(TAGS), 2L, "space-2/" + hex(NOTES), 1L,
+        "space-2/" + hex(TAGS), 1000L), counters(db));
+  }
+
+  @Test
+  void theAsksOfOneRequestAreAnsweredInTheirOrder() throws Exception {
+    RelayStore relay = relay("space-o");
+    byte[] third = "third".getBytes(StandardCharsets.UTF_8);
+
+    assertEquals(List.of(1L, 51L, 8L), relay.allocate(List.of(ask(NOTES, 0, 2), ask(TAGS, 50, 1), ask(third, 7, 0))));
+    assertEquals(List.of(8L, 3L, 52L), relay.allocate(List.of(ask(third, 0, 1), ask(NOTES, 0, 1), ask(TAGS, 0, 1))));
+    assertEquals(List.of(), relay.allocate(List.of()));
+  }
+
+  @Test
+  void concurrentRequests_onTwoInstancesOfOneDatabase_getDisjointRangesCoveringExactlyWhatWasAsked()
+      throws Exception {
+    RelayStore onFirst = relay("space-c");
+    RelayDatabase second = reopenRelay(dir, "relay", java.time.Clock.systemUTC()); // the same database, again
+    open.add(0, second);
+    List<RelayStore> instances = List.of(onFirst, second.space("space-c"));
+    int threadsPerInstance = 3;
+    int requests = 15;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService threads = Executors.newFixedThreadPool(threadsPerInstance * instances.size());
+    List<Future<List<long[]>>> asked = new ArrayList<>(); // per thread: {counter (0 notes, 1 tags), first, count}
+    try {
+      for (int t = 0; t < threadsPerInstance * instances.size(); t++) {
+        RelayStore relay = instances.get(t % instances.size());
+        Random random = new Random(t);
+        asked.add(threads.submit(() -> {
+          List<long[]> ranges = new ArrayList<>();
+          start.await();
+          for (int i = 0; i < requests; i++) {
+            int notes = 1 + random.nextInt(5);
+            int tags = random.nextInt(3);
+            List<Long> first = relay.allocate(List.of(ask(NOTES, 0, notes), ask(TAGS, 0, tags)));
+            ranges.add(new long[] {0, first.get(0), notes});
+            ranges.add(new long[] {1, first.get(1), tags});
+          }
+          return ranges;
+        }));
+      }
+      start.countDown();
+      List<Set<Long>> handedOut = List.of(new TreeSet<>(), new TreeSet<>());
+      long[] total = new long[2];
+      for (Future<List<long[]>> thread : asked) {
+        for (long[] range : thread.get(60, TimeUnit.SECONDS)) {
+          int counter = (int) range[0];
+          total[counter] += range[2];
+          for (long n = range[1]; n < range[1] + range[2]; n++) {
+            assertTrue(handedOut.get(counter).add(n), "number " + n + " of counter " + counter + " handed out twice");
+          }
+        }
+      }
+      for (int counter = 0; counter < 2; counter++) {
+        Set<Long> expected = new TreeSet<>();
+        for (long n = 1; n <= total[counter]; n++) {
+          expected.add(n);
+        }
+        assertEquals(expected, handedOut.get(counter), "counter " + counter + ": 1 to the sum of the counts, no gap");
+      }
+      assertEquals(Map.of("space-c/" + hex(NOTES), total[0], "space-c/" + hex(TAGS), total[1]), counters(db));
+    } finally {
+      start.countDown();
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRequestWhoseNumbersWouldPassTheLargestLongIsRefused_andChangesNothing() throws Exception {
+    RelayStore relay = relay("space-x");
+    long max = Long.MAX_VALUE;
+    assertEquals(List.of(1L), relay.allocate(List.of(ask(NOTES, 0, 2))));
+
+    // The ask's own highest leaves no room for its count, or with a count of 0 for the next number.
+    SyncException high = assertThrows(SyncException.class,
+        () -> relay.allocate(List.of(ask(NOTES, 0, 3), ask(TAGS, max - 1, 2))));
+    assertEquals("rejected", high.code());
+    assertTrue(high.getMessage().contains("largest number a row can have"), high.getMessage());
+    assertEquals("rejected", assertThrows(SyncException.class,
+        () -> relay.allocate(List.of(ask(TAGS, max, 0)))).code());
+
+    // The counter leaves no room: the request's earlier asks are taken back with it.
+    assertEquals(List.of(max - 9), relay.allocate(List.of(ask(TAGS, max - 10, 5))), "up to max - 5");
+    SyncException full = assertThrows(SyncException.class,
+        () -> relay.allocate(List.of(ask(NOTES, 0, 3), ask(TAGS, 0, 6))));
+    assertEquals("rejected", full.code());
+    assertTrue(full.getMessage().contains("its counter"), full.getMessage());
+    assertEquals(Map.of("space-x/" + hex(NOTES), 2L, "space-x/" + hex(TAGS), max - 5), counters(db),
+        "nothing changed");
+
+    assertEquals(List.of(3L, max - 4), relay.allocate(List.of(ask(NOTES, 0, 1), ask(TAGS, 0, 5))),
+        "the counter's last numbers, up to the largest long, are handed out");
+    assertEquals("rejected", assertThrows(SyncException.class,
+        () -> relay.allocate(List.of(ask(TAGS, 0, 0)))).code(), "then none is left, not even to report");
+    assertEquals(Map.of("space-x/" + hex(NOTES), 3L, "space-x/" + hex(TAGS), max), counters(db));
+  }
+
+  @Test
+  void theProtocolResponderAnswersARequestForNumbers_andARefusalAsAFailure() throws Exception {
+    RelayStore relay = relay("space-p");
+    SyncResponder responder = new SyncResponder(relay, SyncOptions.DEFAULTS);
+    WireCodec codec = WireCodec.cbor(1 << 20);
+
+    Message reply = codec.decode(responder.handle(codec.encode(new Allocate(List.of(ask(NOTES, 0, 3),
+        ask(TAGS, 9, 1)))), "laptop"));
+    Message refused = responder.respond(new Allocate(List.of(ask(NOTES, Long.MAX_VALUE, 0))), "laptop");
+
+    assertEquals(new Allocated(List.of(1L, 10L), relay.siteId()), reply, "the relay names itself as the source");
+    assertEquals("rejected", assertInstanceOf(Failure.class, refused).code());
+    assertEquals(Map.of("space-p/" + hex(NOTES), 3L, "space-p/" + hex(TAGS), 10L), counters(db));
+  }
+
+  @Test
+  void devicesNumberTheirRowsOfANumberedTableThroughTheRelay_andAgree() throws Exception {
+    RelayStore relay = relay("space-e");
+    Phone laptop = numbered("laptop.db").exec("INSERT INTO notes(body) VALUES ('laptop 1')")
+        .exec("INSERT INTO notes(body) VALUES ('laptop 2')");
+    Phone phone = numbered("phone.db").exec("INSERT INTO notes(body) VALUES ('phone 1')")
+        .exec("INSERT INTO notes(body) VALUES ('phone 2')"); // the same numbers as the laptop's, before syncing
+
+    sync(laptop, relay);
+    sync(phone, relay);
+    sync(laptop, relay);
+
+    assertEquals(phone.notes(), laptop.notes());
+    assertEquals(List.of("1|laptop 1", "2|laptop 2", "3|phone 1", "4|phone 2"), laptop.notes(),
+        "the phone's rows moved above the laptop's, to numbers the relay handed out");
+    assertEquals(1, counters(db).size(), "one counter: the table's, under a name the relay cannot read");
+    assertEquals(4L, counters(db).values().iterator().next());
+    assertEquals(root(laptop.store.root()), root(relay.root()));
+  }
+
+  private Phone numbered(String name) throws Exception {
+    Phone p = Phone.numbered(dir, name, "words");
+    open.add(p);
+    return p;
+  }
+
+  private static Allocate.Ask ask(byte[] counter, long highest, int count) {
+    return new Allocate.Ask(counter, highest, count);
+  }
+
+  /** Every counter of {@code relay}: {@code space/counter in hex} to the last number handed out. */
+  private static Map<String, Long> counters(RelayDatabase relay) throws Exception {
+    Map<String, Long> out = new TreeMap<>();
+    try (Connection c = relay.connection();
+        PreparedStatement p = c.prepareStatement("SELECT space, counter, value FROM relay_numbers");
+        ResultSet r = p.executeQuery()) {
+      while (r.next()) {
+        out.put(r.getString(1) + "/" + hex(r.getBytes(2)), r.getLong(3));
+      }
+    }
+    return out;
   }
 
   /** One dead row on the relay: its id and its row version. */
