@@ -4,6 +4,7 @@ import dev.lattice.driver.Change;
 import dev.lattice.driver.NumberSource;
 import dev.lattice.driver.NumberedTable;
 import dev.lattice.driver.Renumbering;
+import dev.lattice.driver.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,7 +76,12 @@ final class Numbering {
     return Transactions.write(c, "lattice_allocate", () -> {
       String key = "numbers:" + table;
       Object stored = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = ?", key);
-      long first = Math.max(stored == null ? 0 : ((Number) stored).longValue(), highestKnown) + 1;
+      long above = Math.max(stored == null ? 0 : ((Number) stored).longValue(), highestKnown);
+      if (above > Long.MAX_VALUE - Math.max(count, 1)) {
+        throw new SQLException("no " + count + " numbers are left above " + above + " for table " + table
+            + ": numbers are 64-bit integers", SqlStates.DATA_EXCEPTION);
+      }
+      long first = above + 1;
       Sql.update(c, "INSERT INTO lattice_meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET"
           + " value = excluded.value", key, first + count - 1);
       return first;

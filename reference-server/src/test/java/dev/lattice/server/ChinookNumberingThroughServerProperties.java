@@ -1,0 +1,335 @@
+package dev.lattice.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lattice.driver.Replica;
+import dev.lattice.driver.TrackOptions;
+import dev.lattice.sync.crypto.KdfParams;
+import dev.lattice.sync.session.SyncOptions;
+import dev.lattice.sync.session.SyncSession;
+import dev.lattice.sync.store.Encryption;
+import dev.lattice.sync.store.ReplicaStore;
+import dev.lattice.sync.transport.HttpTransport;
+import dev.lattice.sync.transport.Transport;
+import dev.lattice.sync.wire.Allocate;
+import dev.lattice.sync.wire.TreeRoot;
+import dev.lattice.sync.wire.VectorEntry;
+import dev.lattice.sync.wire.WireCodec;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.AfterTry;
+import net.jqwik.api.lifecycle.BeforeProperty;
+import net.jqwik.api.lifecycle.BeforeTry;
+
+/**
+ * Chinook's customers, invoices and invoice lines, keyed by numbers SQLite assigns, edited on three devices of one
+ * encrypted space that sync through the real server over loopback HTTP, in random order: each device inserts customers,
+ * invoices of new or existing customers and lines of new or existing invoices, and edits totals; two devices also
+ * sync at once, asking for numbers holding the same state. The server hands out the numbers (its counters know only
+ * MACs of the table names). After every device syncs twice more, all three hold
+ * the same rows under the same numbers, every new row is there once, every invoice is on the customer it was made for
+ * and every line on its invoice, and vectors and Merkle roots are equal.
+ */
+class ChinookNumberingThroughServerProperties {
+  private static final List<String> TABLES = List.of("Customer", "Invoice", "InvoiceLine");
+  private static final WireCodec CODEC = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
+  private static final Path CHINOOK = Path.of(System.getProperty("lattice.fixtures", "../fixtures"),
+      "chinook.sqlite");
+
+  sealed interface Action {}
+
+  record NewCustomer(int at) implements Action {}
+
+  /** An invoice for one of the three newest customers device {@code at} holds ({@code pick} chooses). */
+  record NewInvoice(int at, int pick) implements Action {}
+
+  /** A line on one of the three newest invoices device {@code at} holds. */
+  record NewLine(int at, int pick) implements Action {}
+
+  record EditTotal(int at, int pick, int cents) implements Action {}
+
+  record Sync(int at) implements Action {}
+
+  /**
+   * Two devices sync at once, and when both have rows to number, each waits after the server answered its request for
+   * numbers until the other's was answered too: both asked holding the same state, so only the server's counter keeps
+   * their numbers apart.
+   */
+  record Race(int a, int b) implements Action {}
+
+  private Path serverDir;
+  private LatticeServer server;
+  private Path dir;
+  private List<Device> devices;
+  private int inserted;
+  private Map<String, String> invoiceCustomer;
+  private Map<Long, String> lineInvoice;
+  private List<String> newCustomers;
+
+  /** A device: a copy of Chinook written through the driver, and its store syncing with its space on the server. */
+  private record Device(Connection app, ReplicaStore store, URI space, String token) {
+    void sync() throws Exception {
+      sync(null);
+    }
+
+    /** Syncs, waiting at {@code afterNumbers} (when not null) once the server answered its request for numbers. */
+    void sync(CyclicBarrier afterNumbers) throws Exception {
+      try (HttpTransport http = new HttpTransport(space, HttpTransport.Options.defaults(), token)) {
+        Transport transport = afterNumbers == null ? http : request -> {
+          byte[] reply = http.exchange(request);
+          if (CODEC.decode(request) instanceof Allocate) {
+            try {
+              afterNumbers.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException | BrokenBarrierException | TimeoutException e) {
+              throw new IOException("the other device never asked for numbers", e);
+            }
+          }
+          return reply;
+        };
+        SyncSession.run(store, transport, SyncOptions.DEFAULTS);
+      }
+    }
+
+    boolean hasRowsToNumber() throws SQLException {
+      return !store.replica().numbering().isEmpty();
+    }
+
+    void exec(String sql) throws SQLException {
+      try (Statement s = app.createStatement()) {
+        s.execute(sql);
+      }
+    }
+
+    List<List<Object>> query(String sql) throws SQLException {
+      List<List<Object>> rows = new ArrayList<>();
+      try (Statement s = app.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        while (r.next()) {
+          List<Object> row = new ArrayList<>();
+          for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
+            row.add(r.getObject(i));
+          }
+          rows.add(row);
+        }
+      }
+      return rows;
+    }
+
+    void close() throws SQLException {
+      try {
+        store.close();
+      } finally {
+        app.close();
+      }
+    }
+  }
+
+  @BeforeProperty
+  void startServer() throws Exception {
+    assertTrue(Files.exists(CHINOOK), "fixture missing: " + CHINOOK.toAbsolutePath());
+    serverDir = Files.createTempDirectory("lattice-numbering-server");
+    server = LatticeServer.startWithRelay(TestServer.config(serverDir, TestStorage.SQLITE));
+  }
+
+  @AfterProperty
+  void stopServer() throws Exception {
+    server.close();
+    delete(serverDir);
+  }
+
+  @BeforeTry
+  void setUp() throws Exception {
+    dir = Files.createTempDirectory("lattice-numbering-devices");
+    Api api = new Api(server.uri());
+    Api.Space space = api.createSpace(TestServer.ADMIN);
+    Api.Device first = api.join(space, "device 0");
+    List<Api.Device> ids = List.of(first, api.pair(first, "device 1"), api.pair(first, "device 2"));
+    URI base = URI.create(server.uri() + "/spaces/" + space.id());
+    devices = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Path file = Files.copy(CHINOOK, dir.resolve(i + ".db"));
+      Connection app = DriverManager.getConnection("jdbc:lattice:sqlite:" + file);
+      try (Statement s = app.createStatement()) {
+        s.execute("PRAGMA foreign_keys = ON");
+      }
+      for (String table : TABLES) {
+        Replica.of(app).track(table, TrackOptions.DEFAULT.numberedForSync());
+      }
+      ReplicaStore store = ReplicaStore.open("jdbc:sqlite:" + file, Encryption.passphrase("our words".toCharArray())
+          .withNewSpaceParams(KdfParams.cheapForTests(new byte[16])));
+      devices.add(new Device(app, store, base, ids.get(i).token()));
+    }
+    for (Device d : devices) {
+      d.sync(); // the first makes the space's key; the others join it, holding the same Chinook rows
+    }
+    inserted = 0;
+    invoiceCustomer = new HashMap<>();
+    lineInvoice = new HashMap<>();
+    newCustomers = new ArrayList<>();
+  }
+
+  @AfterTry
+  void tearDown() throws Exception {
+    for (Device d : devices) {
+      d.close();
+    }
+    delete(dir);
+  }
+
+  @Provide
+  Arbitrary<List<Action>> actions() {
+    Arbitrary<Integer> device = Arbitraries.integers().between(0, 2);
+    Arbitrary<Integer> pick = Arbitraries.integers().between(0, 2);
+    return Arbitraries.frequencyOf(List.of(
+        weighted(3, device.map(NewCustomer::new)),
+        weighted(4, Combinators.combine(device, pick).as(NewInvoice::new)),
+        weighted(4, Combinators.combine(device, pick).as(NewLine::new)),
+        weighted(1, Combinators.combine(device, pick, Arbitraries.integers().between(1, 9_999)).as(EditTotal::new)),
+        weighted(3, device.map(Sync::new)),
+        weighted(2, Combinators.combine(device, device).as(Race::new))))
+        .list().ofMinSize(10).ofMaxSize(30);
+  }
+
+  private static Tuple.Tuple2<Integer, Arbitrary<Action>> weighted(int weight, Arbitrary<? extends Action> action) {
+    return Tuple.of(weight, action.map(a -> (Action) a));
+  }
+
+  @Property(tries = 12)
+  void everyRowKept_everyReferenceIntact_andTheDevicesConverge(@ForAll("actions") List<Action> actions)
+      throws Exception {
+    for (Action action : actions) {
+      run(action);
+    }
+    for (int round = 0; round < 2; round++) {
+      for (Device d : devices) {
+        d.sync();
+      }
+    }
+    Device first = devices.get(0);
+    for (Device d : devices) {
+      for (String table : TABLES) {
+        assertEquals(first.query("SELECT * FROM " + table + " ORDER BY 1"), d.query("SELECT * FROM " + table
+            + " ORDER BY 1"), table);
+      }
+      assertEquals(VectorEntry.vector(first.store().vector()), VectorEntry.vector(d.store().vector()));
+      assertEquals(root(first), root(d));
+      assertEquals(List.of(), d.query("PRAGMA foreign_key_check"));
+    }
+    List<Object> customers = column(first, "SELECT LastName FROM Customer WHERE LastName LIKE 'new %'");
+    assertEquals(newCustomers.size(), customers.size(), "every new customer, once");
+    assertEquals(new TreeSet<>(newCustomers), new TreeSet<>(customers));
+    for (List<Object> invoice : first.query("SELECT i.BillingAddress, " + customer("c") + " FROM Invoice i"
+        + " JOIN Customer c ON c.CustomerId = i.CustomerId WHERE i.BillingAddress LIKE 'new %'")) {
+      assertEquals(invoiceCustomer.get((String) invoice.get(0)), invoice.get(1), "the customer of " + invoice.get(0));
+    }
+    assertEquals(invoiceCustomer.size(), first.query("SELECT 1 FROM Invoice WHERE BillingAddress LIKE 'new %'")
+        .size(), "every new invoice, once, on an existing customer");
+    for (List<Object> line : first.query("SELECT l.Quantity, " + invoice("i") + " FROM InvoiceLine l"
+        + " JOIN Invoice i ON i.InvoiceId = l.InvoiceId WHERE l.Quantity >= 1000000")) {
+      assertEquals(lineInvoice.get(((Number) line.get(0)).longValue()), line.get(1), "the invoice of line "
+          + line.get(0));
+    }
+    assertEquals(lineInvoice.size(), first.query("SELECT 1 FROM InvoiceLine WHERE Quantity >= 1000000").size(),
+        "every new line, once, on an existing invoice");
+  }
+
+  /** A customer as the test names it: a new one by its label, one of Chinook's by its number (which never moves). */
+  private static String customer(String alias) {
+    return "CASE WHEN " + alias + ".LastName LIKE 'new %' THEN " + alias + ".LastName ELSE 'chinook ' || " + alias
+        + ".CustomerId END";
+  }
+
+  private static String invoice(String alias) {
+    return "CASE WHEN " + alias + ".BillingAddress LIKE 'new %' THEN " + alias + ".BillingAddress ELSE 'chinook ' || "
+        + alias + ".InvoiceId END";
+  }
+
+  private void run(Action action) throws Exception {
+    if (action instanceof NewCustomer n) {
+      String label = "new " + (++inserted);
+      devices.get(n.at()).exec("INSERT INTO Customer(FirstName, LastName, Email) VALUES ('A', '" + label
+          + "', 'a@example.com')");
+      newCustomers.add(label);
+    } else if (action instanceof NewInvoice n) {
+      Device d = devices.get(n.at());
+      List<List<Object>> newest = d.query("SELECT c.CustomerId, " + customer("c") + " FROM Customer c"
+          + " ORDER BY c.CustomerId DESC LIMIT 3");
+      List<Object> chosen = newest.get(n.pick() % newest.size());
+      String label = "new " + (++inserted);
+      d.exec("INSERT INTO Invoice(CustomerId, InvoiceDate, BillingAddress, Total) VALUES (" + chosen.get(0)
+          + ", '2026-12-06', '" + label + "', 1.00)");
+      invoiceCustomer.put(label, (String) chosen.get(1));
+    } else if (action instanceof NewLine n) {
+      Device d = devices.get(n.at());
+      List<List<Object>> newest = d.query("SELECT i.InvoiceId, " + invoice("i") + " FROM Invoice i"
+          + " ORDER BY i.InvoiceId DESC LIMIT 3");
+      List<Object> chosen = newest.get(n.pick() % newest.size());
+      long quantity = 1_000_000 + (++inserted);
+      d.exec("INSERT INTO InvoiceLine(InvoiceId, TrackId, UnitPrice, Quantity) VALUES (" + chosen.get(0)
+          + ", 1, 0.99, " + quantity + ")");
+      lineInvoice.put(quantity, (String) chosen.get(1));
+    } else if (action instanceof EditTotal e) {
+      devices.get(e.at()).exec("UPDATE Invoice SET Total = " + e.cents() / 100.0 + " WHERE InvoiceId = (SELECT"
+          + " InvoiceId FROM Invoice ORDER BY InvoiceId DESC LIMIT 1 OFFSET " + e.pick() + ")");
+    } else if (action instanceof Sync s) {
+      devices.get(s.at()).sync();
+    } else if (action instanceof Race r && r.a() != r.b()) {
+      Device a = devices.get(r.a());
+      Device b = devices.get(r.b());
+      CyclicBarrier barrier = a.hasRowsToNumber() && b.hasRowsToNumber() ? new CyclicBarrier(2) : null;
+      CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
+        try {
+          b.sync(barrier);
+        } catch (Exception e) {
+          throw new CompletionException(e);
+        }
+      });
+      a.sync(barrier);
+      other.join();
+    }
+  }
+
+  private static String root(Device d) throws Exception {
+    TreeRoot root = d.store().root();
+    return root.count() + ":" + HexFormat.of().formatHex(root.digest());
+  }
+
+  private static List<Object> column(Device d, String sql) throws SQLException {
+    List<Object> out = new ArrayList<>();
+    d.query(sql).forEach(row -> out.add(row.get(0)));
+    return out;
+  }
+
+  private static void delete(Path dir) throws Exception {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
