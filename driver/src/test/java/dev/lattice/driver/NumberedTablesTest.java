@@ -48,6 +48,36 @@ class NumberedTablesTest {
   }
 
   @Test
+  void rowsKeyedByAReference_moveWithTheirRow_andLeaveNoTombstoneOnAnotherDevicesRow() throws Exception {
+    String playlists = "CREATE TABLE playlists(id INTEGER PRIMARY KEY, name TEXT NOT NULL)";
+    String entries = "CREATE TABLE entries(playlist_id INTEGER NOT NULL REFERENCES playlists(id), track INTEGER NOT"
+        + " NULL, PRIMARY KEY (playlist_id, track))";
+    List<TestDatabase> all = new java.util.ArrayList<>();
+    for (String name : List.of("hub.db", "a.db", "b.db")) {
+      TestDatabase db = TestDatabase.create(dir, name, "PRAGMA foreign_keys = ON", playlists, entries);
+      db.replica().track("playlists", TrackOptions.DEFAULT.numberedForSync());
+      db.replica().track("entries");
+      all.add(db);
+    }
+    try (TestDatabase hub = all.get(0); TestDatabase a = all.get(1); TestDatabase b = all.get(2)) {
+      NumberSource numbers = hub.replica().numberSource();
+      a.exec("INSERT INTO playlists(name) VALUES ('Ann''s')", "INSERT INTO entries VALUES (1, 5)");
+      b.exec("INSERT INTO playlists(name) VALUES ('Bob''s')", "INSERT INTO entries VALUES (1, 5)");
+
+      sync(b, hub, numbers); // Bob's playlist keeps number 1 ...
+      sync(a, hub, numbers); // ... Ann's moves to 2, and her entry from (1, 5) to (2, 5)
+      sync(b, hub, numbers);
+
+      for (TestDatabase db : List.of(hub, a, b)) {
+        assertEquals(List.of(List.of("Ann's", 5L), List.of("Bob's", 5L)), db.query("SELECT p.name, e.track FROM"
+            + " entries e JOIN playlists p ON p.id = e.playlist_id ORDER BY p.name"), "both entries on " + db.file());
+      }
+      assertEquals(hub.replica().merkleRoot(), a.replica().merkleRoot());
+      assertEquals(hub.replica().merkleRoot(), b.replica().merkleRoot());
+    }
+  }
+
+  @Test
   void twoDevicesInsertingAtOnce_keepBothRows_andEveryInvoiceKeepsItsCustomer() throws Exception {
     try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db"); TestDatabase b = replica("b.db")) {
       NumberSource numbers = hub.replica().numberSource();

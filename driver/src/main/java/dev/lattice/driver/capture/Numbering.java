@@ -140,8 +140,9 @@ final class Numbering {
           for (Map.Entry<Long, Long> move : moves.entrySet()) {
             mover.move(move.getKey(), move.getValue());
           }
+          LogFold.fold(c);
+          mover.forgetVacatedFirstLives();
         }
-        LogFold.fold(c);
       }
       forgetVacated(c, table); // also a dead first life at a named number: its tombstone would beat the peer's row
     }
@@ -241,9 +242,10 @@ final class Numbering {
           original.put(spare, original.remove(now));
         }
       }
+      LogFold.fold(c);
+      mover.forgetVacatedFirstLives();
     }
     moves.sort((a, b) -> Long.compare(a.from(), b.from()));
-    LogFold.fold(c);
     return moves;
   }
 
@@ -256,10 +258,14 @@ final class Numbering {
   private static final class Mover implements AutoCloseable {
     private static final String MOVES = "CREATE TEMP TABLE IF NOT EXISTS lattice_moves(from_num INTEGER PRIMARY KEY,"
         + " to_num INTEGER NOT NULL)";
+    private static final String VACATED = "CREATE TEMP TABLE IF NOT EXISTS lattice_vacated(tbl INTEGER NOT NULL, pk"
+        + " NOT NULL, PRIMARY KEY (tbl, pk)) WITHOUT ROWID";
 
     private final Connection c;
     private final List<PreparedStatement> statements = new ArrayList<>();
     private final List<PreparedStatement> repoints = new ArrayList<>();
+    /** Per tracked table keyed by a referencing column: notes the first lives its repointing will vacate. */
+    private final List<PreparedStatement> firstLives = new ArrayList<>();
     private final PreparedStatement key;
     private final PreparedStatement mapping;
 
@@ -267,11 +273,25 @@ final class Numbering {
       this.c = c;
       try {
         Sql.exec(c, MOVES);
+        Map<String, TrackedTables.Registered> tracked = new java.util.HashMap<>();
+        for (TrackedTables.Registered t : TrackedTables.all(c).values()) {
+          tracked.put(t.shape().name().toLowerCase(java.util.Locale.ROOT), t);
+        }
         for (Reference r : references) {
           String column = Sql.id(r.column());
+          String moving = column + " IN (SELECT from_num FROM temp.lattice_moves)";
+          TrackedTables.Registered child = tracked.get(r.table().toLowerCase(java.util.Locale.ROOT));
+          if (child != null && child.shape().pkColumns().stream().anyMatch(r.column()::equalsIgnoreCase)) {
+            // The child's key changes with the reference. A key whose only life began here (cl 1) never left, and
+            // its tombstone would delete another device's row of that key: noted now, forgotten once moved.
+            Sql.exec(c, VACATED);
+            firstLives.add(prepare("INSERT OR IGNORE INTO temp.lattice_vacated(tbl, pk) SELECT " + child.id()
+                + ", r.pk FROM lattice_rows r WHERE r.tbl = " + child.id() + " AND r.cl = 1 AND r.pk IN (SELECT "
+                + child.shape().pkExpression("t") + " FROM main." + Sql.id(r.table()) + " t WHERE t." + moving
+                + ")"));
+          }
           repoints.add(prepare("UPDATE main." + Sql.id(r.table()) + " SET " + column + " = (SELECT m.to_num FROM"
-              + " temp.lattice_moves m WHERE m.from_num = " + column + ") WHERE " + column + " IN (SELECT from_num"
-              + " FROM temp.lattice_moves)"));
+              + " temp.lattice_moves m WHERE m.from_num = " + column + ") WHERE " + moving));
         }
         String id = Sql.id(table.shape().pkColumns().get(0));
         key = prepare("UPDATE main." + Sql.id(table.shape().name()) + " SET " + id + " = ? WHERE " + id + " = ?");
@@ -299,10 +319,35 @@ final class Numbering {
         mapping.setLong(2, move.getValue());
         mapping.executeUpdate();
       }
+      for (PreparedStatement p : firstLives) {
+        p.executeUpdate();
+      }
       for (PreparedStatement p : repoints) {
         p.executeUpdate();
       }
       Sql.exec(c, "DELETE FROM temp.lattice_moves");
+    }
+
+    /**
+     * Drops the metadata of the keys noted by {@link #repoint} that no row holds now (their only life, begun here,
+     * ended with the move); call once the moves are folded.
+     */
+    void forgetVacatedFirstLives() throws SQLException {
+      if (firstLives.isEmpty()) {
+        return;
+      }
+      // A key a row holds again (another moved onto it) keeps its metadata: that row's life goes on there.
+      Sql.exec(c, "DELETE FROM temp.lattice_vacated WHERE NOT EXISTS (SELECT 1 FROM lattice_rows r WHERE r.tbl ="
+          + " lattice_vacated.tbl AND r.pk = lattice_vacated.pk AND r.cl = 2)");
+      int dropped = 0;
+      for (String metadata : List.of("lattice_rows", "lattice_cols", "lattice_counters", "lattice_conflict_log")) {
+        dropped += Sql.update(c, "DELETE FROM " + metadata + " WHERE (tbl, pk) IN (SELECT tbl, pk FROM"
+            + " temp.lattice_vacated)");
+      }
+      Sql.exec(c, "DELETE FROM temp.lattice_vacated");
+      if (dropped > 0) {
+        ReplicaTree.invalidate(c);
+      }
     }
 
     /** Moves the row numbered {@code from} to {@code to}; its references were repointed already. */
