@@ -10,12 +10,13 @@ import java.sql.SQLException;
 @FunctionalInterface
 public interface NumberSource {
   /**
-   * The first of {@code count} consecutive numbers for rows of {@code table}, all above {@code highestKnown} and above
-   * every number this source handed out before.
+   * The first of {@code count} consecutive numbers of {@code counter}, all above {@code highestKnown} and above every
+   * number this source handed out before for that counter.
    *
-   * @param table the numbered table's name
+   * @param counter which count the numbers come from ({@link NumberedTable#counter()}): a numbered table's name, with
+   *     the values of its key's other columns for a composite key
    * @param highestKnown the highest number of the table the asking replica holds settled, 0 if none
    * @param count how many numbers; 0 only raises the source's counter to {@code highestKnown}
    */
-  long allocate(String table, long highestKnown, int count) throws SQLException;
+  long allocate(String counter, long highestKnown, int count) throws SQLException;
 }

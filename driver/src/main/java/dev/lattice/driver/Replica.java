@@ -283,11 +283,11 @@ public final class Replica {
   }
 
   /**
-   * This replica as the space's number source, for a device that serves the others: a counter per numbered table,
-   * kept in its database. A space must have exactly one source ({@link NumberSource}).
+   * This replica as the space's number source, for a device that serves the others: a counter per numbered table (per
+   * prefix of a composite key), kept in its database. A space must have exactly one source ({@link NumberSource}).
    */
   public NumberSource numberSource() {
-    return (table, highestKnown, count) -> ReplicaEngine.allocateNumbers(connection, table, highestKnown, count);
+    return (counter, highestKnown, count) -> ReplicaEngine.allocateNumbers(connection, counter, highestKnown, count);
   }
 
   /** The tracked tables as peers compare them before syncing. */

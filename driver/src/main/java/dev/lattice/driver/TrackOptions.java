@@ -11,10 +11,14 @@ import java.util.TreeSet;
  * (an increment, a decrement, a plain {@code SET}) changes only the writing device's contribution. SQL spelling:
  * {@code lattice_track('stats', '{"counters":["views"]}')}.
  *
- * <p>A <em>numbered</em> table is keyed by one {@code INTEGER PRIMARY KEY} that SQLite numbers: a row inserted here
- * is provisional until it is numbered for sync ({@link Replica#settle}), which moves it, and the rows that reference it
- * through declared foreign keys, to a number that no other replica of the space is given. Two devices that insert at
- * once thus keep both rows. SQL spelling: {@code lattice_track('invoices', '{"numbered":true}')}.
+ * <p>A <em>numbered</em> table is keyed by one {@code INTEGER PRIMARY KEY} that SQLite numbers, or by a composite key
+ * whose last column is an integer the application counts within each value of the others (TPC-C's
+ * {@code (o_w_id, o_d_id, o_id)}): a row inserted here is provisional until it is numbered for sync
+ * ({@link Replica#settle}), which moves it, and the rows that reference it through declared foreign keys onto the
+ * whole key, to a number that no other replica of the space is given (within the same prefix). Two devices that insert
+ * at once thus keep both rows. SQL spelling: {@code lattice_track('invoices', '{"numbered":true}')}. A counter the
+ * application keeps for its next number (TPC-C's {@code d_next_o_id}) must be a counter column, so that two devices'
+ * increments add up.
  *
  * @param counters names of the columns that merge as counters
  * @param numbered rows inserted here are numbered for sync before they leave

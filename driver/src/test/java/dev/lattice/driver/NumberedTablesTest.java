@@ -78,6 +78,44 @@ class NumberedTablesTest {
   }
 
   @Test
+  void aCompositeKeyIsNumberedWithinItsPrefix_andARowKeyedByItThatWasDeletedBeforeSettling_deletesNothingElsewhere()
+      throws Exception {
+    String orders = "CREATE TABLE orders(w INTEGER NOT NULL, d INTEGER NOT NULL, o INTEGER NOT NULL, label TEXT NOT"
+        + " NULL, PRIMARY KEY (w, d, o))";
+    String newOrders = "CREATE TABLE new_order(w INTEGER NOT NULL, d INTEGER NOT NULL, o INTEGER NOT NULL, PRIMARY KEY"
+        + " (w, d, o), FOREIGN KEY (w, d, o) REFERENCES orders(w, d, o))";
+    List<TestDatabase> all = new java.util.ArrayList<>();
+    for (String name : List.of("hub.db", "a.db", "b.db")) {
+      TestDatabase db = TestDatabase.create(dir, name, "PRAGMA foreign_keys = ON", orders, newOrders);
+      db.replica().track("orders", TrackOptions.DEFAULT.numberedForSync());
+      db.replica().track("new_order");
+      all.add(db);
+    }
+    try (TestDatabase hub = all.get(0); TestDatabase a = all.get(1); TestDatabase b = all.get(2)) {
+      NumberSource numbers = hub.replica().numberSource();
+      hub.exec("INSERT INTO orders VALUES (1, 2, 1, 'other district')");
+      sync(hub, a, numbers);
+      sync(hub, b, numbers);
+      a.exec("INSERT INTO orders VALUES (1, 1, 1, 'a')", "INSERT INTO new_order VALUES (1, 1, 1)",
+          "DELETE FROM new_order WHERE o = 1 AND d = 1"); // delivered before its first sync
+      b.exec("INSERT INTO orders VALUES (1, 1, 1, 'b')", "INSERT INTO new_order VALUES (1, 1, 1)");
+
+      sync(b, hub, numbers); // b's order keeps (1, 1, 1): the first of district 1's numbers
+      sync(a, hub, numbers); // a's moves to (1, 1, 2)
+      sync(b, hub, numbers);
+
+      for (TestDatabase db : List.of(hub, a, b)) {
+        assertEquals(List.of(List.of(1L, 1L, "b"), List.of(1L, 2L, "a"), List.of(2L, 1L, "other district")),
+            db.query("SELECT d, o, label FROM orders ORDER BY d, o"), "numbered within the district on " + db.file());
+        assertEquals(List.of(List.of("b")), db.query("SELECT label FROM new_order n JOIN orders o USING (w, d, o)"),
+            "b's order is still to be delivered on " + db.file());
+      }
+      assertEquals(hub.replica().merkleRoot(), a.replica().merkleRoot());
+      assertEquals(hub.replica().merkleRoot(), b.replica().merkleRoot());
+    }
+  }
+
+  @Test
   void twoDevicesInsertingAtOnce_keepBothRows_andEveryInvoiceKeepsItsCustomer() throws Exception {
     try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db"); TestDatabase b = replica("b.db")) {
       NumberSource numbers = hub.replica().numberSource();
@@ -162,8 +200,11 @@ class NumberedTablesTest {
         }
       }
 
-      assertEquals(List.of(List.of(1L, "Bob", 20.0), List.of(2L, "Ann", 10.0)), a.query("SELECT c.id, c.name, i.total"
-          + " FROM customers c JOIN invoices i ON i.customer_id = c.id ORDER BY c.id"));
+      // Ann waits below zero, out of the way of the numbers SQLite hands out next.
+      assertEquals(List.of(List.of(-1L, "Ann", 10.0), List.of(1L, "Bob", 20.0)), a.query("SELECT c.id, c.name,"
+          + " i.total FROM customers c JOIN invoices i ON i.customer_id = c.id ORDER BY c.id"));
+      a.exec("INSERT INTO customers(name) VALUES ('Cy')");
+      assertEquals(List.of(List.of(2L)), a.query("SELECT id FROM customers WHERE name = 'Cy'"));
       a.replica().settle(numbers);
       sync(a, hub, numbers);
       sync(b, hub, numbers);
@@ -276,13 +317,19 @@ class NumberedTablesTest {
   }
 
   @Test
-  void onlyATableKeyedByOneIntegerPrimaryKey_canBeNumbered() throws Exception {
-    try (TestDatabase a = TestDatabase.create(dir, "a.db", "CREATE TABLE notes(id TEXT PRIMARY KEY NOT NULL, body)")) {
-      SQLException e = assertThrows(SQLException.class,
-          () -> a.replica().track("notes", TrackOptions.DEFAULT.numberedForSync()));
-      assertTrue(e.getMessage().contains("only a table keyed by one INTEGER PRIMARY KEY column can be numbered"),
-          e.getMessage());
-      assertEquals(List.of(List.of(1L)), a.query("SELECT count(*) FROM sqlite_schema WHERE name = 'notes'"));
+  void onlyAnIntegerKey_orACompositeKeyEndingInAnInteger_canBeNumbered() throws Exception {
+    try (TestDatabase a = TestDatabase.create(dir, "a.db", "CREATE TABLE notes(id TEXT PRIMARY KEY NOT NULL, body)",
+        "CREATE TABLE tags(note INTEGER NOT NULL, tag TEXT NOT NULL, PRIMARY KEY (note, tag))",
+        "CREATE TABLE lines(invoice INTEGER NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (invoice, line))")) {
+      for (String table : List.of("notes", "tags")) {
+        SQLException e = assertThrows(SQLException.class,
+            () -> a.replica().track(table, TrackOptions.DEFAULT.numberedForSync()));
+        assertTrue(e.getMessage().contains("only a table keyed by one INTEGER PRIMARY KEY column, or by a composite"
+            + " key whose last column is an INTEGER"), e.getMessage());
+      }
+      assertEquals(List.of(List.of(2L)), a.query("SELECT count(*) FROM sqlite_schema WHERE name IN ('notes', 'tags')"));
+      a.replica().track("lines", TrackOptions.DEFAULT.numberedForSync());
+      assertTrue(a.replica().schema().tables().get("lines").numbered());
     }
   }
 }

@@ -20,12 +20,14 @@ import java.util.TreeSet;
  * Numbered tables: rows SQLite numbered here are provisional until they are given a number no other replica of the
  * space is given, and they never leave this replica before that.
  *
- * <p>A numbered table is keyed by one {@code INTEGER PRIMARY KEY}. Two devices inserting at once get the same number
- * from SQLite (one above the highest), so the capture triggers record each local insert in
- * {@code lattice_provisional}, and {@link #settle} moves every provisional row to a number handed out by the space's
+ * <p>A numbered table is keyed by one {@code INTEGER PRIMARY KEY}, or by a composite key whose last column is an integer
+ * the application counts within each value of the others (TPC-C's orders, numbered within their district:
+ * {@link NumberedKey}). Two devices inserting at once pick the same number (SQLite one above the highest, the
+ * application its next one), so the capture triggers record each local insert in {@code lattice_provisional}, and {@link #settle} moves every provisional row to a number handed out by the space's
  * {@link NumberSource}, before anything is read to be sent. A move is an ordinary key change made with capture on (the
  * rekey trigger logs a delete of the old number and an insert of the new one), after the rows that reference it
- * through declared foreign keys were moved to the new number, so every reference follows. The old number's life began
+ * through declared foreign keys were moved to the new number, so every reference follows; a row keyed by such a
+ * reference changes key with it. The old number's life began
  * here and never left, so its metadata is then dropped: a tombstone for it would delete another device's row of that
  * number. A number that already had metadata when it was inserted here (SQLite re-uses the highest number after that
  * row is deleted) keeps its tombstone, since other replicas know that number.
@@ -51,34 +53,37 @@ final class Numbering {
   }
 
   /**
-   * Every numbered table's highest settled number and rows waiting to be settled, in registry order; none when no row
-   * waits anywhere (one probe).
+   * Per numbered table and prefix with rows waiting to be settled, the highest settled number and how many wait, in
+   * registry and key order; none when no row waits anywhere (one probe).
    */
   static List<NumberedTable> state(Connection c) throws SQLException {
     List<NumberedTable> out = new ArrayList<>();
     if (!LatticeSchema.exists(c) || Sql.one(c, ANY) == null) {
       return out;
     }
-    for (TrackedTables.Registered table : numbered(c)) {
-      out.add(new NumberedTable(table.shape().name(), highestSettled(c, table), provisionalRows(c, table).size()));
+    for (NumberedKey key : numbered(c)) {
+      for (Map.Entry<List<Object>, List<Long>> waiting : key.provisional(c).entrySet()) {
+        out.add(new NumberedTable(key.table.shape().name(), waiting.getKey(), key.counter(waiting.getKey()),
+            key.highestSettled(c, waiting.getKey()), waiting.getValue().size()));
+      }
     }
     return out;
   }
 
   /**
-   * This replica as a number source for the replicas it serves: one counter per table in {@code lattice_meta}, raised
-   * to the highest number an asker knows, so a number it hands out is above every number any of them has settled.
+   * This replica as a number source for the replicas it serves: a counter per counter name in {@code lattice_meta},
+   * raised to the highest number an asker knows, so a number it hands out is above every number any of them has settled.
    */
-  static long allocate(Connection c, String table, long highestKnown, int count) throws SQLException {
+  static long allocate(Connection c, String counter, long highestKnown, int count) throws SQLException {
     if (count < 0) {
       throw new IllegalArgumentException("count must be >= 0, was " + count);
     }
     return Transactions.write(c, "lattice_allocate", () -> {
-      String key = "numbers:" + table;
+      String key = "numbers:" + counter;
       Object stored = Sql.one(c, "SELECT value FROM lattice_meta WHERE key = ?", key);
       long above = Math.max(stored == null ? 0 : ((Number) stored).longValue(), highestKnown);
       if (above > Long.MAX_VALUE - Math.max(count, 1)) {
-        throw new SQLException("no " + count + " numbers are left above " + above + " for table " + table
+        throw new SQLException("no " + count + " numbers are left above " + above + " for counter " + counter
             + ": numbers are 64-bit integers", SqlStates.DATA_EXCEPTION);
       }
       long first = above + 1;
@@ -88,7 +93,7 @@ final class Numbering {
     });
   }
 
-  /** Settles every provisional row: see the class comment. Returns the moves, in table and number order. */
+  /** Settles every provisional row: see the class comment. Returns the moves, in table, prefix and number order. */
   static List<Renumbering> settle(Connection c, NumberSource source) throws SQLException {
     return Transactions.write(c, "lattice_settle", () -> {
       List<Renumbering> moves = new ArrayList<>();
@@ -98,13 +103,14 @@ final class Numbering {
       LogFold.fold(c);
       // Children move to a number before their parent does; the checks hold at commit, as SQLite defers them.
       Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
-      for (TrackedTables.Registered table : numbered(c)) {
-        List<Long> alive = provisionalRows(c, table);
-        if (!alive.isEmpty()) {
-          long first = source.allocate(table.shape().name(), highestSettled(c, table), alive.size());
-          moves.addAll(moveAll(c, table, alive, first));
+      for (NumberedKey key : numbered(c)) {
+        for (Map.Entry<List<Object>, List<Long>> waiting : key.provisional(c).entrySet()) {
+          List<Object> prefix = waiting.getKey();
+          List<Long> alive = waiting.getValue();
+          long first = source.allocate(key.counter(prefix), key.highestSettled(c, prefix), alive.size());
+          moves.addAll(moveAll(c, key, prefix, alive, first));
         }
-        forgetProvisional(c, table);
+        forgetProvisional(c, key);
       }
       return moves;
     });
@@ -112,7 +118,11 @@ final class Numbering {
 
   /**
    * Before a merge writes {@code incoming}: every provisional row whose number the batch names, as a key of its table
-   * or as a value of a column referencing it, moves to a number above both the table's and the batch's highest.
+   * or as a value of a column referencing it, moves below every number of its prefix and the batch, below zero: out of
+   * the way of the numbers the application hands out next (SQLite one above the highest, or a counter of its own such
+   * as TPC-C's {@code d_next_o_id}, which may not have counted the incoming rows yet). For a
+   * composite key a number is taken as named in every prefix (a referencing column's change does not carry the
+   * prefix): a provisional row moved once more than needed moves again when it settles.
    */
   static void makeRoom(Connection c, MergeSession session, List<Change> incoming) throws SQLException {
     try (ResultSet any = session.statement(ANY).executeQuery()) { // every batch asks: prepared once per session
@@ -121,41 +131,48 @@ final class Numbering {
       }
     }
     Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
-    for (TrackedTables.Registered table : numbered(c)) {
-      List<Reference> references = references(c, table);
-      Set<Long> named = named(incoming, table.shape().name(), references);
+    for (NumberedKey key : numbered(c)) {
+      List<Reference> references = references(c, key);
+      Set<Long> named = named(incoming, key, references);
       if (named.isEmpty()) {
         continue;
       }
-      long above = Math.max(highest(c, table), named.stream().mapToLong(Long::longValue).max().orElse(0));
-      Map<Long, Long> moves = new LinkedHashMap<>();
-      for (long number : provisionalRows(c, table)) {
-        if (named.contains(number)) {
-          moves.put(number, ++above);
-        }
-      }
-      if (!moves.isEmpty()) {
-        try (Mover mover = new Mover(c, table, references)) {
-          mover.repoint(moves);
-          for (Map.Entry<Long, Long> move : moves.entrySet()) {
-            mover.move(move.getKey(), move.getValue());
+      for (Map.Entry<List<Object>, List<Long>> waiting : key.provisional(c).entrySet()) {
+        List<Object> prefix = waiting.getKey();
+        long below = Math.min(key.lowest(c, prefix), named.stream().mapToLong(Long::longValue).min().orElse(0));
+        Map<Long, Long> moves = new LinkedHashMap<>();
+        for (long number : waiting.getValue()) {
+          if (named.contains(number)) {
+            moves.put(number, --below);
           }
-          LogFold.fold(c);
-          mover.forgetVacatedFirstLives();
+        }
+        if (!moves.isEmpty()) {
+          try (Mover mover = new Mover(c, key, prefix, references)) {
+            mover.repoint(moves);
+            for (Map.Entry<Long, Long> move : moves.entrySet()) {
+              mover.move(move.getKey(), move.getValue());
+            }
+            LogFold.fold(c);
+            mover.forgetVacatedFirstLives();
+          }
         }
       }
-      forgetVacated(c, table); // also a dead first life at a named number: its tombstone would beat the peer's row
+      forgetVacated(c, key); // also a dead first life at a named number: its tombstone would beat the peer's row
     }
   }
 
-  /** The numbers {@code changes} name in {@code table}: its keys, and values of the columns referencing it. */
-  private static Set<Long> named(List<Change> changes, String table, List<Reference> references) {
+  /** The numbers {@code changes} name in {@code key}'s table: its keys, and values of the columns referencing it. */
+  private static Set<Long> named(List<Change> changes, NumberedKey key, List<Reference> references) {
     Set<Long> named = new TreeSet<>();
+    String table = key.table.shape().name();
     for (Change change : changes) {
-      if (change.table().equals(table) && Sql.normalize(change.pk()) instanceof Long number) {
-        named.add(number);
+      if (change.table().equals(table)) {
+        NumberedKey.Slot slot = key.slot(change.pk());
+        if (slot != null) {
+          named.add(slot.number());
+        }
       } else if (change.column() != null && Sql.normalize(change.value()) instanceof Long number
-          && references.contains(new Reference(change.table(), change.column()))) {
+          && references.stream().anyMatch(r -> r.table().equals(change.table()) && r.column().equals(change.column()))) {
         named.add(number);
       }
     }
@@ -163,48 +180,17 @@ final class Numbering {
   }
 
   /** Numbered tables, tracked or not: provisional rows of a table untracked since still must not leave. */
-  private static List<TrackedTables.Registered> numbered(Connection c) throws SQLException {
-    return TrackedTables.all(c).values().stream().filter(t -> t.shape().numbered()).toList();
-  }
-
-  /** The provisional numbers of {@code table} that hold a row now, ascending. */
-  private static List<Long> provisionalRows(Connection c, TrackedTables.Registered table) throws SQLException {
-    String key = Sql.id(table.shape().pkColumns().get(0));
-    List<Long> rows = new ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT p.num FROM lattice_provisional p JOIN main."
-        + Sql.id(table.shape().name()) + " t ON t." + key + " = p.num WHERE p.tbl = ? ORDER BY p.num")) {
-      p.setInt(1, table.id());
-      try (ResultSet r = p.executeQuery()) {
-        while (r.next()) {
-          rows.add(r.getLong(1));
-        }
-      }
-    }
-    return rows;
-  }
-
-  /** The highest number of {@code table} that is not provisional here, live or deleted; 0 if none. */
-  private static long highestSettled(Connection c, TrackedTables.Registered table) throws SQLException {
-    // Down the key index from the top, stopping at the first settled number: not max(), which would read them all.
-    Object found = Sql.one(c, "SELECT pk FROM lattice_rows WHERE tbl = ? AND typeof(pk) = 'integer' AND pk NOT IN"
-        + " (SELECT num FROM lattice_provisional WHERE tbl = ?) ORDER BY pk DESC LIMIT 1", table.id(), table.id());
-    return found == null ? 0 : ((Number) found).longValue();
-  }
-
-  /** The highest number the table or its metadata holds; 0 if none. */
-  private static long highest(Connection c, TrackedTables.Registered table) throws SQLException {
-    String key = Sql.id(table.shape().pkColumns().get(0));
-    return Sql.oneLong(c, "SELECT max(coalesce((SELECT max(" + key + ") FROM main." + Sql.id(table.shape().name())
-        + "), 0), coalesce((SELECT max(pk) FROM lattice_rows WHERE tbl = ? AND typeof(pk) = 'integer'), 0))",
-        table.id());
+  private static List<NumberedKey> numbered(Connection c) throws SQLException {
+    return TrackedTables.all(c).values().stream().filter(t -> t.shape().numbered()).map(NumberedKey::new).toList();
   }
 
   /**
-   * Moves the rows numbered {@code from} (ascending) to {@code first}, {@code first + 1}, ... A target another of them
-   * still holds is taken once that one has moved; a cycle of such rows is broken through a number above them all.
+   * Moves the rows of {@code prefix} numbered {@code from} (ascending) to {@code first}, {@code first + 1}, ... A
+   * target another of them still holds is taken once that one has moved; a cycle of such rows is broken through a
+   * number above them all.
    */
-  private static List<Renumbering> moveAll(Connection c, TrackedTables.Registered table, List<Long> from, long first)
-      throws SQLException {
+  private static List<Renumbering> moveAll(Connection c, NumberedKey key, List<Object> prefix, List<Long> from,
+      long first) throws SQLException {
     Map<Long, Long> target = new LinkedHashMap<>();
     Map<Long, Long> original = new LinkedHashMap<>(); // current number -> number the row had when settling began
     for (int i = 0; i < from.size(); i++) {
@@ -214,8 +200,8 @@ final class Numbering {
     Map<Long, Long> changed = new LinkedHashMap<>(target);
     changed.entrySet().removeIf(move -> move.getKey().equals(move.getValue()));
     List<Renumbering> moves = new ArrayList<>();
-    long spare = Math.max(highest(c, table), first + from.size());
-    try (Mover mover = new Mover(c, table, references(c, table))) {
+    long spare = Math.max(key.highest(c, prefix), first + from.size());
+    try (Mover mover = new Mover(c, key, prefix, references(c, key))) {
       mover.repoint(changed);
       while (!target.isEmpty()) {
         boolean moved = false;
@@ -231,7 +217,7 @@ final class Numbering {
           long was = original.remove(now);
           target.remove(now);
           if (was != to) {
-            moves.add(new Renumbering(table.shape().name(), was, to));
+            moves.add(new Renumbering(key.table.shape().name(), prefix, was, to));
           }
           moved = true;
         }
@@ -250,18 +236,20 @@ final class Numbering {
   }
 
   /**
-   * Moves rows of one table, and the references to them; capture on, so every move is logged as this replica's
-   * writes. The references move first, all at once: one statement per referencing column, so a column without an
-   * index is scanned once per settle, not once per moved row. Statements are prepared once: SQLite compiles the
-   * table's triggers into each one.
+   * Moves rows of one prefix of a numbered table, and the references to them; capture on, so every move is logged as
+   * this replica's writes. The references move first, all at once: one statement per referencing column, so a column
+   * without an index is scanned once per settle, not once per moved row. Statements are prepared once: SQLite compiles
+   * the table's triggers into each one.
    */
   private static final class Mover implements AutoCloseable {
     private static final String MOVES = "CREATE TEMP TABLE IF NOT EXISTS lattice_moves(from_num INTEGER PRIMARY KEY,"
-        + " to_num INTEGER NOT NULL)";
+        + " to_num INTEGER NOT NULL, via_num INTEGER NOT NULL)";
     private static final String VACATED = "CREATE TEMP TABLE IF NOT EXISTS lattice_vacated(tbl INTEGER NOT NULL, pk"
         + " NOT NULL, PRIMARY KEY (tbl, pk)) WITHOUT ROWID";
 
     private final Connection c;
+    private final NumberedKey numbered;
+    private final List<Object> prefix;
     private final List<PreparedStatement> statements = new ArrayList<>();
     private final List<PreparedStatement> repoints = new ArrayList<>();
     /** Per tracked table keyed by a referencing column: notes the first lives its repointing will vacate. */
@@ -269,8 +257,10 @@ final class Numbering {
     private final PreparedStatement key;
     private final PreparedStatement mapping;
 
-    Mover(Connection c, TrackedTables.Registered table, List<Reference> references) throws SQLException {
+    Mover(Connection c, NumberedKey numbered, List<Object> prefix, List<Reference> references) throws SQLException {
       this.c = c;
+      this.numbered = numbered;
+      this.prefix = prefix;
       try {
         Sql.exec(c, MOVES);
         Map<String, TrackedTables.Registered> tracked = new java.util.HashMap<>();
@@ -279,27 +269,76 @@ final class Numbering {
         }
         for (Reference r : references) {
           String column = Sql.id(r.column());
-          String moving = column + " IN (SELECT from_num FROM temp.lattice_moves)";
+          StringBuilder ofPrefix = new StringBuilder(); // ?1, ?2...: the prefix, bound once however often named
+          for (int i = 0; i < r.prefixColumns().size(); i++) {
+            ofPrefix.append("t.").append(Sql.id(r.prefixColumns().get(i))).append(" = ?").append(i + 1).append(" AND ");
+          }
+          String moving = ofPrefix + "t." + column + " IN (SELECT from_num FROM temp.lattice_moves)";
           TrackedTables.Registered child = tracked.get(r.table().toLowerCase(java.util.Locale.ROOT));
           if (child != null && child.shape().pkColumns().stream().anyMatch(r.column()::equalsIgnoreCase)) {
-            // The child's key changes with the reference. A key whose only life began here (cl 1) never left, and
-            // its tombstone would delete another device's row of that key: noted now, forgotten once moved.
+            // The child's key changes with the reference. A key whose only life began here never left (nothing is
+            // sent while a row is provisional, and the child came after its parent), and its tombstone would delete
+            // another device's row of that key: noted now, forgotten once moved.
             Sql.exec(c, VACATED);
-            firstLives.add(prepare("INSERT OR IGNORE INTO temp.lattice_vacated(tbl, pk) SELECT " + child.id()
-                + ", r.pk FROM lattice_rows r WHERE r.tbl = " + child.id() + " AND r.cl = 1 AND r.pk IN (SELECT "
-                + child.shape().pkExpression("t") + " FROM main." + Sql.id(r.table()) + " t WHERE t." + moving
-                + ")"));
+            firstLives.add(prepare(firstLivesOf(numbered, child, r, moving)));
+            // One statement moves row by row, and a child moving onto a key another has not left yet would collide:
+            // the keys pass through numbers below all of them, whose lives (begun and ended here) are forgotten too.
+            String table = "main." + Sql.id(r.table());
+            String passing = ofPrefix + "t." + column + " IN (SELECT via_num FROM temp.lattice_moves)";
+            repoints.add(prepare("UPDATE " + table + " AS t SET " + column + " = (SELECT m.via_num FROM"
+                + " temp.lattice_moves m WHERE m.from_num = t." + column + ") WHERE " + moving));
+            repoints.add(prepare("INSERT OR IGNORE INTO temp.lattice_vacated(tbl, pk) SELECT " + child.id() + ", "
+                + child.shape().pkExpression("t") + " FROM " + table + " t WHERE " + passing));
+            repoints.add(prepare("UPDATE " + table + " AS t SET " + column + " = (SELECT m.to_num FROM"
+                + " temp.lattice_moves m WHERE m.via_num = t." + column + ") WHERE " + passing));
+            continue;
           }
-          repoints.add(prepare("UPDATE main." + Sql.id(r.table()) + " SET " + column + " = (SELECT m.to_num FROM"
-              + " temp.lattice_moves m WHERE m.from_num = " + column + ") WHERE " + moving));
+          repoints.add(prepare("UPDATE main." + Sql.id(r.table()) + " AS t SET " + column + " = (SELECT m.to_num FROM"
+              + " temp.lattice_moves m WHERE m.from_num = t." + column + ") WHERE " + moving));
         }
-        String id = Sql.id(table.shape().pkColumns().get(0));
-        key = prepare("UPDATE main." + Sql.id(table.shape().name()) + " SET " + id + " = ? WHERE " + id + " = ?");
-        mapping = prepare("INSERT INTO temp.lattice_moves(from_num, to_num) VALUES (?, ?)");
+        String id = Sql.id(numbered.numberColumn);
+        key = prepare("UPDATE " + numbered.table() + " AS t SET " + id + " = ? WHERE " + numbered.prefixCondition("t")
+            + "t." + id + " = ?");
+        mapping = prepare("INSERT INTO temp.lattice_moves(from_num, to_num, via_num) VALUES (?, ?, ?)");
       } catch (SQLException | RuntimeException e) {
         close();
         throw e;
       }
+    }
+
+    /**
+     * Notes the first lives of {@code child}'s keys that hold a moving number. Where the reference is the start of the
+     * child's key (TPC-C's order lines, keyed by their order's key and a line number), the metadata is searched by key
+     * range, which also finds rows inserted and deleted here before settling; otherwise the child's live rows.
+     */
+    private static String firstLivesOf(NumberedKey numbered, TrackedTables.Registered child, Reference r,
+        String moving) {
+      List<String> childKey = child.shape().pkColumns();
+      List<String> reference = new ArrayList<>(r.prefixColumns());
+      reference.add(r.column());
+      boolean leading = childKey.size() >= reference.size();
+      for (int i = 0; leading && i < reference.size(); i++) {
+        leading = childKey.get(i).equalsIgnoreCase(reference.get(i));
+      }
+      String insert = "INSERT OR IGNORE INTO temp.lattice_vacated(tbl, pk) SELECT " + child.id() + ", r.pk FROM ";
+      if (!leading) {
+        return insert + "lattice_rows r WHERE r.tbl = " + child.id() + " AND r.cl = 1 AND r.pk IN (SELECT "
+            + child.shape().pkExpression("t") + " FROM main." + Sql.id(r.table()) + " t WHERE " + moving + ")";
+      }
+      // The parent's key as the child's key starts with it: the prefix's values as quote() writes them, then the number.
+      StringBuilder parentKey = new StringBuilder();
+      for (int i = 0; i < r.prefixColumns().size(); i++) {
+        parentKey.append("quote(?").append(i + 1).append(") || ',' || ");
+      }
+      parentKey.append("m.from_num");
+      String key = "(" + parentKey + ")";
+      String match = childKey.size() == 1 ? "r.pk = m.from_num"
+          : childKey.size() == reference.size() ? "r.pk = " + key
+          : "r.pk > " + key + " || ',' AND r.pk < " + key + " || '-'"; // '-' follows ','
+      return insert + "temp.lattice_moves m JOIN lattice_rows r ON r.tbl = " + child.id() + " AND " + match
+          + " WHERE r.cl IN (1, 2) AND NOT EXISTS (SELECT 1 FROM lattice_provisional p WHERE p.tbl = "
+          + numbered.table.id() + " AND p.known = 1 AND p.num = " + (r.prefixColumns().isEmpty() ? "m.from_num"
+          : key) + ")";
     }
 
     private PreparedStatement prepare(String sql) throws SQLException {
@@ -314,15 +353,22 @@ final class Numbering {
         return;
       }
       Sql.exec(c, "DELETE FROM temp.lattice_moves");
+      long via = Math.min(numbered.lowest(c, prefix), 0); // below every number the prefix, and so its children, holds
+      for (Map.Entry<Long, Long> move : moves.entrySet()) {
+        via = Math.min(via, Math.min(move.getKey(), move.getValue()));
+      }
       for (Map.Entry<Long, Long> move : moves.entrySet()) {
         mapping.setLong(1, move.getKey());
         mapping.setLong(2, move.getValue());
+        mapping.setLong(3, --via);
         mapping.executeUpdate();
       }
       for (PreparedStatement p : firstLives) {
+        Sql.bind(p, 1, prefix.toArray());
         p.executeUpdate();
       }
       for (PreparedStatement p : repoints) {
+        Sql.bind(p, 1, prefix.toArray());
         p.executeUpdate();
       }
       Sql.exec(c, "DELETE FROM temp.lattice_moves");
@@ -353,7 +399,8 @@ final class Numbering {
     /** Moves the row numbered {@code from} to {@code to}; its references were repointed already. */
     void move(long from, long to) throws SQLException {
       key.setLong(1, to);
-      key.setLong(2, from);
+      Sql.bind(key, 2, prefix.toArray());
+      key.setLong(2 + prefix.size(), from);
       key.executeUpdate();
     }
 
@@ -363,48 +410,81 @@ final class Numbering {
     }
   }
 
-  /** Ends every provisional record of {@code table}; the numbers whose life here never left are forgotten. */
-  private static void forgetProvisional(Connection c, TrackedTables.Registered table) throws SQLException {
-    forgetVacated(c, table);
-    Sql.update(c, "DELETE FROM lattice_provisional WHERE tbl = ?", table.id());
+  /** Ends every provisional record of {@code key}'s table; the numbers whose life here never left are forgotten. */
+  private static void forgetProvisional(Connection c, NumberedKey key) throws SQLException {
+    forgetVacated(c, key);
+    Sql.update(c, "DELETE FROM lattice_provisional WHERE tbl = ?", key.table.id());
   }
 
   /**
-   * For each provisional number of {@code table} that holds no row any more: its metadata is dropped if the number
-   * had none before it was inserted here, and the record ends.
+   * For each provisional record of {@code key}'s table whose row is gone: the key's metadata is dropped if it had none
+   * before the row was inserted here, and the record ends.
    */
-  private static void forgetVacated(Connection c, TrackedTables.Registered table) throws SQLException {
-    String vacated = "SELECT num FROM lattice_provisional WHERE tbl = " + table.id() + " AND known = 0 AND num NOT IN"
-        + " (SELECT " + Sql.id(table.shape().pkColumns().get(0)) + " FROM main." + Sql.id(table.shape().name()) + ")";
+  private static void forgetVacated(Connection c, NumberedKey key) throws SQLException {
     int dropped = 0;
-    for (String metadata : List.of("lattice_rows", "lattice_cols", "lattice_counters", "lattice_conflict_log")) {
-      dropped += Sql.update(c, "DELETE FROM " + metadata + " WHERE tbl = ? AND pk IN (" + vacated + ")", table.id());
+    for (Object[] record : key.vacated(c)) {
+      if (!(Boolean) record[1]) {
+        for (String metadata : List.of("lattice_rows", "lattice_cols", "lattice_counters", "lattice_conflict_log")) {
+          dropped += Sql.update(c, "DELETE FROM " + metadata + " WHERE tbl = ? AND pk = ?", key.table.id(), record[0]);
+        }
+      }
+      Sql.update(c, "DELETE FROM lattice_provisional WHERE tbl = ? AND num = ?", key.table.id(), record[0]);
     }
     if (dropped > 0) {
       ReplicaTree.invalidate(c); // trees find changed rows by version, never rows whose metadata is gone
     }
-    Sql.update(c, "DELETE FROM lattice_provisional WHERE tbl = ? AND num NOT IN (SELECT "
-        + Sql.id(table.shape().pkColumns().get(0)) + " FROM main." + Sql.id(table.shape().name()) + ")", table.id());
   }
 
-  /** A column that references a numbered table's key through a declared single-column foreign key. */
-  record Reference(String table, String column) {}
+  /**
+   * A declared foreign key of {@code table} onto a numbered table's whole key: {@code column} holds the number, and
+   * {@code prefixColumns} the values of the other key columns (none for a one-column key).
+   */
+  record Reference(String table, List<String> prefixColumns, String column) {}
 
-  /** The declared single-column foreign keys, in any table of the database, that reference {@code table}'s key. */
-  static List<Reference> references(Connection c, TrackedTables.Registered table) throws SQLException {
-    List<Reference> out = new ArrayList<>();
-    try (PreparedStatement p = c.prepareStatement("SELECT m.name, f.\"from\" FROM sqlite_schema m"
+  /** The declared foreign keys, in any table of the database, onto {@code key}'s whole key. */
+  static List<Reference> references(Connection c, NumberedKey key) throws SQLException {
+    List<String> parent = key.table.shape().pkColumns();
+    Map<String, Map<Integer, String[]>> byKey = new LinkedHashMap<>(); // child table and fk id -> seq -> from, to
+    try (PreparedStatement p = c.prepareStatement("SELECT m.name, f.id, f.seq, f.\"from\", f.\"to\" FROM sqlite_schema m"
         + " JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' AND f.\"table\" = ? COLLATE NOCASE"
-        + " AND (f.\"to\" IS NULL OR f.\"to\" = ? COLLATE NOCASE)"
-        + " AND (SELECT count(*) FROM pragma_foreign_key_list(m.name) g WHERE g.id = f.id) = 1 ORDER BY 1, 2")) {
-      p.setString(1, table.shape().name());
-      p.setString(2, table.shape().pkColumns().get(0));
+        + " ORDER BY 1, 2, 3")) {
+      p.setString(1, key.table.shape().name());
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          out.add(new Reference(r.getString(1), r.getString(2)));
+          byKey.computeIfAbsent(r.getString(1) + "\0" + r.getInt(2), k -> new LinkedHashMap<>())
+              .put(r.getInt(3), new String[] {r.getString(4), r.getString(5)});
         }
       }
     }
+    List<Reference> out = new ArrayList<>();
+    for (Map.Entry<String, Map<Integer, String[]>> fk : byKey.entrySet()) {
+      String child = fk.getKey().substring(0, fk.getKey().indexOf('\0'));
+      List<String[]> pairs = new ArrayList<>(fk.getValue().values());
+      if (pairs.size() != parent.size()) {
+        continue;
+      }
+      String[] childOf = new String[parent.size()]; // parent key column position -> the child's column
+      for (int i = 0; i < pairs.size(); i++) {
+        String to = pairs.get(i)[1];
+        int at = to == null ? i : indexOfIgnoreCase(parent, to);
+        if (at < 0 || childOf[at] != null) {
+          break;
+        }
+        childOf[at] = pairs.get(i)[0];
+      }
+      if (java.util.Arrays.stream(childOf).allMatch(java.util.Objects::nonNull)) {
+        out.add(new Reference(child, List.of(childOf).subList(0, childOf.length - 1), childOf[childOf.length - 1]));
+      }
+    }
     return out;
+  }
+
+  private static int indexOfIgnoreCase(List<String> columns, String column) {
+    for (int i = 0; i < columns.size(); i++) {
+      if (columns.get(i).equalsIgnoreCase(column)) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

@@ -141,9 +141,9 @@ public final class ReplicaEngine {
     return Numbering.state(c);
   }
 
-  public static long allocateNumbers(Connection c, String table, long highestKnown, int count) throws SQLException {
+  public static long allocateNumbers(Connection c, String counter, long highestKnown, int count) throws SQLException {
     ready(c);
-    return Numbering.allocate(c, table, highestKnown, count);
+    return Numbering.allocate(c, counter, highestKnown, count);
   }
 
   public static long fold(Connection c) throws SQLException {

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +52,7 @@ final class TableInspector {
     List<String> nullableKeys = new ArrayList<>();
     List<String> realKeys = new ArrayList<>();
     String integerKeyType = null;
+    Map<String, String> keyTypes = new HashMap<>(); // key column -> its declared type, upper case
     try (PreparedStatement p = c.prepareStatement(
         "SELECT name, type, \"notnull\", pk, hidden FROM pragma_table_xinfo(?) ORDER BY cid")) {
       p.setString(1, table);
@@ -74,6 +76,7 @@ final class TableInspector {
               realKeys.add(name);
             }
             integerKeyType = declared;
+            keyTypes.put(name, declared);
           } else if (hidden == 0) {
             columns.add(name); // generated columns (hidden 2 and 3) are derived, not versioned
           }
@@ -119,9 +122,11 @@ final class TableInspector {
             + columns, "name an existing column that is not part of the primary key");
       }
     }
-    if (options.numbered() && !rowidAlias) {
-      throw new UntrackableTableException(table, "only a table keyed by one INTEGER PRIMARY KEY column can be numbered"
-          + " for sync", "track it without the numbered option");
+    if (options.numbered() && !rowidAlias && (pkColumns.size() == 1
+        || !keyTypes.get(pkColumns.get(pkColumns.size() - 1)).contains("INT"))) {
+      throw new UntrackableTableException(table, "only a table keyed by one INTEGER PRIMARY KEY column, or by a"
+          + " composite key whose last column is an INTEGER (numbered within each value of the others), can be"
+          + " numbered for sync", "track it without the numbered option");
     }
     return new Inspection(new TableShape(table, pkColumns, columns, options.counters(), options.numbered()),
         warnings);

@@ -11,8 +11,8 @@ import java.util.Set;
  * @param columns the other columns Lattice versions, in bit order: bit {@code i} of a log row's column mask is
  *     {@code columns.get(i)}
  * @param counters the value columns that merge as counters (see {@link dev.lattice.driver.TrackOptions})
- * @param numbered rows inserted here are numbered for sync before they leave ({@link Numbering}); the key is one
- *     {@code INTEGER PRIMARY KEY} column
+ * @param numbered rows inserted here are numbered for sync before they leave ({@link Numbering}); the key's last
+ *     column holds the number ({@link NumberedKey})
  */
 record TableShape(String name, List<String> pkColumns, List<String> columns, Set<String> counters,
     boolean numbered) {

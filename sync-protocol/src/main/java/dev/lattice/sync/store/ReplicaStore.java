@@ -38,6 +38,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -383,7 +384,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
     }
     List<Allocate.Ask> asks = new ArrayList<>();
     for (NumberedTable t : tables) {
-      asks.add(new Allocate.Ask(counterId(t.table()), t.highestSettled(), t.unsettled()));
+      asks.add(new Allocate.Ask(counterId(t.counter()), t.highestSettled(), t.unsettled()));
     }
     return asks;
   }
@@ -397,8 +398,8 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
     }
     List<Renumbering> moves;
     try {
-      moves = replica.settle((table, highestKnown, count) -> {
-        long[] range = granted.get(ByteBuffer.wrap(counterId(table)));
+      moves = replica.settle((counter, highestKnown, count) -> {
+        long[] range = granted.get(ByteBuffer.wrap(counterId(counter)));
         if (range == null || count > range[1] || range[0] <= highestKnown) {
           // Rows inserted, or numbers arrived, since the asks: this range does not fit them. Nothing moves.
           throw new RangeDoesNotFit();
@@ -447,13 +448,18 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
     }
   }
 
-  /** This store's number source as its own counters, refused when its rows were numbered through another. */
+  /**
+   * This store's number source as its own counters, refused when its rows were numbered through another. Counters are
+   * kept under their ids as peers send them, so that its own rows and its peers' share them.
+   */
   private NumberSource ownSource() {
-    NumberSource counters = replica.numberSource();
-    return (table, highestKnown, count) -> {
-      adoptAuthority(replica.siteId().bytes(), true);
-      return counters.allocate(table, highestKnown, count);
-    };
+    return (counter, highestKnown, count) -> allocateHere(counterId(counter), highestKnown, count);
+  }
+
+  /** Numbers from this store's own counter {@code counterId}, as the space's source. */
+  private long allocateHere(byte[] counterId, long highest, int count) throws SQLException {
+    adoptAuthority(replica.siteId().bytes(), true);
+    return replica.numberSource().allocate(HexFormat.of().formatHex(counterId), highest, count);
   }
 
   /** Runs {@code settling} (a driver call that may ask {@link #ownSource}), passing a refused source on as such. */
@@ -473,27 +479,19 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
     if (!numberSource) {
       return AnsweringStore.super.allocate(asks);
     }
-    Map<ByteBuffer, String> tables = new HashMap<>();
-    for (Map.Entry<String, TrackedSchema.Table> t : sql(replica::schema).tables().entrySet()) {
-      if (t.getValue().numbered()) {
-        tables.put(ByteBuffer.wrap(counterId(t.getKey())), t.getKey());
-      }
-    }
     List<Long> first = new ArrayList<>();
     for (Allocate.Ask ask : asks) {
-      String table = tables.get(ByteBuffer.wrap(ask.counter()));
-      if (table == null) {
-        throw new SyncException(Kind.REJECTED, "numbers were asked for a table this device does not number: run the"
-            + " same migrations on both devices");
-      }
-      first.add(withOwnSource(() -> ownSource().allocate(table, ask.highest(), ask.count())));
+      first.add(withOwnSource(() -> allocateHere(ask.counter(), ask.highest(), ask.count())));
     }
     return first;
   }
 
-  /** A numbered table's counter as the source knows it: its name, or in an encrypted space a MAC of it. */
-  private byte[] counterId(String table) {
-    byte[] name = table.getBytes(StandardCharsets.UTF_8);
+  /**
+   * A counter as the source knows it ({@link NumberedTable#counter()}: a numbered table's name, with a composite key's
+   * prefix), or in an encrypted space a MAC of it: the source learns no table name and no key value.
+   */
+  private byte[] counterId(String counter) {
+    byte[] name = counter.getBytes(StandardCharsets.UTF_8);
     SpaceKey key = keys.key();
     return key == null ? name : key.mac(COUNTER_LABEL, name);
   }
