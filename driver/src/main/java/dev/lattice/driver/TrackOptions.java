@@ -1,7 +1,11 @@
 package dev.lattice.driver;
 
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -18,17 +22,28 @@ import java.util.TreeSet;
  * whole key, to a number that no other replica of the space is given (within the same prefix). Two devices that insert
  * at once thus keep both rows. SQL spelling: {@code lattice_track('invoices', '{"numbered":true}')}. A counter the
  * application keeps for its next number (TPC-C's {@code d_next_o_id}) must be a counter column, so that two devices'
- * increments add up.
+ * increments add up. Columns that refer to a numbered table without a declared foreign key are named with
+ * {@link #referencedBy}, and move with it as declared ones do.
  *
  * @param counters names of the columns that merge as counters
  * @param numbered rows inserted here are numbered for sync before they leave
+ * @param referencedBy for a numbered table, the columns of other tables that refer to it without a declared foreign
+ *     key: per table, its columns holding the key, in the key's order
  */
-public record TrackOptions(Set<String> counters, boolean numbered) {
+public record TrackOptions(Set<String> counters, boolean numbered, Map<String, List<String>> referencedBy) {
   /** Every column last-writer-wins. */
   public static final TrackOptions DEFAULT = new TrackOptions(Set.of());
 
   public TrackOptions {
     counters = Set.copyOf(new TreeSet<>(counters));
+    Map<String, List<String>> references = new TreeMap<>();
+    referencedBy.forEach((table, columns) -> references.put(table, List.copyOf(columns)));
+    referencedBy = Collections.unmodifiableMap(references);
+  }
+
+  /** Options declaring {@code counters}, numbered or not. */
+  public TrackOptions(Set<String> counters, boolean numbered) {
+    this(counters, numbered, Map.of());
   }
 
   /** Options declaring {@code counters}, not numbered. */
@@ -43,6 +58,17 @@ public record TrackOptions(Set<String> counters, boolean numbered) {
 
   /** These options, numbered for sync. */
   public TrackOptions numberedForSync() {
-    return new TrackOptions(counters, true);
+    return new TrackOptions(counters, true, referencedBy);
+  }
+
+  /**
+   * These options, with {@code columns} of {@code table} naming rows of this numbered table without a declared foreign
+   * key: one column for a table keyed by one {@code INTEGER PRIMARY KEY}, else one per key column, in key order. SQL
+   * spelling: {@code {"numbered": true, "referencedBy": {"invoices": ["customer_id"]}}}.
+   */
+  public TrackOptions referencedBy(String table, String... columns) {
+    Map<String, List<String>> references = new TreeMap<>(referencedBy);
+    references.put(table, List.of(columns));
+    return new TrackOptions(counters, numbered, references);
   }
 }

@@ -116,6 +116,59 @@ class NumberedTablesTest {
   }
 
   @Test
+  void referencesNamedInTheOptions_moveAsDeclaredOnesDo() throws Exception {
+    String undeclared = "CREATE TABLE invoices(id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL, total REAL NOT"
+        + " NULL)"; // no REFERENCES: many SQLite schemas declare none
+    List<TestDatabase> all = new java.util.ArrayList<>();
+    for (String name : List.of("hub.db", "a.db", "b.db")) {
+      TestDatabase db = TestDatabase.create(dir, name, CUSTOMERS, undeclared);
+      try (Connection c = DriverManager.getConnection("jdbc:lattice:sqlite:" + db.file());
+          Statement s = c.createStatement()) { // the SQL spelling
+        s.execute("SELECT lattice_track('customers', '{\"numbered\": true, \"referencedBy\": {\"invoices\":"
+            + " [\"customer_id\"]}}')");
+      }
+      db.replica().track("invoices", TrackOptions.DEFAULT.numberedForSync());
+      all.add(db);
+    }
+    try (TestDatabase hub = all.get(0); TestDatabase a = all.get(1); TestDatabase b = all.get(2)) {
+      NumberSource numbers = hub.replica().numberSource();
+      a.exec("INSERT INTO customers(name) VALUES ('Ann')", "INSERT INTO invoices(customer_id, total) VALUES (1, 10)");
+      b.exec("INSERT INTO customers(name) VALUES ('Bob')", "INSERT INTO invoices(customer_id, total) VALUES (1, 20)");
+
+      sync(a, hub, numbers);
+      sync(b, hub, numbers);
+      sync(a, hub, numbers);
+
+      for (TestDatabase db : List.of(hub, a, b)) {
+        assertEquals(List.of(List.of("Ann", 10.0), List.of("Bob", 20.0)), db.query("SELECT c.name, i.total FROM"
+            + " invoices i JOIN customers c ON c.id = i.customer_id ORDER BY c.name"), "on " + db.file());
+      }
+    }
+  }
+
+  @Test
+  void aNamedReferenceIsChecked() throws Exception {
+    try (TestDatabase a = TestDatabase.create(dir, "a.db", CUSTOMERS, INVOICES)) {
+      for (Object[] refused : new Object[][] {
+          {TrackOptions.DEFAULT.referencedBy("invoices", "customer_id"), "it is not numbered"},
+          {TrackOptions.DEFAULT.numberedForSync().referencedBy("invoices", "customer_id", "total"), "names 2 column(s)"},
+          {TrackOptions.DEFAULT.numberedForSync().referencedBy("invoices", "client_id"), "invoices.client_id, which"
+              + " does not exist"},
+          {TrackOptions.DEFAULT.numberedForSync().referencedBy("bills", "customer_id"), "bills.customer_id"}}) {
+        SQLException e = assertThrows(SQLException.class, () -> a.replica().track("customers", (TrackOptions) refused[0]));
+        assertTrue(e.getMessage().contains((String) refused[1]), e.getMessage());
+      }
+      try (Connection c = DriverManager.getConnection("jdbc:lattice:sqlite:" + a.file());
+          Statement s = c.createStatement()) {
+        SQLException e = assertThrows(SQLException.class, () -> s.execute("SELECT lattice_track('customers',"
+            + " '{\"numbered\": true, \"referencedBy\": {\"invoices\": \"customer_id\"}}')"));
+        assertTrue(e.getMessage().contains("referencedBy maps a table to the names of its columns"), e.getMessage());
+      }
+      assertEquals(List.of(), a.replica().trackedTables());
+    }
+  }
+
+  @Test
   void twoDevicesInsertingAtOnce_keepBothRows_andEveryInvoiceKeepsItsCustomer() throws Exception {
     try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db"); TestDatabase b = replica("b.db")) {
       NumberSource numbers = hub.replica().numberSource();

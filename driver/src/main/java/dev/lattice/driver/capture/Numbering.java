@@ -441,7 +441,10 @@ final class Numbering {
    */
   record Reference(String table, List<String> prefixColumns, String column) {}
 
-  /** The declared foreign keys, in any table of the database, onto {@code key}'s whole key. */
+  /**
+   * The references onto {@code key}'s whole key: those named in its track options, and the declared foreign keys of
+   * any table of the database.
+   */
   static List<Reference> references(Connection c, NumberedKey key) throws SQLException {
     List<String> parent = key.table.shape().pkColumns();
     Map<String, Map<Integer, String[]>> byKey = new LinkedHashMap<>(); // child table and fk id -> seq -> from, to
@@ -457,6 +460,10 @@ final class Numbering {
       }
     }
     List<Reference> out = new ArrayList<>();
+    for (Map.Entry<String, List<String>> named : NamedReferences.read(c, key.table.id()).entrySet()) {
+      List<String> columns = named.getValue();
+      out.add(new Reference(named.getKey(), columns.subList(0, columns.size() - 1), columns.get(columns.size() - 1)));
+    }
     for (Map.Entry<String, Map<Integer, String[]>> fk : byKey.entrySet()) {
       String child = fk.getKey().substring(0, fk.getKey().indexOf('\0'));
       List<String[]> pairs = new ArrayList<>(fk.getValue().values());
@@ -472,8 +479,13 @@ final class Numbering {
         }
         childOf[at] = pairs.get(i)[0];
       }
-      if (java.util.Arrays.stream(childOf).allMatch(java.util.Objects::nonNull)) {
-        out.add(new Reference(child, List.of(childOf).subList(0, childOf.length - 1), childOf[childOf.length - 1]));
+      if (java.util.Arrays.stream(childOf).anyMatch(java.util.Objects::isNull)) {
+        continue;
+      }
+      Reference declared = new Reference(child, List.of(childOf).subList(0, childOf.length - 1),
+          childOf[childOf.length - 1]);
+      if (!out.contains(declared)) {
+        out.add(declared);
       }
     }
     return out;

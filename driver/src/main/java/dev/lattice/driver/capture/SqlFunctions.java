@@ -87,8 +87,8 @@ final class SqlFunctions {
   }
 
   /**
-   * Reads {@code {"counters": [...], "numbered": true}} with SQLite's own JSON functions; any other key is a mistake
-   * worth naming.
+   * Reads {@code {"counters": [...], "numbered": true, "referencedBy": {"table": ["column", ...]}}} with SQLite's own
+   * JSON functions; any other key is a mistake worth naming.
    */
   static TrackOptions trackOptions(SQLiteConnection c, String json) throws SQLException {
     if (json == null) {
@@ -96,6 +96,7 @@ final class SqlFunctions {
     }
     Set<String> counters = new TreeSet<>();
     boolean numbered = false;
+    java.util.Map<String, java.util.List<String>> referencedBy = new java.util.TreeMap<>();
     try {
       try (PreparedStatement p = c.prepareStatement("SELECT key, type FROM json_each(?)")) {
         p.setString(1, json);
@@ -105,9 +106,11 @@ final class SqlFunctions {
             String type = r.getString(2);
             if ("numbered".equals(key) && ("true".equals(type) || "false".equals(type))) {
               numbered = "true".equals(type);
-            } else if (!"counters".equals(key) || !"array".equals(type)) {
+            } else if (!("counters".equals(key) && "array".equals(type))
+                && !("referencedBy".equals(key) && "object".equals(type))) {
               throw new SQLException("lattice_track options: unknown or misused key \"" + key + "\" in " + json
-                  + "; the options are {\"counters\": [\"column\", ...], \"numbered\": true}");
+                  + "; the options are {\"counters\": [\"column\", ...], \"numbered\": true, \"referencedBy\":"
+                  + " {\"table\": [\"column\", ...]}}");
             }
           }
         }
@@ -123,6 +126,21 @@ final class SqlFunctions {
           }
         }
       }
+      try (PreparedStatement p = c.prepareStatement("SELECT t.key, c.value, c.type, t.type FROM json_each(?,"
+          + " '$.referencedBy') t LEFT JOIN json_each(CASE t.type WHEN 'array' THEN t.value ELSE '[]' END) c"
+          + " ORDER BY t.key, c.key")) {
+        p.setString(1, json);
+        try (ResultSet r = p.executeQuery()) {
+          while (r.next()) {
+            if (!"array".equals(r.getString(4)) || !"text".equals(r.getString(3))) {
+              throw new SQLException("lattice_track options: referencedBy maps a table to the names of its columns that"
+                  + " refer to this one, as {\"invoices\": [\"customer_id\"]}; found " + r.getString(1) + ": "
+                  + r.getString(2));
+            }
+            referencedBy.computeIfAbsent(r.getString(1), k -> new java.util.ArrayList<>()).add(r.getString(2));
+          }
+        }
+      }
     } catch (SQLException e) {
       if (e.getMessage() != null && e.getMessage().contains("malformed JSON")) {
         throw new SQLException("lattice_track options are not valid JSON: " + json + "; expected for example"
@@ -130,7 +148,7 @@ final class SqlFunctions {
       }
       throw e;
     }
-    return new TrackOptions(counters, numbered);
+    return new TrackOptions(counters, numbered, referencedBy);
   }
 
   private static void registerConflictFunctions(SQLiteConnection c) throws SQLException {

@@ -128,8 +128,40 @@ final class TableInspector {
           + " composite key whose last column is an INTEGER (numbered within each value of the others), can be"
           + " numbered for sync", "track it without the numbered option");
     }
+    for (Map.Entry<String, List<String>> reference : options.referencedBy().entrySet()) {
+      checkNamedReference(c, table, pkColumns, options.numbered(), reference.getKey(), reference.getValue());
+    }
     return new Inspection(new TableShape(table, pkColumns, columns, options.counters(), options.numbered()),
         warnings);
+  }
+
+  /** A reference named in the options: for a numbered table, columns of an existing table, one per key column. */
+  private static void checkNamedReference(Connection c, String table, List<String> key, boolean numbered,
+      String referring, List<String> columns) throws SQLException {
+    if (!numbered) {
+      throw new UntrackableTableException(table, "referencedBy names the columns that refer to a numbered table, and"
+          + " it is not numbered", "add \"numbered\": true, or leave referencedBy out");
+    }
+    if (columns.size() != key.size()) {
+      throw new UntrackableTableException(table, "referencedBy names " + columns.size() + " column(s) of " + referring
+          + ", and its key has " + key.size() + " " + key, "name one column of " + referring + " per key column, in"
+          + " key order");
+    }
+    List<String> existing = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT name FROM pragma_table_info(?)")) {
+      p.setString(1, referring);
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          existing.add(r.getString(1).toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    for (String column : columns) {
+      if (!existing.contains(column.toLowerCase(Locale.ROOT))) {
+        throw new UntrackableTableException(table, "referencedBy names " + referring + "." + column + ", which does"
+            + " not exist", "name existing columns of an existing table");
+      }
+    }
   }
 
   private static String tableType(Connection c, String table) throws SQLException {

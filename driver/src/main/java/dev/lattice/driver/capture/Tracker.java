@@ -41,6 +41,7 @@ public final class Tracker {
             + known.shape().counters() + ", not " + declared.counters(), "untrack it first to change how columns merge"
             + " (every replica must use the same)");
       }
+      NamedReferences.write(c, known.id(), options.referencedBy());
       return new TrackReport(table, false, 0, inspection.warnings());
     }
     int id;
@@ -62,6 +63,7 @@ public final class Tracker {
       id = known.id();
       TrackedTables.setState(c, id, TrackedTables.TRACKED);
     }
+    NamedReferences.write(c, id, options.referencedBy());
     long captured = reconcile(c, id, shape, true);
     for (String ddl : TriggerSql.create(id, shape)) {
       Sql.exec(c, ddl);
