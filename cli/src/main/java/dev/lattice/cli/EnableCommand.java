@@ -59,6 +59,11 @@ final class EnableCommand implements Callable<Integer> {
       description = "a column that merges by summing each device's increments (repeatable)")
   List<String> counters = new ArrayList<>();
 
+  @Option(names = "--numbered", split = ",", paramLabel = "<table>",
+      description = {"tables whose keys SQLite (or the application) numbers, numbered for sync so that rows two devices"
+          + " insert at once both survive: a row's id changes once, at its first sync (comma-separated, repeatable)"})
+  List<String> numbered = new ArrayList<>();
+
   @Override
   public Integer call() throws SQLException {
     PrintWriter out = spec.commandLine().getOut();
@@ -72,13 +77,19 @@ final class EnableCommand implements Callable<Integer> {
               + ", which is not among the tables to enable " + candidates);
         }
       }
+      for (String table : numbered) {
+        if (!candidates.contains(table)) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "--numbered names table " + table
+              + ", which is not among the tables to enable " + candidates);
+        }
+      }
       Set<String> tracked = Databases.isReplica(c) ? new TreeSet<>(replica.trackedTables()) : Set.of();
 
       out.println("Tables of " + database + ":");
       List<String> toTrack = new ArrayList<>();
       List<String> refused = new ArrayList<>();
       for (String table : candidates) {
-        TrackOptions options = new TrackOptions(countersByTable.getOrDefault(table, Set.of()));
+        TrackOptions options = options(table, countersByTable);
         TrackCheck check = replica.inspect(table, options);
         if (!check.trackable()) {
           refused.add(table);
@@ -88,7 +99,8 @@ final class EnableCommand implements Callable<Integer> {
         }
         boolean already = tracked.contains(table);
         out.println("  " + table + ": " + (already ? "already tracked" : "trackable")
-            + (options.counters().isEmpty() ? "" : ", counters " + String.join(", ", options.counters())));
+            + (options.counters().isEmpty() ? "" : ", counters " + String.join(", ", options.counters()))
+            + (options.numbered() ? ", numbered for sync" : ""));
         check.warnings().forEach(w -> out.println("      warning: " + w));
         if (!already) {
           toTrack.add(table);
@@ -118,7 +130,7 @@ final class EnableCommand implements Callable<Integer> {
       for (int i = 0; i < tables.size(); i++) {
         String table = tables.get(i);
         progress.step(i, tables.size(), table);
-        TrackReport report = replica.track(table, new TrackOptions(countersByTable.getOrDefault(table, Set.of())));
+        TrackReport report = replica.track(table, options(table, countersByTable));
         captured += report.rowsCaptured();
       }
       progress.step(tables.size(), tables.size(), "done");
@@ -127,6 +139,10 @@ final class EnableCommand implements Callable<Integer> {
     out.println("Enabled " + tables.size() + " table(s) in " + millis + " ms: " + captured + " existing row(s)"
         + " captured" + (skipped == 0 ? "" : ", " + skipped + " table(s) skipped") + ". Site id "
         + replica.siteId() + ".");
+  }
+
+  private TrackOptions options(String table, Map<String, Set<String>> countersByTable) {
+    return new TrackOptions(countersByTable.getOrDefault(table, Set.of()), numbered.contains(table));
   }
 
   private Map<String, Set<String>> counters() {

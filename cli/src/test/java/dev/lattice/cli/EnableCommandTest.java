@@ -55,6 +55,30 @@ class EnableCommandTest {
   }
 
   @Test
+  void numberedTablesOfChinook_areTrackedNumbered_andTheWarningSaysHow() throws Exception {
+    Path db = Fixtures.copyOfChinook(dir);
+
+    Cli.Run run = Cli.run("enable", db.toString(), "--tables", "Customer,Invoice,InvoiceLine", "--numbered",
+        "Customer,Invoice", "--numbered", "InvoiceLine");
+
+    assertEquals(0, run.exitCode(), run::toString);
+    assertTrue(run.out().contains("Customer: trackable, numbered for sync"), run::toString);
+    assertTrue(!run.out().contains("warning: table Customer: key CustomerId"), run::toString);
+    assertEquals("Customer(key CustomerId; numbered)", Fixtures.withReplica(db, r -> r.schema().describe())
+        .lines().filter(l -> l.startsWith("Customer(")).map(l -> l.replaceAll("; .*; numbered", "; numbered"))
+        .findFirst().orElse(""));
+    assertEquals(3, Fixtures.withReplica(db, r -> r.schema().describe()).lines().filter(l -> l.endsWith("; numbered)"))
+        .count(), "Customer, Invoice and InvoiceLine numbered");
+
+    Path other = Fixtures.copyOfChinook(java.nio.file.Files.createDirectories(dir.resolve("plain")));
+    Cli.Run plain = Cli.run("enable", other.toString(), "--tables", "Album");
+    assertTrue(plain.out().contains("Track it numbered for sync (lattice enable --numbered Album"), plain::toString);
+    Cli.Run wrong = Cli.run("enable", db.toString(), "--tables", "Album", "--numbered", "Artist");
+    assertEquals(2, wrong.exitCode(), wrong::toString);
+    assertTrue(wrong.err().contains("--numbered names table Artist"), wrong::toString);
+  }
+
+  @Test
   void dryRun_printsTheReportAndChangesNothing() throws Exception {
     Path db = app();
 

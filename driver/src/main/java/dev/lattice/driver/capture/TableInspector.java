@@ -103,8 +103,9 @@ final class TableInspector {
       boolean autoincrement = createSql.toUpperCase(Locale.ROOT).contains("AUTOINCREMENT");
       warnings.add("table " + table + ": key " + pkColumns.get(0) + " is an INTEGER PRIMARY KEY"
           + (autoincrement ? " AUTOINCREMENT" : "") + ", so SQLite numbers new rows max+1 on each device; two devices"
-          + " inserting concurrently pick the same number and their rows merge into one. Assign keys yourself"
-          + " (a UUID, or random 64-bit integers) to keep rows from different devices apart.");
+          + " inserting concurrently pick the same number and their rows merge into one. Track it numbered for sync"
+          + " (lattice enable --numbered " + table + ", or TrackOptions.numberedForSync()), or assign keys yourself"
+          + " (a UUID), to keep rows from different devices apart.");
     }
     for (String index : uniqueIndexes(c, table)) {
       warnings.add("table " + table + ": UNIQUE constraint " + index + " is not part of the key. Rows inserted"
