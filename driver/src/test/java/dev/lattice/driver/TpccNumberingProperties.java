@@ -257,35 +257,19 @@ class TpccNumberingProperties {
           "UPDATE district SET d_ytd = d_ytd + " + p.cents() / 100.0 + " WHERE d_w_id = 1 AND d_id = " + p.district());
     } else if (action instanceof Sync s) {
       sync(s.a(), s.b());
-    } else if (action instanceof Deliver d && d.from() != d.to()) {
-      Replica from = replicas.get(d.from()).replica();
-      Replica to = replicas.get(d.to()).replica();
-      from.settle(numbers());
-      try (ChangeBatches batches = from.batchesSince(to.versionVector(), 50)) {
-        for (ChangeBatch batch; (batch = batches.next()) != null; ) {
-          to.apply(batch);
-        }
-      }
+    } else if (action instanceof Deliver d) {
+      new SettlingReplicas(replicas).deliver(d.from(), d.to());
     }
   }
 
+  /** Replica 0 serves the others: the space's one number source. */
   private void sync(int a, int b) throws SQLException {
-    if (a == b) {
-      return;
-    }
-    replicas.get(a).replica().settle(numbers());
-    replicas.get(b).replica().settle(numbers());
-    replicas.get(a).replica().syncWith(replicas.get(b).replica());
+    new SettlingReplicas(replicas).sync(a, b);
   }
 
   private static List<Object> column(TestDatabase db, String sql) throws SQLException {
     List<Object> out = new ArrayList<>();
     db.query(sql).forEach(row -> out.add(row.get(0)));
     return out;
-  }
-
-  /** Replica 0 serves the others: the space's one number source. */
-  private NumberSource numbers() {
-    return replicas.get(0).replica().numberSource();
   }
 }

@@ -3,6 +3,7 @@ package dev.lattice.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lattice.driver.ChinookWorkload;
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.sync.crypto.KdfParams;
@@ -26,11 +27,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -59,43 +57,28 @@ import net.jqwik.api.lifecycle.BeforeTry;
  * and every line on its invoice, and vectors and Merkle roots are equal.
  */
 class ChinookNumberingThroughServerProperties {
-  private static final List<String> TABLES = List.of("Customer", "Invoice", "InvoiceLine");
   private static final WireCodec CODEC = WireCodec.cbor(WireCodec.DEFAULT_MAX_BYTES);
   private static final Path CHINOOK = Path.of(System.getProperty("lattice.fixtures", "../fixtures"),
       "chinook.sqlite");
 
-  sealed interface Action {}
-
-  record NewCustomer(int at) implements Action {}
-
-  /** An invoice for one of the three newest customers device {@code at} holds ({@code pick} chooses). */
-  record NewInvoice(int at, int pick) implements Action {}
-
-  /** A line on one of the three newest invoices device {@code at} holds. */
-  record NewLine(int at, int pick) implements Action {}
-
-  record EditTotal(int at, int pick, int cents) implements Action {}
-
-  record Sync(int at) implements Action {}
+  record Sync(int at) implements ChinookWorkload.Action {}
 
   /**
    * Two devices sync at once, and when both have rows to number, each waits after the server answered its request for
    * numbers until the other's was answered too: both asked holding the same state, so only the server's counter keeps
    * their numbers apart.
    */
-  record Race(int a, int b) implements Action {}
+  record Race(int a, int b) implements ChinookWorkload.Action {}
 
   private Path serverDir;
   private LatticeServer server;
   private Path dir;
   private List<Device> devices;
-  private int inserted;
-  private Map<String, String> invoiceCustomer;
-  private Map<Long, String> lineInvoice;
-  private List<String> newCustomers;
+  private ChinookWorkload shop;
 
   /** A device: a copy of Chinook written through the driver, and its store syncing with its space on the server. */
-  private record Device(Connection app, ReplicaStore store, URI space, String token) {
+  private record Device(Connection app, ReplicaStore store, URI space, String token)
+      implements ChinookWorkload.Database {
     void sync() throws Exception {
       sync(null);
     }
@@ -122,13 +105,15 @@ class ChinookNumberingThroughServerProperties {
       return !store.replica().numbering().isEmpty();
     }
 
-    void exec(String sql) throws SQLException {
+    @Override
+    public void exec(String sql) throws SQLException {
       try (Statement s = app.createStatement()) {
         s.execute(sql);
       }
     }
 
-    List<List<Object>> query(String sql) throws SQLException {
+    @Override
+    public List<List<Object>> query(String sql) throws SQLException {
       List<List<Object>> rows = new ArrayList<>();
       try (Statement s = app.createStatement(); ResultSet r = s.executeQuery(sql)) {
         while (r.next()) {
@@ -179,7 +164,7 @@ class ChinookNumberingThroughServerProperties {
       try (Statement s = app.createStatement()) {
         s.execute("PRAGMA foreign_keys = ON");
       }
-      for (String table : TABLES) {
+      for (String table : ChinookWorkload.TABLES) {
         Replica.of(app).track(table, TrackOptions.DEFAULT.numberedForSync());
       }
       ReplicaStore store = ReplicaStore.open("jdbc:sqlite:" + file, Encryption.passphrase("our words".toCharArray())
@@ -189,10 +174,7 @@ class ChinookNumberingThroughServerProperties {
     for (Device d : devices) {
       d.sync(); // the first makes the space's key; the others join it, holding the same Chinook rows
     }
-    inserted = 0;
-    invoiceCustomer = new HashMap<>();
-    lineInvoice = new HashMap<>();
-    newCustomers = new ArrayList<>();
+    shop = new ChinookWorkload();
   }
 
   @AfterTry
@@ -204,28 +186,21 @@ class ChinookNumberingThroughServerProperties {
   }
 
   @Provide
-  Arbitrary<List<Action>> actions() {
+  Arbitrary<List<ChinookWorkload.Action>> actions() {
     Arbitrary<Integer> device = Arbitraries.integers().between(0, 2);
-    Arbitrary<Integer> pick = Arbitraries.integers().between(0, 2);
-    return Arbitraries.frequencyOf(List.of(
-        weighted(3, device.map(NewCustomer::new)),
-        weighted(4, Combinators.combine(device, pick).as(NewInvoice::new)),
-        weighted(4, Combinators.combine(device, pick).as(NewLine::new)),
-        weighted(1, Combinators.combine(device, pick, Arbitraries.integers().between(1, 9_999)).as(EditTotal::new)),
-        weighted(3, device.map(Sync::new)),
-        weighted(2, Combinators.combine(device, device).as(Race::new))))
-        .list().ofMinSize(10).ofMaxSize(30);
-  }
-
-  private static Tuple.Tuple2<Integer, Arbitrary<Action>> weighted(int weight, Arbitrary<? extends Action> action) {
-    return Tuple.of(weight, action.map(a -> (Action) a));
+    List<Tuple.Tuple2<Integer, Arbitrary<ChinookWorkload.Action>>> all = new ArrayList<>(ChinookWorkload.edits(3));
+    all.add(ChinookWorkload.weighted(3, device.map(Sync::new)));
+    all.add(ChinookWorkload.weighted(2, Combinators.combine(device, device).as(Race::new)));
+    return Arbitraries.frequencyOf(all).list().ofMinSize(10).ofMaxSize(30);
   }
 
   @Property(tries = 12)
-  void everyRowKept_everyReferenceIntact_andTheDevicesConverge(@ForAll("actions") List<Action> actions)
-      throws Exception {
-    for (Action action : actions) {
-      run(action);
+  void everyRowKept_everyReferenceIntact_andTheDevicesConverge(
+      @ForAll("actions") List<ChinookWorkload.Action> actions) throws Exception {
+    for (ChinookWorkload.Action action : actions) {
+      if (!shop.edit(action, devices)) {
+        sync(action);
+      }
     }
     for (int round = 0; round < 2; round++) {
       for (Device d : devices) {
@@ -234,7 +209,7 @@ class ChinookNumberingThroughServerProperties {
     }
     Device first = devices.get(0);
     for (Device d : devices) {
-      for (String table : TABLES) {
+      for (String table : ChinookWorkload.TABLES) {
         assertEquals(first.query("SELECT * FROM " + table + " ORDER BY 1"), d.query("SELECT * FROM " + table
             + " ORDER BY 1"), table);
       }
@@ -242,63 +217,11 @@ class ChinookNumberingThroughServerProperties {
       assertEquals(root(first), root(d));
       assertEquals(List.of(), d.query("PRAGMA foreign_key_check"));
     }
-    List<Object> customers = column(first, "SELECT LastName FROM Customer WHERE LastName LIKE 'new %'");
-    assertEquals(newCustomers.size(), customers.size(), "every new customer, once");
-    assertEquals(new TreeSet<>(newCustomers), new TreeSet<>(customers));
-    for (List<Object> invoice : first.query("SELECT i.BillingAddress, " + customer("c") + " FROM Invoice i"
-        + " JOIN Customer c ON c.CustomerId = i.CustomerId WHERE i.BillingAddress LIKE 'new %'")) {
-      assertEquals(invoiceCustomer.get((String) invoice.get(0)), invoice.get(1), "the customer of " + invoice.get(0));
-    }
-    assertEquals(invoiceCustomer.size(), first.query("SELECT 1 FROM Invoice WHERE BillingAddress LIKE 'new %'")
-        .size(), "every new invoice, once, on an existing customer");
-    for (List<Object> line : first.query("SELECT l.Quantity, " + invoice("i") + " FROM InvoiceLine l"
-        + " JOIN Invoice i ON i.InvoiceId = l.InvoiceId WHERE l.Quantity >= 1000000")) {
-      assertEquals(lineInvoice.get(((Number) line.get(0)).longValue()), line.get(1), "the invoice of line "
-          + line.get(0));
-    }
-    assertEquals(lineInvoice.size(), first.query("SELECT 1 FROM InvoiceLine WHERE Quantity >= 1000000").size(),
-        "every new line, once, on an existing invoice");
+    shop.assertIntact(first);
   }
 
-  /** A customer as the test names it: a new one by its label, one of Chinook's by its number (which never moves). */
-  private static String customer(String alias) {
-    return "CASE WHEN " + alias + ".LastName LIKE 'new %' THEN " + alias + ".LastName ELSE 'chinook ' || " + alias
-        + ".CustomerId END";
-  }
-
-  private static String invoice(String alias) {
-    return "CASE WHEN " + alias + ".BillingAddress LIKE 'new %' THEN " + alias + ".BillingAddress ELSE 'chinook ' || "
-        + alias + ".InvoiceId END";
-  }
-
-  private void run(Action action) throws Exception {
-    if (action instanceof NewCustomer n) {
-      String label = "new " + (++inserted);
-      devices.get(n.at()).exec("INSERT INTO Customer(FirstName, LastName, Email) VALUES ('A', '" + label
-          + "', 'a@example.com')");
-      newCustomers.add(label);
-    } else if (action instanceof NewInvoice n) {
-      Device d = devices.get(n.at());
-      List<List<Object>> newest = d.query("SELECT c.CustomerId, " + customer("c") + " FROM Customer c"
-          + " ORDER BY c.CustomerId DESC LIMIT 3");
-      List<Object> chosen = newest.get(n.pick() % newest.size());
-      String label = "new " + (++inserted);
-      d.exec("INSERT INTO Invoice(CustomerId, InvoiceDate, BillingAddress, Total) VALUES (" + chosen.get(0)
-          + ", '2026-12-06', '" + label + "', 1.00)");
-      invoiceCustomer.put(label, (String) chosen.get(1));
-    } else if (action instanceof NewLine n) {
-      Device d = devices.get(n.at());
-      List<List<Object>> newest = d.query("SELECT i.InvoiceId, " + invoice("i") + " FROM Invoice i"
-          + " ORDER BY i.InvoiceId DESC LIMIT 3");
-      List<Object> chosen = newest.get(n.pick() % newest.size());
-      long quantity = 1_000_000 + (++inserted);
-      d.exec("INSERT INTO InvoiceLine(InvoiceId, TrackId, UnitPrice, Quantity) VALUES (" + chosen.get(0)
-          + ", 1, 0.99, " + quantity + ")");
-      lineInvoice.put(quantity, (String) chosen.get(1));
-    } else if (action instanceof EditTotal e) {
-      devices.get(e.at()).exec("UPDATE Invoice SET Total = " + e.cents() / 100.0 + " WHERE InvoiceId = (SELECT"
-          + " InvoiceId FROM Invoice ORDER BY InvoiceId DESC LIMIT 1 OFFSET " + e.pick() + ")");
-    } else if (action instanceof Sync s) {
+  private void sync(ChinookWorkload.Action action) throws Exception {
+    if (action instanceof Sync s) {
       devices.get(s.at()).sync();
     } else if (action instanceof Race r && r.a() != r.b()) {
       Device a = devices.get(r.a());
@@ -319,12 +242,6 @@ class ChinookNumberingThroughServerProperties {
   private static String root(Device d) throws Exception {
     TreeRoot root = d.store().root();
     return root.count() + ":" + HexFormat.of().formatHex(root.digest());
-  }
-
-  private static List<Object> column(Device d, String sql) throws SQLException {
-    List<Object> out = new ArrayList<>();
-    d.query(sql).forEach(row -> out.add(row.get(0)));
-    return out;
   }
 
   private static void delete(Path dir) throws Exception {

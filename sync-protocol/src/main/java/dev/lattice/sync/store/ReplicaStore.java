@@ -7,13 +7,10 @@ import dev.lattice.core.SiteId;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.ChangeBatches;
 import dev.lattice.driver.MergeResult;
-import dev.lattice.driver.NumberSource;
-import dev.lattice.driver.NumberedTable;
 import dev.lattice.driver.Renumbering;
 import dev.lattice.driver.Replica;
 import dev.lattice.driver.TrackedSchema;
 import dev.lattice.driver.TreeSnapshot;
-import dev.lattice.driver.capture.UnsettledRowsException;
 import dev.lattice.merkle.Item;
 import dev.lattice.merkle.MerkleTree;
 import dev.lattice.merkle.NodeSummary;
@@ -29,7 +26,6 @@ import dev.lattice.sync.wire.SchemaMigration;
 import dev.lattice.sync.wire.TreeRoot;
 import dev.lattice.sync.wire.VectorEntry;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,11 +33,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.sqlite.SQLiteException;
@@ -61,8 +53,6 @@ import org.sqlite.SQLiteException;
  */
 public final class ReplicaStore implements AskingStore, AnsweringStore, AutoCloseable {
   private static final byte[] SCHEMA_AAD = "lattice schema v1".getBytes(StandardCharsets.US_ASCII);
-  /** The label of a numbered table's counter id in an encrypted space: the source learns no table name. */
-  private static final String COUNTER_LABEL = "number counter";
   private static final CBORMapper SCHEMA_CODEC = CBORMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .addMixIn(TrackedSchema.Table.class, TableWritten.class)
@@ -78,14 +68,14 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   private final Connection connection;
   private final Replica replica;
   private final KeyRing keys;
-  /** Whether this store is its space's number source ({@link #handOutNumbers}). */
-  private volatile boolean numberSource;
+  private final StoreNumbering numbering;
 
   private ReplicaStore(String jdbcUrl, Connection connection, KeyRing keys) {
     this.jdbcUrl = jdbcUrl;
     this.connection = connection;
     this.replica = Replica.of(connection).keepingMergeState(); // the store owns the connection for its life
     this.keys = keys;
+    this.numbering = new StoreNumbering(replica, connection, keys);
   }
 
   /**
@@ -114,7 +104,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
    * through a server. Returns this store.
    */
   public ReplicaStore handOutNumbers() {
-    numberSource = true;
+    numbering.handOut();
     return this;
   }
 
@@ -270,7 +260,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
   @Override
   public synchronized Changes changesFor(List<VectorEntry> peerVector, int maxCells) throws SyncException {
     Envelopes envelopes = envelopes();
-    return reading(() -> {
+    return numbering.reading(() -> {
       try (ChangeBatches batches = replica.batchesSince(VectorEntry.vector(peerVector), Math.max(1, maxCells))) {
         ChangeBatch batch = batches.next();
         if (batch == null) { // nothing was ever tracked here
@@ -284,11 +274,9 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
 
   private volatile java.util.function.LongConsumer conflictObserver = n -> {};
 
-  private volatile Consumer<List<Renumbering>> renumberingObserver = moves -> {};
-
   /** Told, after rows were numbered for sync, which moved where. One observer; null for none. */
   public void onRenumbered(Consumer<List<Renumbering>> observer) {
-    this.renumberingObserver = observer == null ? moves -> {} : observer;
+    numbering.onRenumbered(observer);
   }
 
   /** Told, after each stored batch that recorded conflicts, how many it recorded. One observer; null for none. */
@@ -366,7 +354,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
       @Override
       public List<Envelope> envelopesOf(List<? extends Item<?>> items) throws SyncException {
         synchronized (ReplicaStore.this) {
-          return envelopes().seal(reading(() -> snapshot.rowsOf(items)));
+          return envelopes().seal(numbering.reading(() -> snapshot.rowsOf(items)));
         }
       }
     };
@@ -374,148 +362,19 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
 
   @Override
   public synchronized List<Allocate.Ask> numbersWanted() throws SyncException {
-    List<NumberedTable> tables = sql(replica::numbering);
-    if (tables.isEmpty()) {
-      return List.of();
-    }
-    if (numberSource) {
-      settleOwnRows();
-      return List.of();
-    }
-    List<Allocate.Ask> asks = new ArrayList<>();
-    for (NumberedTable t : tables) {
-      asks.add(new Allocate.Ask(counterId(t.counter()), t.highestSettled(), t.unsettled()));
-    }
-    return asks;
+    return numbering.wanted();
   }
 
   @Override
   public synchronized boolean settleNumbers(List<Allocate.Ask> asks, List<Long> first, byte[] source)
       throws SyncException {
-    Map<ByteBuffer, long[]> granted = new HashMap<>(); // counter id -> {first, count}
-    for (int i = 0; i < asks.size(); i++) {
-      granted.put(ByteBuffer.wrap(asks.get(i).counter()), new long[] {first.get(i), asks.get(i).count()});
-    }
-    List<Renumbering> moves;
-    try {
-      moves = replica.settle((counter, highestKnown, count) -> {
-        long[] range = granted.get(ByteBuffer.wrap(counterId(counter)));
-        if (range == null || count > range[1] || range[0] <= highestKnown) {
-          // Rows inserted, or numbers arrived, since the asks: this range does not fit them. Nothing moves.
-          throw new RangeDoesNotFit();
-        }
-        adoptAuthority(source, false);
-        return range[0];
-      });
-    } catch (RangeDoesNotFit e) {
-      return false;
-    } catch (AuthorityRefused e) {
-      throw e.refusal;
-    } catch (SQLException e) {
-      throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
-    }
-    renumbered(moves);
-    return true;
-  }
-
-  private void renumbered(List<Renumbering> moves) {
-    if (!moves.isEmpty()) {
-      renumberingObserver.accept(moves); // committed: the rows are where the moves say
-    }
-  }
-
-  /** Thrown inside a settling transaction to undo it. */
-  private static final class RangeDoesNotFit extends SQLException {
-    private static final long serialVersionUID = 1L;
-  }
-
-  /** Carries a refused number source out of a settling transaction, undoing it. */
-  private static final class AuthorityRefused extends SQLException {
-    private static final long serialVersionUID = 1L;
-    private final transient SyncException refusal;
-
-    AuthorityRefused(SyncException refusal) {
-      this.refusal = refusal;
-    }
-  }
-
-  /** {@link NumberAuthority#adopt} inside a transaction of the driver's, which takes only SQL failures. */
-  private void adoptAuthority(byte[] source, boolean self) throws SQLException {
-    try {
-      NumberAuthority.adopt(connection, source, self);
-    } catch (SyncException e) {
-      throw new AuthorityRefused(e);
-    }
-  }
-
-  /**
-   * This store's number source as its own counters, refused when its rows were numbered through another. Counters are
-   * kept under their ids as peers send them, so that its own rows and its peers' share them.
-   */
-  private NumberSource ownSource() {
-    return (counter, highestKnown, count) -> allocateHere(counterId(counter), highestKnown, count);
-  }
-
-  /** Numbers from this store's own counter {@code counterId}, as the space's source. */
-  private long allocateHere(byte[] counterId, long highest, int count) throws SQLException {
-    adoptAuthority(replica.siteId().bytes(), true);
-    return replica.numberSource().allocate(HexFormat.of().formatHex(counterId), highest, count);
-  }
-
-  /** Runs {@code settling} (a driver call that may ask {@link #ownSource}), passing a refused source on as such. */
-  private <T> T withOwnSource(SqlCall<T> settling) throws SyncException {
-    try {
-      return settling.call();
-    } catch (AuthorityRefused e) {
-      throw e.refusal;
-    } catch (SQLException e) {
-      throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
-    }
+    return numbering.settle(asks, first, source);
   }
 
   /** Answers from this database's counters when this store {@linkplain #handOutNumbers hands out numbers}. */
   @Override
   public synchronized List<Long> allocate(List<Allocate.Ask> asks) throws SyncException {
-    if (!numberSource) {
-      return AnsweringStore.super.allocate(asks);
-    }
-    List<Long> first = new ArrayList<>();
-    for (Allocate.Ask ask : asks) {
-      first.add(withOwnSource(() -> allocateHere(ask.counter(), ask.highest(), ask.count())));
-    }
-    return first;
-  }
-
-  /**
-   * A counter as the source knows it ({@link NumberedTable#counter()}: a numbered table's name, with a composite key's
-   * prefix), or in an encrypted space a MAC of it: the source learns no table name and no key value.
-   */
-  private byte[] counterId(String counter) {
-    byte[] name = counter.getBytes(StandardCharsets.UTF_8);
-    SpaceKey key = keys.key();
-    return key == null ? name : key.mac(COUNTER_LABEL, name);
-  }
-
-  private void settleOwnRows() throws SyncException {
-    renumbered(withOwnSource(() -> replica.settle(ownSource())));
-  }
-
-  /**
-   * Reads changes to send. Rows waiting to be numbered refuse the read: a source numbers them itself and reads again;
-   * an asker is told to settle them ({@link NumbersNeededException}).
-   */
-  private <T> T reading(SqlCall<T> read) throws SyncException {
-    try {
-      return read.call();
-    } catch (UnsettledRowsException e) {
-      if (!numberSource) {
-        throw new NumbersNeededException(e.getMessage(), e);
-      }
-    } catch (SQLException e) {
-      throw new SyncException(Kind.INTERNAL, "the local database failed: " + e.getMessage(), e);
-    }
-    settleOwnRows();
-    return sql(read);
+    return numbering.handsOut() ? numbering.allocate(asks) : AnsweringStore.super.allocate(asks);
   }
 
   /** Closes the store's connection and forgets the space key. */
