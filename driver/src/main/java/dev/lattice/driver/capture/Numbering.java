@@ -5,6 +5,7 @@ import dev.lattice.driver.NumberSource;
 import dev.lattice.driver.NumberedTable;
 import dev.lattice.driver.Renumbering;
 import dev.lattice.driver.SqlStates;
+import dev.lattice.driver.UnsettledRowsException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -4,7 +4,7 @@ import dev.lattice.driver.NumberSource;
 import dev.lattice.driver.NumberedTable;
 import dev.lattice.driver.Renumbering;
 import dev.lattice.driver.Replica;
-import dev.lattice.driver.capture.UnsettledRowsException;
+import dev.lattice.driver.UnsettledRowsException;
 import dev.lattice.sync.SyncException;
 import dev.lattice.sync.SyncException.Kind;
 import dev.lattice.sync.crypto.SpaceKey;
