@@ -247,11 +247,14 @@ class NumberedTablesTest {
       b.exec("INSERT INTO customers(name) VALUES ('Bob')", "INSERT INTO invoices(customer_id, total) VALUES (1, 20)");
       sync(b, hub, numbers); // Bob and his invoice settle at 1
 
+      List<Renumbering> moved = new java.util.ArrayList<>();
       try (ChangeBatches batches = hub.replica().batchesSince(a.replica().versionVector(), 1_000)) {
         for (ChangeBatch batch; (batch = batches.next()) != null; ) {
-          a.replica().apply(batch); // a has not settled: Ann and her invoice still hold 1
+          moved.addAll(a.replica().apply(batch).renumbered()); // a has not settled: Ann and her invoice still hold 1
         }
       }
+      assertEquals(List.of(new Renumbering("customers", 1, -1), new Renumbering("invoices", 1, -1)), moved,
+          "the merge says whom it moved");
 
       // Ann waits below zero, out of the way of the numbers SQLite hands out next.
       assertEquals(List.of(List.of(-1L, "Ann", 10.0), List.of(1L, "Bob", 20.0)), a.query("SELECT c.id, c.name,"

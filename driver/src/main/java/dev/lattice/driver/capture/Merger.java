@@ -8,6 +8,7 @@ import dev.lattice.core.VersionVector;
 import dev.lattice.driver.Change;
 import dev.lattice.driver.ChangeBatch;
 import dev.lattice.driver.MergeResult;
+import dev.lattice.driver.Renumbering;
 import dev.lattice.driver.SqlStates;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -115,8 +116,11 @@ final class Merger {
     try {
       return Transactions.write(c, "lattice_merge", () -> {
         LogFold.foldDue(c, session.pendingLogRows()); // local writes must be in lattice_rows/lattice_cols to be compared
-        Numbering.makeRoom(c, session, batch.changes()); // provisional rows leave the numbers the batch names, before it lands
-        return new Merger(c, batch, session).mergeBatch();
+        // Provisional rows leave the numbers the batch names, before it lands.
+        List<Renumbering> moved = Numbering.makeRoom(c, session, batch.changes());
+        MergeResult merged = new Merger(c, batch, session).mergeBatch();
+        return moved.isEmpty() ? merged : new MergeResult(merged.cellsApplied(), merged.cellsIgnored(),
+            merged.conflicts(), moved);
       });
     } finally {
       if (restoreForeignKeys) {

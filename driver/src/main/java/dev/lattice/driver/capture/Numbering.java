@@ -123,12 +123,13 @@ final class Numbering {
    * the way of the numbers the application hands out next (SQLite one above the highest, or a counter of its own such
    * as TPC-C's {@code d_next_o_id}, which may not have counted the incoming rows yet). For a
    * composite key a number is taken as named in every prefix (a referencing column's change does not carry the
-   * prefix): a provisional row moved once more than needed moves again when it settles.
+   * prefix): a provisional row moved once more than needed moves again when it settles. Returns the moves.
    */
-  static void makeRoom(Connection c, MergeSession session, List<Change> incoming) throws SQLException {
+  static List<Renumbering> makeRoom(Connection c, MergeSession session, List<Change> incoming) throws SQLException {
+    List<Renumbering> moved = new ArrayList<>();
     try (ResultSet any = session.statement(ANY).executeQuery()) { // every batch asks: prepared once per session
       if (!any.next()) {
-        return;
+        return moved;
       }
     }
     Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
@@ -152,6 +153,7 @@ final class Numbering {
             mover.repoint(moves);
             for (Map.Entry<Long, Long> move : moves.entrySet()) {
               mover.move(move.getKey(), move.getValue());
+              moved.add(new Renumbering(key.table.shape().name(), prefix, move.getKey(), move.getValue()));
             }
             LogFold.fold(c);
             mover.forgetVacatedFirstLives();
@@ -160,6 +162,7 @@ final class Numbering {
       }
       forgetVacated(c, key); // also a dead first life at a named number: its tombstone would beat the peer's row
     }
+    return moved;
   }
 
   /** The numbers {@code changes} name in {@code key}'s table: its keys, and values of the columns referencing it. */

@@ -295,6 +295,7 @@ public final class ReplicaStore implements AskingStore, AnsweringStore, AutoClos
         VectorEntry.vector(changes.covers()));
     try {
       MergeResult result = replica.apply(batch);
+      numbering.renumbered(result.renumbered());
       if (result.conflicts() > 0) {
         conflictObserver.accept(result.conflicts()); // the batch is committed: the conflicts are there to read
       }

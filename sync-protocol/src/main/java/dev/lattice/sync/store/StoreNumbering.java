@@ -151,7 +151,8 @@ final class StoreNumbering {
     return key == null ? name : key.mac(COUNTER_LABEL, name);
   }
 
-  private void renumbered(List<Renumbering> moves) {
+  /** Tells the observer of {@code moves}, committed (by settling, or by a merge that moved rows out of its way). */
+  void renumbered(List<Renumbering> moves) {
     if (!moves.isEmpty()) {
       observer.accept(moves); // committed: the rows are where the moves say
     }
