@@ -141,12 +141,13 @@ final class Numbering {
       }
       for (Map.Entry<List<Object>, List<Long>> waiting : key.provisional(c).entrySet()) {
         List<Object> prefix = waiting.getKey();
-        long below = Math.min(key.lowest(c, prefix), named.stream().mapToLong(Long::longValue).min().orElse(0));
+        List<Long> inTheWay = waiting.getValue().stream().filter(named::contains).toList();
+        // Below every number, in the same order: the application's ids keep their order.
+        long next = Math.min(key.lowest(c, prefix), named.stream().mapToLong(Long::longValue).min().orElse(0))
+            - inTheWay.size();
         Map<Long, Long> moves = new LinkedHashMap<>();
-        for (long number : waiting.getValue()) {
-          if (named.contains(number)) {
-            moves.put(number, --below);
-          }
+        for (long number : inTheWay) {
+          moves.put(number, next++);
         }
         if (!moves.isEmpty()) {
           try (Mover mover = new Mover(c, key, prefix, references)) {
