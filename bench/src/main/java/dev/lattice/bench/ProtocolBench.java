@@ -33,6 +33,7 @@ import dev.lattice.sync.store.ReplicaStore;
 import dev.lattice.sync.transport.HttpTransport;
 import dev.lattice.sync.transport.InMemoryTransport;
 import dev.lattice.sync.transport.Transport;
+import dev.lattice.sync.wire.Allocate;
 import dev.lattice.sync.wire.Changes;
 import dev.lattice.sync.wire.Envelope;
 import dev.lattice.sync.wire.KeyInfo;
@@ -778,6 +779,21 @@ public final class ProtocolBench {
     @Override
     public boolean forgetUnconfirmedKey() throws SyncException {
       return timed(2, inner::forgetUnconfirmedKey);
+    }
+
+    @Override
+    public List<Allocate.Ask> numbersWanted() throws SyncException {
+      return timed(4, inner::numbersWanted);
+    }
+
+    @Override
+    public boolean settleNumbers(List<Allocate.Ask> asks, List<Long> first, byte[] source) throws SyncException {
+      return timed(4, () -> inner.settleNumbers(asks, first, source));
+    }
+
+    @Override
+    public List<Long> allocate(List<Allocate.Ask> asks) throws SyncException {
+      return timed(4, () -> inner.allocate(asks));
     }
 
     @Override
