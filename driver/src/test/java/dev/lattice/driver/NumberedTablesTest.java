@@ -169,6 +169,44 @@ class NumberedTablesTest {
   }
 
   @Test
+  void aBatchBringingOnlyRowsKeyedByANumber_movesTheWaitingRowOfThatNumberFirst() throws Exception {
+    String orders = "CREATE TABLE orders(w INTEGER NOT NULL, o INTEGER NOT NULL, label TEXT NOT NULL, PRIMARY KEY (w, o))";
+    String lines = "CREATE TABLE lines(w INTEGER NOT NULL, o INTEGER NOT NULL, n INTEGER NOT NULL, amount REAL NOT NULL,"
+        + " PRIMARY KEY (w, o, n), FOREIGN KEY (w, o) REFERENCES orders(w, o))";
+    List<TestDatabase> all = new java.util.ArrayList<>();
+    for (String name : List.of("hub.db", "a.db", "b.db")) {
+      TestDatabase db = TestDatabase.create(dir, name, "PRAGMA foreign_keys = ON", orders, lines);
+      db.replica().track("orders", TrackOptions.DEFAULT.numberedForSync());
+      db.replica().track("lines");
+      all.add(db);
+    }
+    try (TestDatabase hub = all.get(0); TestDatabase a = all.get(1); TestDatabase b = all.get(2)) {
+      NumberSource numbers = hub.replica().numberSource();
+      a.exec("INSERT INTO orders VALUES (1, 1, 'a')", "INSERT INTO lines VALUES (1, 1, 1, 1.0)");
+      // b's lines are logged before its order, so a batch may bring them alone.
+      b.exec("BEGIN", "PRAGMA defer_foreign_keys = ON", "INSERT INTO lines VALUES (1, 1, 1, 2.0)",
+          "INSERT INTO lines VALUES (1, 1, 2, 3.0)", "INSERT INTO orders VALUES (1, 1, 'b')", "COMMIT");
+      sync(b, hub, numbers); // b's order keeps (1, 1)
+
+      try (ChangeBatches batches = hub.replica().batchesSince(a.replica().versionVector(), 1)) {
+        ChangeBatch first = batches.next();
+        assertTrue(first.changes().stream().allMatch(change -> change.table().equals("lines")), first.toString());
+        a.replica().apply(first); // one of b's lines, whose key names order 1, which a's waiting order holds
+        for (ChangeBatch batch; (batch = batches.next()) != null; ) {
+          a.replica().apply(batch);
+        }
+      }
+      sync(a, hub, numbers);
+      sync(b, hub, numbers);
+
+      for (TestDatabase db : List.of(hub, a, b)) {
+        assertEquals(List.of(List.of("a", 1.0), List.of("b", 2.0), List.of("b", 3.0)), db.query("SELECT o.label,"
+            + " l.amount FROM lines l JOIN orders o USING (w, o) ORDER BY o.label, l.amount"), "on " + db.file());
+      }
+    }
+  }
+
+  @Test
   void twoDevicesInsertingAtOnce_keepBothRows_andEveryInvoiceKeepsItsCustomer() throws Exception {
     try (TestDatabase hub = replica("hub.db"); TestDatabase a = replica("a.db"); TestDatabase b = replica("b.db")) {
       NumberSource numbers = hub.replica().numberSource();

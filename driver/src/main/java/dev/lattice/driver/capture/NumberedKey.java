@@ -85,32 +85,37 @@ final class NumberedKey {
     return out;
   }
 
-  /** The provisional records of this table whose row is gone, as stored keys, with whether each was known. */
-  List<Object[]> vacated(Connection c) throws SQLException {
-    List<Object[]> out = new ArrayList<>();
-    String gone = prefixColumns.isEmpty()
-        ? "SELECT num, known FROM lattice_provisional WHERE tbl = ? AND num NOT IN (SELECT " + Sql.id(numberColumn)
-            + " FROM " + name + ")"
-        : "SELECT num, known FROM lattice_provisional WHERE tbl = ?";
-    try (PreparedStatement p = c.prepareStatement(gone)) {
+  /**
+   * Fills {@code temp.lattice_gone(pk, known)} with the provisional records of this table whose row is gone: one
+   * statement for a one-column key; for a composite key, each record's row looked up by its decoded key.
+   */
+  void noteVacated(Connection c) throws SQLException {
+    Sql.exec(c, "CREATE TEMP TABLE IF NOT EXISTS lattice_gone(pk PRIMARY KEY NOT NULL, known INTEGER NOT NULL)"
+        + " WITHOUT ROWID");
+    Sql.exec(c, "DELETE FROM temp.lattice_gone");
+    if (prefixColumns.isEmpty()) {
+      Sql.update(c, "INSERT INTO temp.lattice_gone(pk, known) SELECT num, known FROM lattice_provisional WHERE tbl = ?"
+          + " AND num NOT IN (SELECT " + Sql.id(numberColumn) + " FROM " + name + ")", table.id());
+      return;
+    }
+    List<Object[]> records = new ArrayList<>();
+    try (PreparedStatement p = c.prepareStatement("SELECT num, known FROM lattice_provisional WHERE tbl = ?")) {
       p.setInt(1, table.id());
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) {
-          out.add(new Object[] {r.getObject(1), r.getInt(2) != 0});
+          records.add(new Object[] {r.getObject(1), r.getInt(2)});
         }
       }
     }
-    if (!prefixColumns.isEmpty()) {
-      List<Object[]> kept = new ArrayList<>();
-      for (Object[] record : out) {
+    try (PreparedStatement insert = c.prepareStatement("INSERT INTO temp.lattice_gone(pk, known) VALUES (?, ?)")) {
+      for (Object[] record : records) {
         Slot slot = slot(record[0]);
         if (slot == null || !exists(c, slot)) {
-          kept.add(record);
+          Sql.bind(insert, 1, record);
+          insert.executeUpdate();
         }
       }
-      return kept;
     }
-    return out;
   }
 
   /** The highest number of the prefix that is not provisional here (for a one-column key, live or deleted); 0 if none. */

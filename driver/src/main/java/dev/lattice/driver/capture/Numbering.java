@@ -133,9 +133,13 @@ final class Numbering {
       }
     }
     Sql.exec(c, "PRAGMA defer_foreign_keys = ON");
+    Map<String, List<String>> keys = new java.util.HashMap<>(); // every tracked table's key columns, by name
+    for (TrackedTables.Registered t : TrackedTables.all(c).values()) {
+      keys.put(t.shape().name(), t.shape().pkColumns());
+    }
     for (NumberedKey key : numbered(c)) {
       List<Reference> references = references(c, key);
-      Set<Long> named = named(incoming, key, references);
+      Set<Long> named = named(incoming, key, references, keys);
       if (named.isEmpty()) {
         continue;
       }
@@ -166,8 +170,13 @@ final class Numbering {
     return moved;
   }
 
-  /** The numbers {@code changes} name in {@code key}'s table: its keys, and values of the columns referencing it. */
-  private static Set<Long> named(List<Change> changes, NumberedKey key, List<Reference> references) {
+  /**
+   * The numbers {@code changes} name in {@code key}'s table: its keys, and values of the columns referencing it, both
+   * as values of changed columns and as parts of the keys of tables keyed by a reference (an order line, whose key
+   * holds its order's number, may arrive in a batch without its order).
+   */
+  private static Set<Long> named(List<Change> changes, NumberedKey key, List<Reference> references,
+      Map<String, List<String>> keys) {
     Set<Long> named = new TreeSet<>();
     String table = key.table.shape().name();
     for (Change change : changes) {
@@ -176,9 +185,20 @@ final class Numbering {
         if (slot != null) {
           named.add(slot.number());
         }
-      } else if (change.column() != null && Sql.normalize(change.value()) instanceof Long number
-          && references.stream().anyMatch(r -> r.table().equals(change.table()) && r.column().equals(change.column()))) {
-        named.add(number);
+        continue;
+      }
+      for (Reference r : references) {
+        if (!r.table().equals(change.table())) {
+          continue;
+        }
+        if (r.column().equals(change.column()) && Sql.normalize(change.value()) instanceof Long number) {
+          named.add(number);
+        }
+        List<String> childKey = keys.getOrDefault(change.table(), List.of());
+        int at = indexOfIgnoreCase(childKey, r.column());
+        if (at >= 0 && Sql.normalize(PrimaryKeyCodec.decode(change.pk(), childKey.size())[at]) instanceof Long number) {
+          named.add(number);
+        }
       }
     }
     return named;
@@ -426,15 +446,15 @@ final class Numbering {
    * before the row was inserted here, and the record ends.
    */
   private static void forgetVacated(Connection c, NumberedKey key) throws SQLException {
+    key.noteVacated(c);
     int dropped = 0;
-    for (Object[] record : key.vacated(c)) {
-      if (!(Boolean) record[1]) {
-        for (String metadata : List.of("lattice_rows", "lattice_cols", "lattice_counters", "lattice_conflict_log")) {
-          dropped += Sql.update(c, "DELETE FROM " + metadata + " WHERE tbl = ? AND pk = ?", key.table.id(), record[0]);
-        }
-      }
-      Sql.update(c, "DELETE FROM lattice_provisional WHERE tbl = ? AND num = ?", key.table.id(), record[0]);
+    for (String metadata : List.of("lattice_rows", "lattice_cols", "lattice_counters", "lattice_conflict_log")) {
+      dropped += Sql.update(c, "DELETE FROM " + metadata + " WHERE tbl = ? AND pk IN (SELECT pk FROM temp.lattice_gone"
+          + " WHERE known = 0)", key.table.id());
     }
+    Sql.update(c, "DELETE FROM lattice_provisional WHERE tbl = ? AND num IN (SELECT pk FROM temp.lattice_gone)",
+        key.table.id());
+    Sql.exec(c, "DELETE FROM temp.lattice_gone");
     if (dropped > 0) {
       ReplicaTree.invalidate(c); // trees find changed rows by version, never rows whose metadata is gone
     }
