@@ -138,24 +138,24 @@ final class NumberedKey {
 
   /** The highest number the prefix holds, in the table or (for a one-column key) its metadata; 0 if none. */
   long highest(Connection c, List<Object> prefix) throws SQLException {
-    String column = Sql.id(numberColumn);
-    if (prefixColumns.isEmpty()) {
-      return Sql.oneLong(c, "SELECT max(coalesce((SELECT max(" + column + ") FROM " + name + "), 0), coalesce((SELECT"
-          + " max(pk) FROM lattice_rows WHERE tbl = ? AND typeof(pk) = 'integer'), 0))", table.id());
-    }
-    return Sql.oneLong(c, "SELECT coalesce(max(t." + column + "), 0) FROM " + name + " t WHERE "
-        + prefixCondition("t") + "1", prefix.toArray());
+    return beyond(c, prefix, "max");
   }
 
   /** The lowest number the prefix holds, in the table or (for a one-column key) its metadata, or 0 if none is lower. */
   long lowest(Connection c, List<Object> prefix) throws SQLException {
+    return beyond(c, prefix, "min");
+  }
+
+  /** {@code extreme} ({@code max} or {@code min}) of 0 and every number the prefix holds. */
+  private long beyond(Connection c, List<Object> prefix, String extreme) throws SQLException {
     String column = Sql.id(numberColumn);
     if (prefixColumns.isEmpty()) {
-      return Sql.oneLong(c, "SELECT min(0, coalesce((SELECT min(" + column + ") FROM " + name + "), 0), coalesce((SELECT"
-          + " min(pk) FROM lattice_rows WHERE tbl = ? AND typeof(pk) = 'integer'), 0))", table.id());
+      return Sql.oneLong(c, "SELECT " + extreme + "(0, coalesce((SELECT " + extreme + "(" + column + ") FROM " + name
+          + "), 0), coalesce((SELECT " + extreme + "(pk) FROM lattice_rows WHERE tbl = ? AND typeof(pk) = 'integer'),"
+          + " 0))", table.id());
     }
-    return Sql.oneLong(c, "SELECT min(0, coalesce(min(t." + column + "), 0)) FROM " + name + " t WHERE "
-        + prefixCondition("t") + "1", prefix.toArray());
+    return Sql.oneLong(c, "SELECT " + extreme + "(0, coalesce(" + extreme + "(t." + column + "), 0)) FROM " + name
+        + " t WHERE " + prefixCondition("t") + "1", prefix.toArray());
   }
 
   /**

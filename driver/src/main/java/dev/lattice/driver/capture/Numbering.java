@@ -21,20 +21,21 @@ import java.util.TreeSet;
  * Numbered tables: rows SQLite numbered here are provisional until they are given a number no other replica of the
  * space is given, and they never leave this replica before that.
  *
- * <p>A numbered table is keyed by one {@code INTEGER PRIMARY KEY}, or by a composite key whose last column is an integer
- * the application counts within each value of the others (TPC-C's orders, numbered within their district:
+ * <p>A numbered table is keyed by one {@code INTEGER PRIMARY KEY}, or by a composite key whose last column is an
+ * integer the application counts within each value of the others (TPC-C's orders, numbered within their district:
  * {@link NumberedKey}). Two devices inserting at once pick the same number (SQLite one above the highest, the
- * application its next one), so the capture triggers record each local insert in {@code lattice_provisional}, and {@link #settle} moves every provisional row to a number handed out by the space's
- * {@link NumberSource}, before anything is read to be sent. A move is an ordinary key change made with capture on (the
+ * application its next one), so the capture triggers record each local insert in {@code lattice_provisional}, and
+ * {@link #settle} moves every provisional row to a number handed out by the space's {@link NumberSource}, before
+ * anything is read to be sent. A move is an ordinary key change made with capture on (the
  * rekey trigger logs a delete of the old number and an insert of the new one), after the rows that reference it
  * through declared foreign keys were moved to the new number, so every reference follows; a row keyed by such a
- * reference changes key with it. The old number's life began
- * here and never left, so its metadata is then dropped: a tombstone for it would delete another device's row of that
- * number. A number that already had metadata when it was inserted here (SQLite re-uses the highest number after that
- * row is deleted) keeps its tombstone, since other replicas know that number.
+ * reference changes key with it. The old number's life began here and never left, so its metadata is then dropped: a
+ * tombstone for it would delete another device's row of that number. A number that already had metadata when it was
+ * inserted here (SQLite re-uses the highest number after that row is deleted) keeps its tombstone, since other
+ * replicas know that number.
  *
  * <p>A merge that brings a change to a number a provisional row holds here, or a reference to it, moves that row out
- * of the way first ({@link #makeRoom}), to a number above every number of the table and of the batch; it stays
+ * of the way first ({@link #makeRoom}), below zero and below every number of its prefix and of the batch; it stays
  * provisional.
  */
 final class Numbering {
@@ -121,9 +122,9 @@ final class Numbering {
    * Before a merge writes {@code incoming}: every provisional row whose number the batch names, as a key of its table
    * or as a value of a column referencing it, moves below every number of its prefix and the batch, below zero: out of
    * the way of the numbers the application hands out next (SQLite one above the highest, or a counter of its own such
-   * as TPC-C's {@code d_next_o_id}, which may not have counted the incoming rows yet). For a
-   * composite key a number is taken as named in every prefix (a referencing column's change does not carry the
-   * prefix): a provisional row moved once more than needed moves again when it settles. Returns the moves.
+   * as TPC-C's {@code d_next_o_id}, which may not have counted the incoming rows yet). For a composite key a number is
+   * taken as named in every prefix (a referencing column's change does not carry the prefix): a provisional row moved
+   * once more than needed moves again when it settles. Returns the moves.
    */
   static List<Renumbering> makeRoom(Connection c, MergeSession session, List<Change> incoming) throws SQLException {
     List<Renumbering> moved = new ArrayList<>();
