@@ -18,11 +18,8 @@ final class AgreedSchema {
 
   /** The description last agreed on, or null if this device never synced. */
   static String read(Connection c) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name ="
-        + " 'lattice_agreed_schema'"); ResultSet exists = p.executeQuery()) {
-      if (!exists.next()) {
-        return null;
-      }
+    if (!SpaceTables.exists(c, "lattice_agreed_schema")) {
+      return null;
     }
     try (Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT description FROM lattice_agreed_schema WHERE id = 1")) {

@@ -53,11 +53,8 @@ final class NumberAuthority {
   }
 
   private static byte[] read(Connection c) throws SQLException {
-    try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name ="
-        + " 'lattice_number_source'"); ResultSet exists = p.executeQuery()) {
-      if (!exists.next()) {
-        return null;
-      }
+    if (!SpaceTables.exists(c, "lattice_number_source")) {
+      return null;
     }
     try (Statement s = c.createStatement();
         ResultSet r = s.executeQuery("SELECT site FROM lattice_number_source WHERE id = 1")) {

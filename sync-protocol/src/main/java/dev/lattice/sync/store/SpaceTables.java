@@ -63,7 +63,8 @@ final class SpaceTables {
     return true;
   }
 
-  private static boolean exists(Connection c, String table) throws SQLException {
+  /** Whether the database has a table named {@code table}. */
+  static boolean exists(Connection c, String table) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?")) {
       p.setString(1, table);
       try (ResultSet r = p.executeQuery()) {

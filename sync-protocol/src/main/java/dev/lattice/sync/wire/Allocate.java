@@ -1,5 +1,6 @@
 package dev.lattice.sync.wire;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -26,9 +27,9 @@ public record Allocate(List<Ask> asks) implements Message {
     if (asks.size() > MAX_ASKS) {
       throw new IllegalArgumentException("asks has " + asks.size() + " entries, more than " + MAX_ASKS);
     }
-    Set<String> seen = new HashSet<>();
+    Set<ByteBuffer> seen = new HashSet<>();
     for (Ask ask : asks) {
-      if (!seen.add(Arrays.toString(ask.counter()))) {
+      if (!seen.add(ByteBuffer.wrap(ask.counter()))) {
         throw new IllegalArgumentException("asks names one counter twice");
       }
     }
