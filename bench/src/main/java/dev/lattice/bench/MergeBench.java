@@ -36,23 +36,31 @@ public final class MergeBench {
   private static final long SEED = 20_261_122L;
   private static final double GOAL_CELLS_PER_SECOND = 150_000;
 
+  /**
+   * Issue 20: at the default 1,000-cell batches, a merge at half the speed of plain inserts of the same rows or better,
+   * besides the absolute goal. Other batch sizes print the ratio for information.
+   */
+  private static final double TARGET_RATIO = 0.5;
+  private static final int TARGET_BATCH_CELLS = 1_000;
+
   private final int rows;
   private final int incoming;
   private final int batchCells;
-  /** The issue sets an absolute goal, not a ratio: the ratio to plain inserts is printed for information. */
-  private final Figure figure = new Figure("merge", "random", Figure.Kind.THROUGHPUT, Double.NaN);
+  private final Figure figure;
   private final Stats cellsPerSecond = new Stats();
 
   private MergeBench(int rows, int incoming, int batchCells) {
     this.rows = rows;
     this.incoming = incoming;
     this.batchCells = batchCells;
+    this.figure = new Figure("merge", "random", Figure.Kind.THROUGHPUT,
+        batchCells == TARGET_BATCH_CELLS ? TARGET_RATIO : Double.NaN);
   }
 
   public static void main(String[] args) throws Exception {
     int rows = 100_000;
     int incoming = 100_000;
-    int batch = 1_000;
+    int batch = TARGET_BATCH_CELLS;
     int rounds = 5;
     int warmup = 1;
     for (int i = 0; i < args.length; i++) {
