@@ -63,7 +63,15 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public List<List<Object>> query(String sql, Object... args) throws SQLException {
-    try (PreparedStatement p = connection.prepareStatement(sql)) {
+    return rows(connection, sql, args);
+  }
+
+  /**
+   * The rows {@code sql} selects on {@code c}, each as a list of its values; integers always as {@link Long}, so that
+   * rows read on different connections compare equal whatever width sqlite-jdbc chose.
+   */
+  public static List<List<Object>> rows(Connection c, String sql, Object... args) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {
         p.setObject(i + 1, args[i]);
       }

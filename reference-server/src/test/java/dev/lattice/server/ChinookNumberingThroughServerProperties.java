@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lattice.driver.ChinookWorkload;
 import dev.lattice.driver.Replica;
+import dev.lattice.driver.TestDatabase;
 import dev.lattice.driver.TrackOptions;
 import dev.lattice.sync.crypto.KdfParams;
 import dev.lattice.sync.session.SyncOptions;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -114,17 +114,7 @@ class ChinookNumberingThroughServerProperties {
 
     @Override
     public List<List<Object>> query(String sql) throws SQLException {
-      List<List<Object>> rows = new ArrayList<>();
-      try (Statement s = app.createStatement(); ResultSet r = s.executeQuery(sql)) {
-        while (r.next()) {
-          List<Object> row = new ArrayList<>();
-          for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-            row.add(r.getObject(i));
-          }
-          rows.add(row);
-        }
-      }
-      return rows;
+      return TestDatabase.rows(app, sql);
     }
 
     void close() throws SQLException {
